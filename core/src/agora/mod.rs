@@ -1,0 +1,1 @@
+//! Agora: stable uids and RTC tokens.

@@ -1,0 +1,265 @@
+//! The one error type of fanline, with the stable codes of the domain spec (section 10).
+//!
+//! Every failure carries a machine `code()`, a suggested `http_status()` and, for limits, a
+//! `retry_after()` in whole seconds. Messages are written for humans and never contain SQL,
+//! paths, secrets or tokens: store failures keep their detail in a field that `Display` does
+//! not print.
+
+use serde::Serialize;
+
+/// A fanline result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every way a fanline operation can fail.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The caller passed a value outside the accepted domain (`INVALID_INPUT`, 400).
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// The library was configured with an unusable value (`INVALID_CONFIG`, 500). Raised when a
+    /// component is constructed, never later, so a host fails at start-up instead of mid-call.
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
+    /// The action needs a creator and the actor is not one (`NOT_CREATOR`, 403).
+    #[error("only creators can do this")]
+    NotCreator,
+    /// The action is behind a feature flag that is off (`FEATURE_DISABLED`, 403).
+    #[error("the feature '{0}' is disabled")]
+    FeatureDisabled(&'static str),
+    /// A block exists in either direction; the message does not say who blocked whom.
+    #[error("this interaction is blocked")]
+    Blocked,
+    /// The fan's visibility setting does not let this actor see the profile.
+    #[error("this profile is private")]
+    ProfilePrivate,
+    /// The fan's `allow_dm` setting refuses this creator.
+    #[error("this fan does not accept messages from you")]
+    DmNotAllowed,
+    /// The fan's `allow_calls` setting refuses this creator.
+    #[error("this fan does not accept calls from you")]
+    CallNotAllowed,
+    /// The thing does not exist, or the actor may not know it exists (also bad share links).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The per-pair call cooldown is running (`CALL_COOLDOWN`, 429).
+    #[error("please wait {retry_after} s before calling this fan again")]
+    CallCooldown {
+        /// Whole seconds until the cooldown ends, at least 1.
+        retry_after: u64,
+    },
+    /// A rate limit is exhausted (`RATE_LIMITED`, 429).
+    #[error("too many requests, retry in {retry_after} s")]
+    RateLimited {
+        /// Whole seconds until the next attempt can succeed, at least 1.
+        retry_after: u64,
+    },
+    /// The operation does not apply in the current state (`INVALID_STATE`, 409).
+    #[error("invalid state: {0}")]
+    InvalidState(String),
+    /// A participant is already in a ringing or connected call (`BUSY`, 409).
+    #[error("already in a call")]
+    Busy,
+    /// The invitation expired before it was answered (`INVITATION_EXPIRED`, 410).
+    #[error("the call invitation has expired")]
+    InvitationExpired,
+    /// The fan's balance does not cover the start guard (`INSUFFICIENT_TOKENS`, 402).
+    #[error("not enough tokens: {needed} needed")]
+    InsufficientTokens {
+        /// Tokens the operation needs.
+        needed: u64,
+    },
+    /// The store could not complete the operation; nothing was applied (`STORE_UNAVAILABLE`, 503).
+    #[error("the store is unavailable, try again")]
+    StoreUnavailable {
+        /// Internal detail for the host's own diagnostics; never shown in the message.
+        detail: String,
+    },
+    /// A bug or an unexpected condition (`INTERNAL`, 500).
+    #[error("internal error")]
+    Internal {
+        /// Internal detail for the host's own diagnostics; never shown in the message.
+        detail: String,
+    },
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidInput`].
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::InvalidInput(message.into())
+    }
+
+    /// Shorthand for [`Error::InvalidConfig`].
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::InvalidConfig(message.into())
+    }
+
+    /// Shorthand for [`Error::InvalidState`].
+    pub fn state(message: impl Into<String>) -> Self {
+        Error::InvalidState(message.into())
+    }
+
+    /// Shorthand for [`Error::StoreUnavailable`].
+    pub fn store(detail: impl std::fmt::Display) -> Self {
+        Error::StoreUnavailable {
+            detail: detail.to_string(),
+        }
+    }
+
+    /// Shorthand for [`Error::Internal`].
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Error::Internal {
+            detail: detail.to_string(),
+        }
+    }
+
+    /// The stable machine code, e.g. `"CALL_COOLDOWN"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidInput(_) => "INVALID_INPUT",
+            Error::InvalidConfig(_) => "INVALID_CONFIG",
+            Error::NotCreator => "NOT_CREATOR",
+            Error::FeatureDisabled(_) => "FEATURE_DISABLED",
+            Error::Blocked => "BLOCKED",
+            Error::ProfilePrivate => "PROFILE_PRIVATE",
+            Error::DmNotAllowed => "DM_NOT_ALLOWED",
+            Error::CallNotAllowed => "CALL_NOT_ALLOWED",
+            Error::NotFound(_) => "NOT_FOUND",
+            Error::CallCooldown { .. } => "CALL_COOLDOWN",
+            Error::RateLimited { .. } => "RATE_LIMITED",
+            Error::InvalidState(_) => "INVALID_STATE",
+            Error::Busy => "BUSY",
+            Error::InvitationExpired => "INVITATION_EXPIRED",
+            Error::InsufficientTokens { .. } => "INSUFFICIENT_TOKENS",
+            Error::StoreUnavailable { .. } => "STORE_UNAVAILABLE",
+            Error::Internal { .. } => "INTERNAL",
+        }
+    }
+
+    /// The suggested HTTP status for this error.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::InvalidInput(_) => 400,
+            Error::InsufficientTokens { .. } => 402,
+            Error::NotCreator
+            | Error::FeatureDisabled(_)
+            | Error::Blocked
+            | Error::ProfilePrivate
+            | Error::DmNotAllowed
+            | Error::CallNotAllowed => 403,
+            Error::NotFound(_) => 404,
+            Error::InvalidState(_) | Error::Busy => 409,
+            Error::InvitationExpired => 410,
+            Error::CallCooldown { .. } | Error::RateLimited { .. } => 429,
+            Error::InvalidConfig(_) | Error::Internal { .. } => 500,
+            Error::StoreUnavailable { .. } => 503,
+        }
+    }
+
+    /// Whole seconds the caller should wait before retrying, where that applies.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::CallCooldown { retry_after } | Error::RateLimited { retry_after } => {
+                Some(*retry_after)
+            }
+            Error::StoreUnavailable { .. } => Some(1),
+            _ => None,
+        }
+    }
+
+    /// The seed's wire body: `{ "ok": false, "code", "error", "retryAfter"? }`.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            ok: false,
+            code: self.code(),
+            error: self.to_string(),
+            retry_after: self.retry_after(),
+        }
+    }
+}
+
+/// Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG`).
+pub const ALL_CODES: [&str; 17] = [
+    "INVALID_INPUT",
+    "INVALID_CONFIG",
+    "NOT_CREATOR",
+    "FEATURE_DISABLED",
+    "BLOCKED",
+    "PROFILE_PRIVATE",
+    "DM_NOT_ALLOWED",
+    "CALL_NOT_ALLOWED",
+    "NOT_FOUND",
+    "CALL_COOLDOWN",
+    "RATE_LIMITED",
+    "INVALID_STATE",
+    "BUSY",
+    "INVITATION_EXPIRED",
+    "INSUFFICIENT_TOKENS",
+    "STORE_UNAVAILABLE",
+    "INTERNAL",
+];
+
+/// The JSON error body a host sends to its clients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    /// Always `false`.
+    pub ok: bool,
+    /// The stable code.
+    pub code: &'static str,
+    /// The human message.
+    pub error: String,
+    /// Seconds to wait, when the error is a limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.body().serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_form_has_retry_after_only_for_limits() {
+        let cooldown = serde_json::to_value(Error::CallCooldown { retry_after: 7 }).unwrap();
+        assert_eq!(
+            cooldown,
+            serde_json::json!({"ok": false, "code": "CALL_COOLDOWN", "error": "please wait 7 s before calling this fan again", "retryAfter": 7})
+        );
+        let blocked = serde_json::to_value(Error::Blocked).unwrap();
+        assert_eq!(blocked.get("retryAfter"), None);
+        assert_eq!(blocked["code"], "BLOCKED");
+    }
+
+    #[test]
+    fn store_detail_never_reaches_the_message() {
+        let e = Error::store("SELECT secret FROM keys failed at /var/db");
+        assert!(!e.to_string().contains("SELECT"));
+        assert_eq!(e.http_status(), 503);
+        assert_eq!(e.code(), "STORE_UNAVAILABLE");
+    }
+
+    #[test]
+    fn statuses_match_the_spec_table() {
+        let cases = [
+            (Error::invalid("x"), 400),
+            (Error::NotCreator, 403),
+            (Error::FeatureDisabled("calls"), 403),
+            (Error::NotFound("call"), 404),
+            (Error::RateLimited { retry_after: 1 }, 429),
+            (Error::state("x"), 409),
+            (Error::Busy, 409),
+            (Error::InvitationExpired, 410),
+            (Error::InsufficientTokens { needed: 5 }, 402),
+            (Error::internal("x"), 500),
+        ];
+        for (e, status) in cases {
+            assert_eq!(e.http_status(), status, "{}", e.code());
+            assert!(ALL_CODES.contains(&e.code()));
+        }
+    }
+}
