@@ -74,7 +74,9 @@ pub struct Flags(Arc<[AtomicBool; 4]>);
 impl Default for Flags {
     /// The seed defaults: calls and share card off, privacy and mini profile on.
     fn default() -> Self {
-        Flags(Arc::new(Feature::ALL.map(|f| AtomicBool::new(f.seed_default()))))
+        Flags(Arc::new(
+            Feature::ALL.map(|f| AtomicBool::new(f.seed_default())),
+        ))
     }
 }
 
@@ -125,9 +127,7 @@ fn parse_bool(var: &str, raw: &str) -> Result<bool> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
-        _ => Err(Error::config(format!(
-            "{var} must be true, false, 1 or 0"
-        ))),
+        _ => Err(Error::config(format!("{var} must be true, false, 1 or 0"))),
     }
 }
 
@@ -142,16 +142,21 @@ mod tests {
         assert!(!f.is_on(Feature::FanShareCard));
         assert!(f.is_on(Feature::FanPrivacy));
         assert!(f.is_on(Feature::FanMiniProfile));
-        assert_eq!(f.require(Feature::Calls).unwrap_err().code(), "FEATURE_DISABLED");
+        assert_eq!(
+            f.require(Feature::Calls).unwrap_err().code(),
+            "FEATURE_DISABLED"
+        );
     }
 
     #[test]
     fn lookup_parses_case_insensitively_and_rejects_junk() {
         let f = Flags::from_lookup(|k| (k == "FEATURE_CALLS").then(|| "TRUE".to_string())).unwrap();
         assert!(f.is_on(Feature::Calls));
-        let f = Flags::from_lookup(|k| (k == "FEATURE_FAN_PRIVACY").then(|| "0".to_string())).unwrap();
+        let f =
+            Flags::from_lookup(|k| (k == "FEATURE_FAN_PRIVACY").then(|| "0".to_string())).unwrap();
         assert!(!f.is_on(Feature::FanPrivacy));
-        let e = Flags::from_lookup(|k| (k == "FEATURE_CALLS").then(|| "yes".to_string())).unwrap_err();
+        let e =
+            Flags::from_lookup(|k| (k == "FEATURE_CALLS").then(|| "yes".to_string())).unwrap_err();
         assert_eq!(e.code(), "INVALID_CONFIG");
     }
 

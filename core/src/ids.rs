@@ -57,9 +57,7 @@ pub fn validate_user_id(id: &str) -> Result<()> {
         return Err(Error::invalid("user id contains control characters"));
     }
     if id.trim() != id {
-        return Err(Error::invalid(
-            "user id has leading or trailing whitespace",
-        ));
+        return Err(Error::invalid("user id has leading or trailing whitespace"));
     }
     Ok(())
 }
@@ -185,8 +183,19 @@ mod tests {
         assert!(UserId::new("u_123").is_ok());
         assert!(UserId::new("ünïcode-用户").is_ok());
         assert!(UserId::new("x".repeat(128)).is_ok());
-        for bad in ["", " lead", "trail ", "tab\tinside", "nul\0", &"x".repeat(129)] {
-            assert_eq!(UserId::new(bad).unwrap_err().code(), "INVALID_INPUT", "{bad:?}");
+        for bad in [
+            "",
+            " lead",
+            "trail ",
+            "tab\tinside",
+            "nul\0",
+            &"x".repeat(129),
+        ] {
+            assert_eq!(
+                UserId::new(bad).unwrap_err().code(),
+                "INVALID_INPUT",
+                "{bad:?}"
+            );
         }
     }
 
@@ -196,7 +205,9 @@ mod tests {
         let ch = id.channel_name();
         assert_eq!(ch.len(), 37);
         assert!(ch.starts_with("call_"));
-        assert!(ch[5..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(ch[5..]
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_eq!(CallId::parse(&id.to_string()).unwrap(), id);
     }
 

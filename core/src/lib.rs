@@ -4,10 +4,14 @@
 #![deny(missing_docs)]
 
 pub mod agora;
+pub mod billing;
 pub mod clock;
 pub mod error;
 pub mod flags;
 pub mod ids;
+pub mod limits;
+pub mod privacy;
+pub mod share;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorBody, Result};

@@ -1,0 +1,349 @@
+//! The pure decision function: may this actor view, message, call, see the share card of, or
+//! find this fan? Every answer names the rule that decided (domain spec section 4).
+
+use serde::Serialize;
+
+use super::{Audience, PrivacySettings, RelationshipSet, Visibility};
+use crate::error::Error;
+use crate::flags::Feature;
+use crate::ids::Role;
+
+/// What the actor wants to do with the fan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See the mini profile.
+    ViewProfile,
+    /// Send a direct message.
+    Message,
+    /// Start a call.
+    Call,
+    /// Open the public share card (any visitor holding the link).
+    ViewShareCard,
+    /// Appear in creator-side search.
+    AppearInSearch,
+}
+
+impl Action {
+    /// The flag guarding the action, if any.
+    pub fn feature(self) -> Option<Feature> {
+        match self {
+            Action::ViewProfile => Some(Feature::FanMiniProfile),
+            Action::Call => Some(Feature::Calls),
+            Action::ViewShareCard => Some(Feature::FanShareCard),
+            Action::Message | Action::AppearInSearch => None,
+        }
+    }
+
+    /// Creator-only actions (rule 3). The share card is public; the rest need a creator.
+    fn creator_only(self) -> bool {
+        !matches!(self, Action::ViewShareCard)
+    }
+}
+
+/// Blocks between the pair, by direction. Either direction denies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct BlockState {
+    /// The fan blocked the creator.
+    pub by_fan: bool,
+    /// The creator blocked the fan.
+    pub by_creator: bool,
+}
+
+impl BlockState {
+    /// Whether any block exists.
+    pub fn any(self) -> bool {
+        self.by_fan || self.by_creator
+    }
+}
+
+/// Everything the decision needs, gathered by the caller (the engine reads it in one
+/// transaction). Plain data: deciding does no I/O and allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecisionInput {
+    /// The action asked for.
+    pub action: Action,
+    /// Whether the action's feature flag is on (`true` for actions without a flag).
+    pub feature_on: bool,
+    /// The actor's role.
+    pub actor_role: Role,
+    /// Whether the actor is the fan themself.
+    pub actor_is_fan: bool,
+    /// The fan's settings (defaults when nothing is stored).
+    pub settings: PrivacySettings,
+    /// Relationship kinds between the creator and the fan.
+    pub relationships: RelationshipSet,
+    /// Blocks between them.
+    pub blocks: BlockState,
+    /// Whether the fan is in another connected call (calls only).
+    pub fan_in_connected_call: bool,
+    /// Whether a live, verified, unrevoked share link was presented (share card only).
+    pub share_link_valid: bool,
+}
+
+impl DecisionInput {
+    /// An input for `action` by a creator with everything else neutral: flag on, default
+    /// settings, no relationship, no block. Set the fields that matter with struct update.
+    pub fn creator(action: Action) -> Self {
+        DecisionInput {
+            action,
+            feature_on: true,
+            actor_role: Role::Creator,
+            actor_is_fan: false,
+            settings: PrivacySettings::default(),
+            relationships: RelationshipSet::EMPTY,
+            blocks: BlockState::default(),
+            fan_in_connected_call: false,
+            share_link_valid: false,
+        }
+    }
+}
+
+/// The rule that decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// 1: the feature flag is off.
+    FeatureFlag,
+    /// 2: the fan themself or an admin.
+    SelfOrAdmin,
+    /// 3: a creator-only action by a non-creator.
+    CreatorOnly,
+    /// 4: a block in either direction.
+    Block,
+    /// 5: the fan's visibility setting.
+    Visibility,
+    /// 5: the fan's `allow_dm` setting.
+    AllowDm,
+    /// 5: the fan's `allow_calls` setting.
+    AllowCalls,
+    /// 5: the fan is already in a connected call.
+    FanBusy,
+    /// 5: the share link and the `link` visibility.
+    ShareLink,
+    /// 5: the fan's `searchable` setting.
+    Searchable,
+}
+
+/// Why an action is refused; each maps to one stable error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Deny {
+    /// `FEATURE_DISABLED`.
+    FeatureDisabled,
+    /// `NOT_CREATOR`.
+    NotCreator,
+    /// `BLOCKED`.
+    Blocked,
+    /// `PROFILE_PRIVATE`.
+    ProfilePrivate,
+    /// `DM_NOT_ALLOWED`.
+    DmNotAllowed,
+    /// `CALL_NOT_ALLOWED`.
+    CallNotAllowed,
+    /// `BUSY`.
+    Busy,
+    /// `NOT_FOUND` (a share card that is not live, or a fan hidden from search).
+    NotFound,
+}
+
+/// A decision: allowed or the denial, plus the rule that decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Decision {
+    /// Whether the action is allowed.
+    pub allowed: bool,
+    /// The denial, when refused.
+    pub deny: Option<Deny>,
+    /// The rule that decided.
+    pub rule: Rule,
+}
+
+impl Decision {
+    fn allow(rule: Rule) -> Self {
+        Decision {
+            allowed: true,
+            deny: None,
+            rule,
+        }
+    }
+
+    fn deny(deny: Deny, rule: Rule) -> Self {
+        Decision {
+            allowed: false,
+            deny: Some(deny),
+            rule,
+        }
+    }
+
+    /// The stable error code of the denial, if any.
+    pub fn code(&self) -> Option<&'static str> {
+        self.deny.map(|d| d.to_error(None).code())
+    }
+
+    /// `Ok(())` when allowed, the matching [`Error`] otherwise. `feature` names the flag in
+    /// a `FEATURE_DISABLED` error.
+    pub fn into_result(self, feature: Option<Feature>) -> Result<(), Error> {
+        match self.deny {
+            None => Ok(()),
+            Some(d) => Err(d.to_error(feature)),
+        }
+    }
+}
+
+impl Deny {
+    /// The error for this denial.
+    pub fn to_error(self, feature: Option<Feature>) -> Error {
+        match self {
+            Deny::FeatureDisabled => {
+                Error::FeatureDisabled(feature.map(Feature::name).unwrap_or("feature"))
+            }
+            Deny::NotCreator => Error::NotCreator,
+            Deny::Blocked => Error::Blocked,
+            Deny::ProfilePrivate => Error::ProfilePrivate,
+            Deny::DmNotAllowed => Error::DmNotAllowed,
+            Deny::CallNotAllowed => Error::CallNotAllowed,
+            Deny::Busy => Error::Busy,
+            Deny::NotFound => Error::NotFound("profile"),
+        }
+    }
+}
+
+fn audience_admits(audience: Audience, relationships: RelationshipSet) -> bool {
+    match audience {
+        Audience::None => false,
+        Audience::Following => relationships.following(),
+        Audience::Interacted => relationships.interacted(),
+    }
+}
+
+/// Decides one action. Order of evaluation, first match wins: flag, self/admin, creator-only,
+/// block, then the fan's setting for the action.
+pub fn decide(input: &DecisionInput) -> Decision {
+    if !input.feature_on {
+        return Decision::deny(Deny::FeatureDisabled, Rule::FeatureFlag);
+    }
+    if input.actor_is_fan || input.actor_role == Role::Admin {
+        return Decision::allow(Rule::SelfOrAdmin);
+    }
+    if input.action.creator_only() && input.actor_role != Role::Creator {
+        return Decision::deny(Deny::NotCreator, Rule::CreatorOnly);
+    }
+    // A public share card has no creator pair, so blocks do not apply to it.
+    if input.action != Action::ViewShareCard && input.blocks.any() {
+        return Decision::deny(Deny::Blocked, Rule::Block);
+    }
+    let s = &input.settings;
+    let rel = input.relationships;
+    match input.action {
+        Action::ViewProfile => {
+            let visible =
+                matches!(s.visibility, Visibility::Creators | Visibility::Link) && rel.interacted();
+            verdict(visible, Deny::ProfilePrivate, Rule::Visibility)
+        }
+        Action::Message => verdict(
+            audience_admits(s.allow_dm, rel),
+            Deny::DmNotAllowed,
+            Rule::AllowDm,
+        ),
+        Action::Call => {
+            if !audience_admits(s.allow_calls, rel) {
+                Decision::deny(Deny::CallNotAllowed, Rule::AllowCalls)
+            } else if input.fan_in_connected_call {
+                Decision::deny(Deny::Busy, Rule::FanBusy)
+            } else {
+                Decision::allow(Rule::AllowCalls)
+            }
+        }
+        Action::ViewShareCard => verdict(
+            s.visibility == Visibility::Link && input.share_link_valid,
+            Deny::NotFound,
+            Rule::ShareLink,
+        ),
+        Action::AppearInSearch => verdict(s.searchable, Deny::NotFound, Rule::Searchable),
+    }
+}
+
+fn verdict(allowed: bool, deny: Deny, rule: Rule) -> Decision {
+    if allowed {
+        Decision::allow(rule)
+    } else {
+        Decision::deny(deny, rule)
+    }
+}
+
+/// Decides many inputs at once (the batch form over many (creator, fan) pairs).
+pub fn decide_many(inputs: &[DecisionInput]) -> Vec<Decision> {
+    inputs.iter().map(decide).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::privacy::RelationshipKind;
+
+    #[test]
+    fn private_fan_hides_even_from_related_creators() {
+        // Defect 14.1 of the baseline: `private` let related creators see.
+        let input = DecisionInput {
+            relationships: RelationshipSet::of(&[RelationshipKind::Follow]),
+            ..DecisionInput::creator(Action::ViewProfile)
+        };
+        let d = decide(&input);
+        assert_eq!(d.deny, Some(Deny::ProfilePrivate));
+        assert_eq!(d.rule, Rule::Visibility);
+    }
+
+    #[test]
+    fn creators_visibility_needs_a_relationship() {
+        // Defect 14.1 again: `creators` let every creator see.
+        let mut input = DecisionInput::creator(Action::ViewProfile);
+        input.settings.visibility = Visibility::Creators;
+        assert!(!decide(&input).allowed);
+        input.relationships = RelationshipSet::of(&[RelationshipKind::Tipped]);
+        assert!(decide(&input).allowed);
+    }
+
+    #[test]
+    fn block_either_way_wins_over_settings() {
+        for blocks in [
+            BlockState {
+                by_fan: true,
+                by_creator: false,
+            },
+            BlockState {
+                by_fan: false,
+                by_creator: true,
+            },
+        ] {
+            let input = DecisionInput {
+                blocks,
+                relationships: RelationshipSet::of(&[RelationshipKind::Follow]),
+                ..DecisionInput::creator(Action::Call)
+            };
+            assert_eq!(decide(&input).code(), Some("BLOCKED"));
+        }
+    }
+
+    #[test]
+    fn flag_first_then_self_then_role() {
+        let mut input = DecisionInput::creator(Action::Call);
+        input.feature_on = false;
+        input.actor_is_fan = true;
+        assert_eq!(decide(&input).rule, Rule::FeatureFlag);
+        input.feature_on = true;
+        assert_eq!(decide(&input).rule, Rule::SelfOrAdmin);
+        input.actor_is_fan = false;
+        input.actor_role = Role::Fan;
+        assert_eq!(decide(&input).code(), Some("NOT_CREATOR"));
+    }
+
+    #[test]
+    fn busy_fan_cannot_be_called() {
+        let input = DecisionInput {
+            relationships: RelationshipSet::of(&[RelationshipKind::Messaged]),
+            fan_in_connected_call: true,
+            ..DecisionInput::creator(Action::Call)
+        };
+        assert_eq!(decide(&input).code(), Some("BUSY"));
+    }
+}

@@ -1,0 +1,127 @@
+//! Relationship kinds between a creator and a fan, and the set of kinds present for a pair.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// One kind of creator-fan relationship (domain spec section 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RelationshipKind {
+    /// The fan follows the creator; the only kind that can be removed.
+    Follow,
+    /// The fan tipped the creator.
+    Tipped,
+    /// The fan bought something from the creator.
+    Purchased,
+    /// The two exchanged messages.
+    Messaged,
+    /// A call between them connected.
+    Called,
+}
+
+impl RelationshipKind {
+    /// All kinds, in storage order.
+    pub const ALL: [RelationshipKind; 5] = [
+        RelationshipKind::Follow,
+        RelationshipKind::Tipped,
+        RelationshipKind::Purchased,
+        RelationshipKind::Messaged,
+        RelationshipKind::Called,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationshipKind::Follow => "follow",
+            RelationshipKind::Tipped => "tipped",
+            RelationshipKind::Purchased => "purchased",
+            RelationshipKind::Messaged => "messaged",
+            RelationshipKind::Called => "called",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Result<Self> {
+        RelationshipKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| Error::invalid(format!("unknown relationship kind '{s}'")))
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// The kinds present for one (creator, fan) pair, as a bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct RelationshipSet(u8);
+
+impl RelationshipSet {
+    /// No relationship.
+    pub const EMPTY: RelationshipSet = RelationshipSet(0);
+
+    /// The set holding exactly `kinds`.
+    pub fn of(kinds: &[RelationshipKind]) -> Self {
+        kinds.iter().fold(Self::EMPTY, |s, k| s.with(*k))
+    }
+
+    /// This set plus `kind`.
+    pub fn with(self, kind: RelationshipKind) -> Self {
+        RelationshipSet(self.0 | kind.bit())
+    }
+
+    /// Whether `kind` is present.
+    pub fn contains(self, kind: RelationshipKind) -> bool {
+        self.0 & kind.bit() != 0
+    }
+
+    /// "following": a `follow` row exists.
+    pub fn following(self) -> bool {
+        self.contains(RelationshipKind::Follow)
+    }
+
+    /// "interacted": any row exists.
+    pub fn interacted(self) -> bool {
+        self.0 != 0
+    }
+
+    /// The kinds present, in storage order.
+    pub fn kinds(self) -> impl Iterator<Item = RelationshipKind> {
+        RelationshipKind::ALL
+            .into_iter()
+            .filter(move |k| self.contains(*k))
+    }
+}
+
+impl FromIterator<RelationshipKind> for RelationshipSet {
+    fn from_iter<I: IntoIterator<Item = RelationshipKind>>(iter: I) -> Self {
+        iter.into_iter().fold(Self::EMPTY, |s, k| s.with(k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_semantics() {
+        let s = RelationshipSet::of(&[RelationshipKind::Tipped]);
+        assert!(s.interacted());
+        assert!(!s.following());
+        assert!(RelationshipSet::EMPTY
+            .with(RelationshipKind::Follow)
+            .following());
+        assert!(!RelationshipSet::EMPTY.interacted());
+        assert_eq!(
+            s.kinds().collect::<Vec<_>>(),
+            vec![RelationshipKind::Tipped]
+        );
+        assert_eq!(
+            RelationshipKind::parse("called").unwrap(),
+            RelationshipKind::Called
+        );
+        assert!(RelationshipKind::parse("Called").is_err());
+    }
+}
