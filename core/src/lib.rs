@@ -1,19 +1,27 @@
 //! fanline: fan privacy, share links, Agora RTC tokens, cooldowns, rate limits and integer
-//! billing for creator platforms, behind a storage-agnostic `Store`.
+//! billing for creator platforms, behind a storage-agnostic [`store::Store`].
+//!
+//! The pure modules ([`privacy`], [`share`], [`agora`], [`limits`], [`billing`]) decide; the
+//! [`Fanline`] engine runs each operation as one store transaction and returns the realtime
+//! events for the host to publish.
 
 #![deny(missing_docs)]
 
 pub mod agora;
 pub mod billing;
+pub mod calls;
 pub mod clock;
+pub mod engine;
 pub mod error;
 pub mod flags;
 pub mod ids;
 pub mod limits;
 pub mod privacy;
 pub mod share;
+pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use engine::{Fanline, FanlineBuilder, Outcome};
 pub use error::{Error, ErrorBody, Result};
 pub use flags::{Feature, Flags};
 pub use ids::{Actor, CallId, Role, UserId};

@@ -1,0 +1,302 @@
+//! Calls and invitations: the state machine, the call record, settlements and the realtime
+//! events each transition produces (domain spec section 6).
+
+use serde::{Deserialize, Serialize};
+
+use crate::billing::Charge;
+use crate::clock::rfc3339;
+use crate::error::{Error, Result};
+use crate::ids::{CallId, UserId};
+
+/// Voice or video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CallType {
+    /// Audio only.
+    Voice,
+    /// Audio and video.
+    Video,
+}
+
+impl CallType {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallType::Voice => "voice",
+            CallType::Video => "video",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "voice" => Ok(CallType::Voice),
+            "video" => Ok(CallType::Video),
+            _ => Err(Error::invalid("call type must be 'voice' or 'video'")),
+        }
+    }
+}
+
+/// Where a call is: `ringing -> connected -> ended`, or `ringing -> declined | cancelled |
+/// missed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CallState {
+    /// The invitation is out.
+    Ringing,
+    /// The fan accepted; both sides hold tokens.
+    Connected,
+    /// Ended and settled.
+    Ended,
+    /// The fan declined.
+    Declined,
+    /// The creator cancelled while ringing.
+    Cancelled,
+    /// Nobody answered before the invitation expired.
+    Missed,
+}
+
+impl CallState {
+    /// All states.
+    pub const ALL: [CallState; 6] = [
+        CallState::Ringing,
+        CallState::Connected,
+        CallState::Ended,
+        CallState::Declined,
+        CallState::Cancelled,
+        CallState::Missed,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallState::Ringing => "ringing",
+            CallState::Connected => "connected",
+            CallState::Ended => "ended",
+            CallState::Declined => "declined",
+            CallState::Cancelled => "cancelled",
+            CallState::Missed => "missed",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Result<Self> {
+        CallState::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| Error::invalid(format!("unknown call state '{s}'")))
+    }
+
+    /// Whether the call still occupies its participants (ringing or connected).
+    pub fn is_active(self) -> bool {
+        matches!(self, CallState::Ringing | CallState::Connected)
+    }
+
+    /// The invitation state that mirrors this call state.
+    pub fn invitation(self) -> InvitationState {
+        match self {
+            CallState::Ringing => InvitationState::Pending,
+            CallState::Connected | CallState::Ended => InvitationState::Accepted,
+            CallState::Declined => InvitationState::Declined,
+            CallState::Cancelled => InvitationState::Cancelled,
+            CallState::Missed => InvitationState::Expired,
+        }
+    }
+
+    /// Whether `self -> next` is a legal transition.
+    pub fn can_become(self, next: CallState) -> bool {
+        matches!(
+            (self, next),
+            (
+                CallState::Ringing,
+                CallState::Connected
+                    | CallState::Declined
+                    | CallState::Cancelled
+                    | CallState::Missed
+            ) | (CallState::Connected, CallState::Ended)
+        )
+    }
+}
+
+/// The invitation's state, mirroring the call's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InvitationState {
+    /// Waiting for the fan.
+    Pending,
+    /// The fan accepted.
+    Accepted,
+    /// The fan declined.
+    Declined,
+    /// The creator cancelled.
+    Cancelled,
+    /// It ran out.
+    Expired,
+}
+
+/// A call as stored. Times are unix milliseconds from the engine's clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// The call id.
+    pub id: CallId,
+    /// The calling creator.
+    pub creator: UserId,
+    /// The called fan.
+    pub fan: UserId,
+    /// Voice or video.
+    pub call_type: CallType,
+    /// Current state.
+    pub state: CallState,
+    /// The creator's note on the invitation.
+    pub message: Option<String>,
+    /// Tokens per minute for this call.
+    pub rate_per_minute: u64,
+    /// The creator's Agora uid.
+    pub creator_uid: u32,
+    /// The fan's Agora uid (differs from the creator's).
+    pub fan_uid: u32,
+    /// When the invitation went out.
+    pub created_at_ms: i64,
+    /// When the invitation expires.
+    pub expires_at_ms: i64,
+    /// When the fan accepted.
+    pub connected_at_ms: Option<i64>,
+    /// When the call left `ringing`/`connected` (ended, declined, cancelled, missed).
+    pub finished_at_ms: Option<i64>,
+    /// Who ended it, for connected calls.
+    pub ended_by: Option<UserId>,
+}
+
+impl Call {
+    /// The Agora channel, derived from the call id.
+    pub fn channel(&self) -> String {
+        self.id.channel_name()
+    }
+
+    /// The invitation state.
+    pub fn invitation(&self) -> InvitationState {
+        self.state.invitation()
+    }
+
+    /// Whether `user` is the creator or the fan of this call.
+    pub fn has_participant(&self, user: &UserId) -> bool {
+        &self.creator == user || &self.fan == user
+    }
+
+    /// The other participant.
+    pub fn other(&self, user: &UserId) -> &UserId {
+        if &self.creator == user {
+            &self.fan
+        } else {
+            &self.creator
+        }
+    }
+
+    /// The wire view: camelCase, RFC 3339 times.
+    pub fn view(&self) -> CallView {
+        CallView {
+            id: self.id,
+            creator_id: self.creator.clone(),
+            fan_id: self.fan.clone(),
+            call_type: self.call_type,
+            state: self.state,
+            invitation: self.invitation(),
+            message: self.message.clone(),
+            rate_per_minute: self.rate_per_minute,
+            channel: self.channel(),
+            created_at: rfc3339(self.created_at_ms),
+            expires_at: rfc3339(self.expires_at_ms),
+            connected_at: self.connected_at_ms.map(rfc3339),
+            finished_at: self.finished_at_ms.map(rfc3339),
+        }
+    }
+}
+
+/// What hosts and clients see of a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallView {
+    /// The call id.
+    pub id: CallId,
+    /// The creator.
+    pub creator_id: UserId,
+    /// The fan.
+    pub fan_id: UserId,
+    /// Voice or video.
+    pub call_type: CallType,
+    /// The call's state.
+    pub state: CallState,
+    /// The invitation's state.
+    pub invitation: InvitationState,
+    /// The invitation note.
+    pub message: Option<String>,
+    /// Tokens per minute.
+    pub rate_per_minute: u64,
+    /// The Agora channel.
+    pub channel: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339: when the invitation expires.
+    pub expires_at: String,
+    /// RFC 3339.
+    pub connected_at: Option<String>,
+    /// RFC 3339.
+    pub finished_at: Option<String>,
+}
+
+/// The billing of one ended call, written once in the same transaction as the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settlement {
+    /// The call.
+    pub call_id: CallId,
+    /// The computed charge: bill, charged, shortfall, fee, creator net.
+    #[serde(flatten)]
+    pub charge: Charge,
+    /// When it was settled (unix ms).
+    pub settled_at_ms: i64,
+}
+
+/// A realtime event for the host to publish (fanline never publishes itself).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// The channel: `user:<id>`.
+    pub channel: String,
+    /// The event name, e.g. `call:request`.
+    pub name: &'static str,
+    /// The payload (camelCase JSON). It never holds another user's token.
+    pub payload: serde_json::Value,
+}
+
+impl Event {
+    /// An event to `user`'s channel.
+    pub fn to_user(user: &UserId, name: &'static str, payload: serde_json::Value) -> Self {
+        Event {
+            channel: format!("user:{user}"),
+            name,
+            payload,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_spec_transitions_are_legal() {
+        use CallState::*;
+        let legal = [
+            (Ringing, Connected),
+            (Ringing, Declined),
+            (Ringing, Cancelled),
+            (Ringing, Missed),
+            (Connected, Ended),
+        ];
+        for a in CallState::ALL {
+            for b in CallState::ALL {
+                assert_eq!(a.can_become(b), legal.contains(&(a, b)), "{a:?}->{b:?}");
+            }
+        }
+    }
+}

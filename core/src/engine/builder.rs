@@ -1,0 +1,173 @@
+//! Configuring the engine.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::Fanline;
+use crate::agora::{AgoraCredentials, RtcTokenBuilder};
+use crate::billing::BillingPolicy;
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
+use crate::flags::Flags;
+use crate::limits::{Cooldown, RateLimit};
+use crate::share::{ShareKeyRing, DEFAULT_LIFETIME_SECS};
+use crate::store::Store;
+
+/// The engine's tunables, with the seed's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineConfig {
+    /// Billing rules (default: 10 tokens/min, per started minute, no minimum, no fee).
+    pub billing: BillingPolicy,
+    /// Whether calls are charged through the ledger (default on): start guard, capped
+    /// charges, balances.
+    pub ledger: bool,
+    /// Per (creator, fan) cooldown after a successful initiate (default 60 s).
+    #[serde(skip)]
+    pub cooldown: Cooldown,
+    /// Initiations per creator (default 10 per minute).
+    #[serde(skip)]
+    pub creator_rate: RateLimit,
+    /// Initiations per client IP (default 5 per minute).
+    #[serde(skip)]
+    pub ip_rate: RateLimit,
+    /// Invitation lifetime in milliseconds (default 120 s).
+    pub invitation_ttl_ms: i64,
+    /// Agora token and privilege lifetime in seconds (default 7200, at most 86400).
+    pub token_lifetime_secs: u32,
+    /// Share-link lifetime in seconds (default 30 days).
+    pub share_lifetime_secs: i64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            billing: BillingPolicy::default(),
+            ledger: true,
+            cooldown: Cooldown::default(),
+            creator_rate: RateLimit {
+                max: 10,
+                period_ms: 60_000,
+            },
+            ip_rate: RateLimit {
+                max: 5,
+                period_ms: 60_000,
+            },
+            invitation_ttl_ms: 120_000,
+            token_lifetime_secs: 7_200,
+            share_lifetime_secs: DEFAULT_LIFETIME_SECS,
+        }
+    }
+}
+
+impl EngineConfig {
+    /// Checks every field; `build` calls it.
+    pub fn validate(&self) -> Result<()> {
+        self.billing
+            .validate()
+            .map_err(|e| Error::config(e.to_string()))?;
+        RateLimit::new(self.creator_rate.max, self.creator_rate.period_ms)?;
+        RateLimit::new(self.ip_rate.max, self.ip_rate.period_ms)?;
+        if self.cooldown.duration_ms < 0 {
+            return Err(Error::config("the cooldown cannot be negative"));
+        }
+        if self.invitation_ttl_ms <= 0 {
+            return Err(Error::config("the invitation lifetime must be positive"));
+        }
+        if !(1..=86_400).contains(&self.token_lifetime_secs) {
+            return Err(Error::config(
+                "the token lifetime is in relative seconds, 1 to 86400",
+            ));
+        }
+        if self.share_lifetime_secs <= 0 {
+            return Err(Error::config("the share-link lifetime must be positive"));
+        }
+        Ok(())
+    }
+}
+
+/// Builds a [`Fanline`]. Store, Agora credentials and share keys are required.
+#[derive(Debug, Default)]
+pub struct FanlineBuilder {
+    store: Option<Arc<dyn Store>>,
+    agora: Option<Result<AgoraCredentials>>,
+    share_keys: Option<ShareKeyRing>,
+    flags: Option<Flags>,
+    clock: Option<Arc<dyn Clock>>,
+    config: EngineConfig,
+}
+
+impl FanlineBuilder {
+    /// The store (memory, SQLite or PostgreSQL).
+    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Agora app id and certificate (32 hex characters each).
+    pub fn agora(mut self, app_id: &str, certificate: &str) -> Self {
+        self.agora = Some(AgoraCredentials::new(app_id, certificate));
+        self
+    }
+
+    /// Share-link keys.
+    pub fn share_keys(mut self, keys: ShareKeyRing) -> Self {
+        self.share_keys = Some(keys);
+        self
+    }
+
+    /// Feature flags (default: the seed defaults; clones share state).
+    pub fn flags(mut self, flags: Flags) -> Self {
+        self.flags = Some(flags);
+        self
+    }
+
+    /// The clock (default: the system clock).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Every tunable at once.
+    pub fn config(mut self, config: EngineConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Billing rules.
+    pub fn billing(mut self, billing: BillingPolicy) -> Self {
+        self.config.billing = billing;
+        self
+    }
+
+    /// Turns the ledger on or off.
+    pub fn ledger(mut self, on: bool) -> Self {
+        self.config.ledger = on;
+        self
+    }
+
+    /// Validates everything and builds the engine. Missing or bad configuration is
+    /// `INVALID_CONFIG`.
+    pub fn build(self) -> Result<Fanline> {
+        let store = self
+            .store
+            .ok_or_else(|| Error::config("a store is required"))?;
+        let creds = self
+            .agora
+            .ok_or_else(|| Error::config("Agora app id and certificate are required"))??;
+        let share_keys = self
+            .share_keys
+            .ok_or_else(|| Error::config("share-link keys are required"))?;
+        self.config.validate()?;
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        Ok(Fanline {
+            store,
+            tokens: RtcTokenBuilder::new(&creds).with_clock(clock.clone()),
+            share_keys,
+            flags: self.flags.unwrap_or_default(),
+            clock,
+            config: self.config,
+        })
+    }
+}

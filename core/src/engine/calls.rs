@@ -1,0 +1,525 @@
+//! Call operations: initiate, accept, decline, cancel, end, refresh, status, pending,
+//! history and the invitation sweeper.
+
+use serde_json::json;
+
+use super::fans::PairFacts;
+use super::views::{
+    decode_cursor, encode_cursor, AcceptedCall, CallStatus, EndedCall, HistoryPage,
+    InitiateRequest, JoinInfo,
+};
+use super::{audit, detail, Fanline, Outcome};
+use crate::agora::{call_uids, RtcTokenRequest, RtcUser};
+use crate::billing::billed_seconds;
+use crate::calls::{Call, CallState, Event, Settlement};
+use crate::clock::rfc3339;
+use crate::error::{Error, Result};
+use crate::flags::Feature;
+use crate::ids::{Actor, CallId, Role, UserId};
+use crate::privacy::{decide, Action, RelationshipKind};
+use crate::store::{AuditRecord, HistoryCursor, LedgerEntry, Tx, PLATFORM_ACCOUNT};
+
+/// Longest invitation note, in characters.
+const MAX_MESSAGE_CHARS: usize = 500;
+/// Longest client IP text accepted for the per-IP limit.
+const MAX_IP_BYTES: usize = 64;
+/// Largest history page.
+pub const MAX_PAGE: u32 = 100;
+/// Invitations the sweeper handles per run; the rest wait for the next run.
+const SWEEP_BATCH: usize = 500;
+
+fn call_audit(event: &str, actor: Option<&Actor>, call: &Call, now_ms: i64) -> AuditRecord {
+    let mut rec = audit(event, actor, now_ms);
+    rec.call_id = Some(call.id.to_string());
+    rec.creator_id = Some(call.creator.to_string());
+    rec.fan_id = Some(call.fan.to_string());
+    rec.call_type = Some(call.call_type.as_str().to_string());
+    rec
+}
+
+fn validate_initiate(req: &InitiateRequest) -> Result<(UserId, Option<String>)> {
+    let fan = UserId::new(req.fan_id.as_str())?;
+    if let Some(m) = &req.message {
+        if m.chars().count() > MAX_MESSAGE_CHARS || m.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(Error::invalid(format!(
+                "message must be at most {MAX_MESSAGE_CHARS} characters without control characters"
+            )));
+        }
+    }
+    let ip = match &req.ip {
+        None => None,
+        Some(ip)
+            if ip.is_empty()
+                || ip.len() > MAX_IP_BYTES
+                || !ip.is_ascii()
+                || ip.chars().any(|c| c.is_ascii_control() || c == ' ') =>
+        {
+            return Err(Error::invalid(
+                "ip must be 1 to 64 printable ASCII characters",
+            ))
+        }
+        Some(ip) => Some(ip.clone()),
+    };
+    Ok((fan, ip))
+}
+
+/// The store key of a cooldown; `\n` cannot occur in a user id, so keys never collide.
+fn cooldown_key(creator: &UserId, fan: &UserId) -> String {
+    format!("cooldown\n{creator}\n{fan}")
+}
+
+impl Fanline {
+    /// A creator calls a fan. Checks, in order: the `calls` flag, the creator role, blocks,
+    /// the fan's `allow_calls` and whether the fan is in a call, whether the creator already
+    /// has a ringing or connected call, the per-creator and per-IP rate limits, the pair's
+    /// cooldown and the start guard; then writes the ringing call and starts the cooldown,
+    /// all in one transaction. A refused attempt starts nothing.
+    pub fn initiate(
+        &self,
+        actor: &Actor,
+        req: &InitiateRequest,
+    ) -> Result<Outcome<crate::calls::CallView>> {
+        let (fan, ip) = validate_initiate(req)?;
+        let result = self.try_initiate(actor, &fan, ip.as_deref(), req);
+        if let Err(e) = &result {
+            self.record_refusal(actor, &fan, req, e);
+        }
+        result
+    }
+
+    fn try_initiate(
+        &self,
+        actor: &Actor,
+        fan: &UserId,
+        ip: Option<&str>,
+        req: &InitiateRequest,
+    ) -> Result<Outcome<crate::calls::CallView>> {
+        self.flags.require(Feature::Calls)?;
+        if actor.role != Role::Creator {
+            return Err(Error::NotCreator);
+        }
+        if &actor.id == fan {
+            return Err(Error::invalid("a creator cannot call themself"));
+        }
+        let (creator_uid, fan_uid) = call_uids(actor.id.as_str(), fan.as_str())?;
+        let rate = req
+            .rate_per_minute
+            .unwrap_or(self.config.billing.rate_per_minute);
+        let now = self.now_ms();
+        self.write(|tx| {
+            let facts = PairFacts::read(tx, &actor.id, fan)?;
+            let mut input = facts.input(Action::Call, actor, fan);
+            input.fan_in_connected_call = tx.fan_connected(fan)?;
+            decide(&input).into_result(Some(Feature::Calls))?;
+            if tx.active_call(&actor.id, true)?.is_some() {
+                return Err(Error::Busy);
+            }
+            let creator_key = format!("rate\ncreator\n{}", actor.id);
+            let creator_tat = self
+                .config
+                .creator_rate
+                .take(tx.get_limit(&creator_key)?, now)?;
+            let ip_tat = match ip {
+                Some(ip) => {
+                    let key = format!("rate\nip\n{ip}");
+                    Some((self.config.ip_rate.take(tx.get_limit(&key)?, now)?, key))
+                }
+                None => None,
+            };
+            let cd_key = cooldown_key(&actor.id, fan);
+            self.config.cooldown.check(tx.get_limit(&cd_key)?, now)?;
+            if self.config.ledger {
+                let needed = self.config.billing.start_guard(rate);
+                let balance = tx.balance(fan.as_str())?;
+                if balance < 0 || (balance as u64) < needed {
+                    return Err(Error::InsufficientTokens { needed });
+                }
+            }
+            let call = Call {
+                id: CallId::random(),
+                creator: actor.id.clone(),
+                fan: fan.clone(),
+                call_type: req.call_type,
+                state: CallState::Ringing,
+                message: req.message.clone(),
+                rate_per_minute: rate,
+                creator_uid,
+                fan_uid,
+                created_at_ms: now,
+                expires_at_ms: now.saturating_add(self.config.invitation_ttl_ms),
+                connected_at_ms: None,
+                finished_at_ms: None,
+                ended_by: None,
+            };
+            tx.insert_call(&call)?;
+            tx.put_limit(&creator_key, creator_tat)?;
+            if let Some((tat, key)) = &ip_tat {
+                tx.put_limit(key, *tat)?;
+            }
+            tx.put_limit(&cd_key, self.config.cooldown.until(now))?;
+            tx.append_audit(&call_audit("call_initiated", Some(actor), &call, now))?;
+            let creator_name = tx.get_profile(&actor.id)?.map(|p| p.display_name);
+            let event = Event::to_user(
+                fan,
+                "call:request",
+                json!({
+                    "callId": call.id,
+                    "creatorId": call.creator,
+                    "creatorName": creator_name,
+                    "callType": call.call_type,
+                    "expiresAt": rfc3339(call.expires_at_ms),
+                    "message": call.message,
+                }),
+            );
+            Ok(Outcome {
+                value: call.view(),
+                events: vec![event],
+            })
+        })
+    }
+
+    /// Appends a `call_refused` audit record (for the cooldown, rate-limit and denial
+    /// metrics) in its own transaction; the refused attempt itself changed nothing.
+    fn record_refusal(&self, actor: &Actor, fan: &UserId, req: &InitiateRequest, e: &Error) {
+        if matches!(
+            e,
+            Error::InvalidInput(_) | Error::StoreUnavailable { .. } | Error::Internal { .. }
+        ) {
+            return;
+        }
+        let now = self.now_ms();
+        let mut rec = audit("call_refused", Some(actor), now);
+        rec.creator_id = Some(actor.id.to_string());
+        rec.fan_id = Some(fan.to_string());
+        rec.call_type = Some(req.call_type.as_str().to_string());
+        rec.detail = detail(json!({ "code": e.code() }));
+        // Best effort: a failure to record a refusal must not mask the refusal.
+        let _ = self.write(|tx| tx.append_audit(&rec));
+    }
+
+    /// Loads a call the actor takes part in; anyone else gets `NOT_FOUND`.
+    fn participant_call(tx: &mut dyn Tx, actor: &Actor, id: &CallId) -> Result<Call> {
+        let call = tx.get_call(id)?.ok_or(Error::NotFound("call"))?;
+        if call.has_participant(&actor.id) || actor.role == Role::Admin {
+            Ok(call)
+        } else {
+            Err(Error::NotFound("call"))
+        }
+    }
+
+    fn join_info(&self, call: &Call, uid: u32) -> Result<JoinInfo> {
+        let mut req = RtcTokenRequest::publisher(call.channel(), RtcUser::Uid(uid));
+        req.token_expire = self.config.token_lifetime_secs;
+        let token = self.tokens.build(&req)?;
+        let expires = self
+            .now_ms()
+            .div_euclid(1000)
+            .saturating_add(i64::from(self.config.token_lifetime_secs));
+        Ok(JoinInfo {
+            app_id: self.tokens.credentials().app_id().to_string(),
+            channel: call.channel(),
+            uid,
+            token,
+            expires_at: rfc3339(expires.saturating_mul(1000)),
+        })
+    }
+
+    /// The fan accepts a ringing call before its invitation expires. Both sides get a
+    /// publisher token for the call's channel with their stable uids; the creator's is also
+    /// in the `call:accepted` event addressed to the creator.
+    pub fn accept(&self, actor: &Actor, call_id: &str) -> Result<Outcome<AcceptedCall>> {
+        let id = CallId::parse(call_id)?;
+        let now = self.now_ms();
+        self.write(|tx| {
+            let mut call = Self::participant_call(tx, actor, &id)?;
+            if call.fan != actor.id {
+                return Err(Error::state("only the called fan can accept"));
+            }
+            if call.state != CallState::Ringing {
+                return Err(Error::state(format!("the call is {}", call.state.as_str())));
+            }
+            if now >= call.expires_at_ms {
+                return Err(Error::InvitationExpired);
+            }
+            if tx.fan_connected(&call.fan)? {
+                return Err(Error::Busy);
+            }
+            call.state = CallState::Connected;
+            call.connected_at_ms = Some(now);
+            if !tx.update_call(&call, CallState::Ringing)? {
+                return Err(Error::state("the call changed state"));
+            }
+            tx.record_relationship(&call.creator, &call.fan, RelationshipKind::Called, now)?;
+            tx.append_audit(&call_audit("call_accepted", Some(actor), &call, now))?;
+            let fan = self.join_info(&call, call.fan_uid)?;
+            let creator = self.join_info(&call, call.creator_uid)?;
+            let event = Event::to_user(
+                &call.creator,
+                "call:accepted",
+                json!({ "callId": call.id, "fanId": call.fan, "join": &creator }),
+            );
+            Ok(Outcome {
+                value: AcceptedCall {
+                    call: call.view(),
+                    fan,
+                    creator,
+                },
+                events: vec![event],
+            })
+        })
+    }
+
+    /// The fan declines a ringing call.
+    pub fn decline(&self, actor: &Actor, call_id: &str) -> Result<Outcome<crate::calls::CallView>> {
+        self.finish_ringing(actor, call_id, CallState::Declined)
+    }
+
+    /// The creator cancels a ringing call.
+    pub fn cancel(&self, actor: &Actor, call_id: &str) -> Result<Outcome<crate::calls::CallView>> {
+        self.finish_ringing(actor, call_id, CallState::Cancelled)
+    }
+
+    fn finish_ringing(
+        &self,
+        actor: &Actor,
+        call_id: &str,
+        next: CallState,
+    ) -> Result<Outcome<crate::calls::CallView>> {
+        let id = CallId::parse(call_id)?;
+        let now = self.now_ms();
+        let (who, audit_event, event_name) = match next {
+            CallState::Declined => ("fan", "call_declined", "call:rejected"),
+            _ => ("creator", "call_cancelled", "call:cancelled"),
+        };
+        self.write(|tx| {
+            let mut call = Self::participant_call(tx, actor, &id)?;
+            let allowed = if next == CallState::Declined {
+                &call.fan
+            } else {
+                &call.creator
+            };
+            if allowed != &actor.id {
+                return Err(Error::state(format!("only the {who} can do this")));
+            }
+            if call.state != CallState::Ringing {
+                return Err(Error::state(format!("the call is {}", call.state.as_str())));
+            }
+            call.state = next;
+            call.finished_at_ms = Some(now);
+            if !tx.update_call(&call, CallState::Ringing)? {
+                return Err(Error::state("the call changed state"));
+            }
+            tx.append_audit(&call_audit(audit_event, Some(actor), &call, now))?;
+            let event = Event::to_user(
+                call.other(&actor.id),
+                event_name,
+                json!({ "callId": call.id, "by": actor.id }),
+            );
+            Ok(Outcome {
+                value: call.view(),
+                events: vec![event],
+            })
+        })
+    }
+
+    /// Either side ends a connected call. Billing is computed and settled exactly once, in
+    /// the same transaction; ending again returns the same settlement and no events.
+    pub fn end(&self, actor: &Actor, call_id: &str) -> Result<Outcome<EndedCall>> {
+        let id = CallId::parse(call_id)?;
+        let now = self.now_ms();
+        self.write(|tx| {
+            let mut call = Self::participant_call(tx, actor, &id)?;
+            if call.state == CallState::Ended {
+                let settlement = tx
+                    .get_settlement(&call.id)?
+                    .ok_or_else(|| Error::internal("ended call without settlement"))?;
+                return Ok(Outcome::quiet(EndedCall {
+                    call: call.view(),
+                    settlement,
+                }));
+            }
+            if call.state != CallState::Connected {
+                return Err(Error::state(format!("the call is {}", call.state.as_str())));
+            }
+            let connected = call.connected_at_ms.unwrap_or(now);
+            let seconds = billed_seconds(connected, now);
+            let balance = if self.config.ledger {
+                u64::try_from(tx.balance(call.fan.as_str())?).unwrap_or(0)
+            } else {
+                u64::MAX
+            };
+            let charge = self
+                .config
+                .billing
+                .charge(seconds, call.rate_per_minute, balance)?;
+            let settlement = Settlement {
+                call_id: call.id,
+                charge,
+                settled_at_ms: now,
+            };
+            if !tx.insert_settlement(&settlement)? {
+                return Err(Error::state("the call was already settled"));
+            }
+            if self.config.ledger {
+                tx.append_ledger(&settlement_entries(&call, &settlement)?)?;
+            }
+            call.state = CallState::Ended;
+            call.finished_at_ms = Some(now);
+            call.ended_by = Some(actor.id.clone());
+            if !tx.update_call(&call, CallState::Connected)? {
+                return Err(Error::state("the call changed state"));
+            }
+            let mut rec = call_audit("call_ended", Some(actor), &call, now);
+            rec.detail = detail(json!({
+                "billedSeconds": charge.bill.billed_seconds,
+                "gross": charge.bill.gross,
+                "charged": charge.charged,
+                "fee": charge.fee,
+                "creatorNet": charge.creator_net,
+                "shortfall": charge.shortfall,
+            }));
+            tx.append_audit(&rec)?;
+            let event = Event::to_user(
+                call.other(&actor.id),
+                "call:ended",
+                json!({ "callId": call.id, "by": actor.id, "settlement": settlement }),
+            );
+            Ok(Outcome {
+                value: EndedCall {
+                    call: call.view(),
+                    settlement,
+                },
+                events: vec![event],
+            })
+        })
+    }
+
+    /// A fresh token for the actor's side of a connected call.
+    pub fn refresh_token(&self, actor: &Actor, call_id: &str) -> Result<JoinInfo> {
+        let id = CallId::parse(call_id)?;
+        let call = self.read(|tx| Self::participant_call(tx, actor, &id))?;
+        if call.state != CallState::Connected {
+            return Err(Error::state(format!("the call is {}", call.state.as_str())));
+        }
+        let uid = if call.creator == actor.id {
+            call.creator_uid
+        } else if call.fan == actor.id {
+            call.fan_uid
+        } else {
+            return Err(Error::state("only a participant can join"));
+        };
+        self.join_info(&call, uid)
+    }
+
+    /// A call's status (participants and admins), with its settlement once ended.
+    pub fn status(&self, actor: &Actor, call_id: &str) -> Result<CallStatus> {
+        let id = CallId::parse(call_id)?;
+        self.read(|tx| {
+            let call = Self::participant_call(tx, actor, &id)?;
+            let settlement = if call.state == CallState::Ended {
+                tx.get_settlement(&call.id)?
+            } else {
+                None
+            };
+            Ok(CallStatus {
+                call: call.view(),
+                settlement,
+            })
+        })
+    }
+
+    /// The actor's ringing invitations that have not expired, newest first.
+    pub fn pending(&self, actor: &Actor) -> Result<Vec<crate::calls::CallView>> {
+        let now = self.now_ms();
+        self.read(|tx| {
+            Ok(tx
+                .pending_for_fan(&actor.id, now)?
+                .iter()
+                .map(Call::view)
+                .collect())
+        })
+    }
+
+    /// The actor's calls, newest first, `limit` (1 to 100) at a time; pass the returned
+    /// cursor back for the next page.
+    pub fn history(&self, actor: &Actor, cursor: Option<&str>, limit: u32) -> Result<HistoryPage> {
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(Error::invalid(format!("limit must be 1 to {MAX_PAGE}")));
+        }
+        let cursor = cursor.map(decode_cursor).transpose()?;
+        self.read(|tx| {
+            // One extra row tells whether another page exists.
+            let mut calls = tx.history(&actor.id, cursor.as_ref(), limit as usize + 1)?;
+            let more = calls.len() > limit as usize;
+            calls.truncate(limit as usize);
+            let next_cursor = match calls.last() {
+                Some(last) if more => Some(encode_cursor(&HistoryCursor {
+                    created_at_ms: last.created_at_ms,
+                    id: last.id,
+                })),
+                _ => None,
+            };
+            Ok(HistoryPage {
+                items: calls.iter().map(Call::view).collect(),
+                next_cursor,
+            })
+        })
+    }
+
+    /// Expires invitations past their time (the host runs this on a timer, every 30 s in the
+    /// seed): their calls become `missed`, and both sides get `call:missed`. Also prunes limit
+    /// rows that no longer limit anything. Returns the calls it expired.
+    pub fn expire_due(&self) -> Result<Outcome<Vec<String>>> {
+        let now = self.now_ms();
+        self.write(|tx| {
+            let mut expired = Vec::new();
+            let mut events = Vec::new();
+            for mut call in tx.due_invitations(now, SWEEP_BATCH)? {
+                call.state = CallState::Missed;
+                call.finished_at_ms = Some(now);
+                if !tx.update_call(&call, CallState::Ringing)? {
+                    continue;
+                }
+                tx.append_audit(&call_audit("call_missed", None, &call, now))?;
+                for user in [&call.creator, &call.fan] {
+                    events.push(Event::to_user(
+                        user,
+                        "call:missed",
+                        json!({ "callId": call.id }),
+                    ));
+                }
+                expired.push(call.id.to_string());
+            }
+            tx.prune_limits(now)?;
+            Ok(Outcome {
+                value: expired,
+                events,
+            })
+        })
+    }
+}
+
+/// The ledger entries of a settlement: the fan pays `charged`, the creator gets the net and
+/// the platform the fee. Zero amounts are left out; the entries always sum to zero.
+fn settlement_entries(call: &Call, s: &Settlement) -> Result<Vec<LedgerEntry>> {
+    let amount = |v: u64| i64::try_from(v).map_err(|_| Error::invalid("amount exceeds i64"));
+    let parts = [
+        ("fan", call.fan.as_str(), -amount(s.charge.charged)?),
+        (
+            "creator",
+            call.creator.as_str(),
+            amount(s.charge.creator_net)?,
+        ),
+        ("platform", PLATFORM_ACCOUNT, amount(s.charge.fee)?),
+    ];
+    Ok(parts
+        .into_iter()
+        .filter(|(_, _, a)| *a != 0)
+        .map(|(side, account, a)| LedgerEntry {
+            reference: format!("call:{}:{side}", call.id),
+            account: account.to_string(),
+            amount: a,
+            at_ms: s.settled_at_ms,
+        })
+        .collect())
+}

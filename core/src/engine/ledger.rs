@@ -1,0 +1,87 @@
+//! The token ledger and the audit log.
+
+use serde_json::json;
+
+use super::{audit, detail, require_admin, require_self_or_admin, Fanline, Outcome};
+use crate::error::{Error, Result};
+use crate::ids::{Actor, UserId};
+use crate::store::{AuditRecord, LedgerEntry, ISSUANCE_ACCOUNT};
+
+/// Longest idempotency reference a host may pass.
+const MAX_REFERENCE_BYTES: usize = 200;
+/// Largest audit page.
+const MAX_AUDIT_PAGE: u32 = 1000;
+
+impl Fanline {
+    /// Credits purchased tokens to `user` from the issuance account (admin, i.e. the host's
+    /// payment flow). `reference` makes it idempotent: crediting the same reference twice
+    /// changes nothing the second time. Returns the user's balance.
+    pub fn credit(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        amount: u64,
+        reference: &str,
+    ) -> Result<Outcome<i64>> {
+        require_admin(actor)?;
+        let user = UserId::new(user_id)?;
+        if amount == 0 || amount > i64::MAX as u64 {
+            return Err(Error::invalid("amount must be 1 to 2^63-1 tokens"));
+        }
+        if reference.is_empty()
+            || reference.len() > MAX_REFERENCE_BYTES
+            || reference.chars().any(char::is_control)
+        {
+            return Err(Error::invalid(
+                "reference must be 1 to 200 bytes without control characters",
+            ));
+        }
+        let now = self.now_ms();
+        let amount = amount as i64;
+        self.write(|tx| {
+            let entries = [
+                LedgerEntry {
+                    reference: format!("credit:{reference}:user"),
+                    account: user.to_string(),
+                    amount,
+                    at_ms: now,
+                },
+                LedgerEntry {
+                    reference: format!("credit:{reference}:issuance"),
+                    account: ISSUANCE_ACCOUNT.to_string(),
+                    amount: -amount,
+                    at_ms: now,
+                },
+            ];
+            if tx.append_ledger(&entries)? {
+                let mut rec = audit("tokens_credited", Some(actor), now);
+                rec.fan_id = Some(user.to_string());
+                rec.detail = detail(json!({ "amount": amount }));
+                tx.append_audit(&rec)?;
+            }
+            Ok(Outcome::quiet(tx.balance(user.as_str())?))
+        })
+    }
+
+    /// A user's token balance (the user themself or an admin).
+    pub fn balance(&self, actor: &Actor, user_id: &str) -> Result<i64> {
+        let user = UserId::new(user_id)?;
+        require_self_or_admin(actor, &user)?;
+        self.read(|tx| tx.balance(user.as_str()))
+    }
+
+    /// The sum of every ledger entry: zero when the books balance (admin).
+    pub fn ledger_sum(&self, actor: &Actor) -> Result<i64> {
+        require_admin(actor)?;
+        self.read(|tx| tx.ledger_sum())
+    }
+
+    /// Audit records after position `after`, oldest first, at most `limit` (1 to 1000) (admin).
+    pub fn audit_log(&self, actor: &Actor, after: i64, limit: u32) -> Result<Vec<AuditRecord>> {
+        require_admin(actor)?;
+        if !(1..=MAX_AUDIT_PAGE).contains(&limit) || after < 0 {
+            return Err(Error::invalid("after must be >= 0 and limit 1 to 1000"));
+        }
+        self.read(|tx| tx.audit(after, limit as usize))
+    }
+}

@@ -1,0 +1,144 @@
+//! `Fanline`, the engine: one method per operation behind the seed's endpoints (domain spec
+//! section 11), each run as one store transaction, each returning its result plus the
+//! realtime events for the host to publish.
+
+mod builder;
+mod calls;
+mod fans;
+mod ledger;
+mod views;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use builder::{EngineConfig, FanlineBuilder};
+pub use views::{
+    AcceptedCall, CallStatus, EndedCall, HistoryPage, InitiateRequest, JoinInfo, MiniProfile,
+    ShareCard, ShareLink,
+};
+
+use crate::agora::RtcTokenBuilder;
+use crate::calls::Event;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::flags::Flags;
+use crate::ids::{Actor, UserId};
+use crate::share::ShareKeyRing;
+use crate::store::{AuditRecord, Store, Tx};
+
+/// A result with the realtime events the host should publish after it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome<T> {
+    /// The operation's result.
+    pub value: T,
+    /// Events to publish, in order (possibly none).
+    pub events: Vec<Event>,
+}
+
+impl<T> Outcome<T> {
+    fn quiet(value: T) -> Self {
+        Outcome {
+            value,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// The engine. Cheap to clone; clones share the store, flags and clock.
+#[derive(Debug, Clone)]
+pub struct Fanline {
+    store: Arc<dyn Store>,
+    tokens: RtcTokenBuilder,
+    share_keys: ShareKeyRing,
+    flags: Flags,
+    clock: Arc<dyn Clock>,
+    config: EngineConfig,
+}
+
+impl Fanline {
+    /// Starts a builder.
+    pub fn builder() -> FanlineBuilder {
+        FanlineBuilder::default()
+    }
+
+    /// The feature flags (switch them at run time with [`Flags::set`]).
+    pub fn flags(&self) -> &Flags {
+        &self.flags
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// The engine's clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Runs `f` in one write transaction and returns what it produced.
+    fn write<T>(&self, mut f: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        let mut out = None;
+        self.store.write(&mut |tx| {
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| Error::internal("write transaction produced no result"))
+    }
+
+    /// Runs `f` in one read transaction and returns what it produced.
+    fn read<T>(&self, mut f: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        let mut out = None;
+        self.store.read(&mut |tx| {
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| Error::internal("read transaction produced no result"))
+    }
+}
+
+/// Builds an audit record stamped `now_ms`.
+fn audit(event: &str, actor: Option<&Actor>, now_ms: i64) -> AuditRecord {
+    AuditRecord {
+        seq: 0,
+        event: event.to_string(),
+        actor_id: actor.map(|a| a.id.to_string()),
+        call_id: None,
+        creator_id: None,
+        fan_id: None,
+        call_type: None,
+        detail: None,
+        at_ms: now_ms,
+    }
+}
+
+/// Admins see everything; everyone else only what concerns them.
+fn require_self_or_admin(actor: &Actor, user: &UserId) -> Result<()> {
+    if &actor.id == user || actor.role == crate::ids::Role::Admin {
+        Ok(())
+    } else {
+        Err(Error::NotFound("user"))
+    }
+}
+
+fn require_admin(actor: &Actor) -> Result<()> {
+    if actor.role == crate::ids::Role::Admin {
+        Ok(())
+    } else {
+        Err(Error::NotFound("resource"))
+    }
+}
+
+fn detail(value: serde_json::Value) -> Option<String> {
+    Some(value.to_string())
+}

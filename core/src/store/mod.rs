@@ -1,0 +1,146 @@
+//! The storage boundary: the [`Store`] trait, its transaction interface [`Tx`], and the
+//! implementations (in memory, embedded SQLite, PostgreSQL).
+//!
+//! # The contract every store keeps
+//! - [`Store::read`] and [`Store::write`] run the closure inside ONE database transaction.
+//!   The engine does read, decide and write inside that closure, so concurrent callers in
+//!   any number of threads or processes see each operation as atomic.
+//! - If the closure returns `Err`, nothing it wrote is kept (rollback) and the error is
+//!   returned unchanged.
+//! - Contention (a busy database, a serialization failure, a deadlock) is retried inside
+//!   the store, re-running the closure from the start, a bounded number of times; after that
+//!   the store returns `STORE_UNAVAILABLE`. A closure therefore has no effect outside `tx`.
+//! - Any other failure of the database (I/O, lost connection, corruption) is
+//!   `STORE_UNAVAILABLE` and leaves nothing half-applied.
+//! - Conditional writes are atomic: [`Tx::update_call`] only writes when the stored state is
+//!   the expected one, [`Tx::insert_settlement`] and [`Tx::append_ledger`] are idempotent by
+//!   key, and limits are read and written inside the same transaction.
+//! - The schema is versioned; migrations run forward when the store opens and have a tested
+//!   down path.
+//! - Rules live in the engine, never in a store: a store only reads and writes typed rows.
+
+mod memory;
+mod records;
+
+pub use memory::MemoryStore;
+pub use records::{
+    AuditRecord, HistoryCursor, LedgerEntry, Profile, Relationship, ShareState, ISSUANCE_ACCOUNT,
+    PLATFORM_ACCOUNT,
+};
+
+use crate::calls::{Call, CallState, Settlement};
+use crate::error::Result;
+use crate::ids::{CallId, UserId};
+use crate::privacy::{PrivacySettings, RelationshipKind};
+
+/// A transactional store. See the module docs for the contract.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Runs `f` in a read-only transaction (a consistent snapshot).
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+
+    /// Runs `f` in a write transaction: all of its writes commit together or not at all.
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+
+    /// A canonical text dump of everything stored, for tests that compare before and after.
+    fn dump(&self) -> Result<String>;
+}
+
+/// The typed reads and writes available inside a transaction.
+pub trait Tx {
+    // --- privacy ---------------------------------------------------------------------------
+    /// The fan's stored settings, `None` when they never changed anything.
+    fn get_settings(&mut self, fan: &UserId) -> Result<Option<PrivacySettings>>;
+    /// Stores the fan's settings.
+    fn put_settings(&mut self, fan: &UserId, settings: &PrivacySettings, now_ms: i64)
+        -> Result<()>;
+
+    /// Display fields of a user (set by the host).
+    fn get_profile(&mut self, user: &UserId) -> Result<Option<Profile>>;
+    /// Stores display fields.
+    fn put_profile(&mut self, user: &UserId, profile: &Profile) -> Result<()>;
+
+    /// Every relationship row of the pair, in kind order.
+    fn relationships(&mut self, creator: &UserId, fan: &UserId) -> Result<Vec<Relationship>>;
+    /// Records `kind` for the pair: inserts with `first_at = last_at = now`, or moves
+    /// `last_interaction_at` of the existing row.
+    fn record_relationship(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        kind: RelationshipKind,
+        now_ms: i64,
+    ) -> Result<()>;
+    /// Deletes the row; `true` when one existed.
+    fn remove_relationship(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        kind: RelationshipKind,
+    ) -> Result<bool>;
+
+    /// Whether `blocker` blocked `blocked`.
+    fn is_blocked(&mut self, blocker: &UserId, blocked: &UserId) -> Result<bool>;
+    /// Adds a block; `true` when it is new.
+    fn put_block(&mut self, blocker: &UserId, blocked: &UserId, now_ms: i64) -> Result<bool>;
+    /// Removes a block; `true` when one existed.
+    fn delete_block(&mut self, blocker: &UserId, blocked: &UserId) -> Result<bool>;
+
+    /// The fan's share-link state.
+    fn get_share(&mut self, fan: &UserId) -> Result<Option<ShareState>>;
+    /// Stores the fan's share-link state.
+    fn put_share(&mut self, fan: &UserId, state: &ShareState) -> Result<()>;
+
+    // --- calls -----------------------------------------------------------------------------
+    /// A call by id.
+    fn get_call(&mut self, id: &CallId) -> Result<Option<Call>>;
+    /// Inserts a new call (state `ringing`).
+    fn insert_call(&mut self, call: &Call) -> Result<()>;
+    /// Writes `call` only if the stored state is `expected`; `true` when written.
+    fn update_call(&mut self, call: &Call, expected: CallState) -> Result<bool>;
+    /// The creator's or fan's ringing or connected call, if any (`as_creator` picks the side).
+    fn active_call(&mut self, user: &UserId, as_creator: bool) -> Result<Option<Call>>;
+    /// Whether the fan is in a connected call.
+    fn fan_connected(&mut self, fan: &UserId) -> Result<bool>;
+    /// The fan's ringing calls whose invitation has not expired at `now_ms`, newest first.
+    fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>>;
+    /// Calls where `user` is a participant, newest first (by `created_at_ms`, then id),
+    /// strictly after `cursor` in that order, at most `limit`.
+    fn history(
+        &mut self,
+        user: &UserId,
+        cursor: Option<&HistoryCursor>,
+        limit: usize,
+    ) -> Result<Vec<Call>>;
+    /// Ringing calls whose invitation expired at or before `now_ms`, oldest first, at most
+    /// `limit`.
+    fn due_invitations(&mut self, now_ms: i64, limit: usize) -> Result<Vec<Call>>;
+
+    /// The settlement of a call.
+    fn get_settlement(&mut self, call: &CallId) -> Result<Option<Settlement>>;
+    /// Inserts a settlement; `false` (and nothing written) when the call already has one.
+    fn insert_settlement(&mut self, settlement: &Settlement) -> Result<bool>;
+
+    // --- limits ----------------------------------------------------------------------------
+    /// A limit row (a cooldown end or a GCRA TAT, unix ms).
+    fn get_limit(&mut self, key: &str) -> Result<Option<i64>>;
+    /// Stores a limit row.
+    fn put_limit(&mut self, key: &str, value_ms: i64) -> Result<()>;
+    /// Deletes limit rows whose value is at or before `now_ms` (they mean "no limit" now);
+    /// returns how many.
+    fn prune_limits(&mut self, now_ms: i64) -> Result<u64>;
+
+    // --- ledger ----------------------------------------------------------------------------
+    /// The balance of an account (a user id, [`PLATFORM_ACCOUNT`] or [`ISSUANCE_ACCOUNT`]).
+    fn balance(&mut self, account: &str) -> Result<i64>;
+    /// Appends entries and moves balances, all or nothing. Returns `false` and writes
+    /// nothing when the first entry's reference already exists (the batch was applied).
+    fn append_ledger(&mut self, entries: &[LedgerEntry]) -> Result<bool>;
+    /// The sum of every ledger entry (zero when the books balance).
+    fn ledger_sum(&mut self) -> Result<i64>;
+
+    // --- audit -----------------------------------------------------------------------------
+    /// Appends an audit record; its `seq` is assigned by the store.
+    fn append_audit(&mut self, record: &AuditRecord) -> Result<()>;
+    /// Audit records with `seq > after`, oldest first, at most `limit`.
+    fn audit(&mut self, after: i64, limit: usize) -> Result<Vec<AuditRecord>>;
+}

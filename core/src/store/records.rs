@@ -1,0 +1,100 @@
+//! Plain records that cross the [`Tx`](super::Tx) boundary.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::rfc3339;
+use crate::ids::CallId;
+use crate::privacy::RelationshipKind;
+
+/// The ledger account that collects platform fees.
+pub const PLATFORM_ACCOUNT: &str = "@platform";
+/// The ledger account purchased tokens are issued from (it goes negative as tokens are sold).
+pub const ISSUANCE_ACCOUNT: &str = "@issuance";
+
+/// Display fields of a user, set by the host; the only fields a share card or mini profile
+/// shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    /// The name shown.
+    pub display_name: String,
+    /// An avatar URL.
+    pub avatar_url: Option<String>,
+}
+
+/// One relationship row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Relationship {
+    /// The kind.
+    pub kind: RelationshipKind,
+    /// First time recorded (unix ms).
+    pub first_at_ms: i64,
+    /// Last time recorded (unix ms).
+    pub last_interaction_at_ms: i64,
+}
+
+/// A fan's share-link state. Only the counter and expiry are stored, never a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShareState {
+    /// The live link number; every enable or disable bumps it.
+    pub generation: u32,
+    /// Whether a link is live.
+    pub enabled: bool,
+    /// When the live link expires (unix s).
+    pub expires_at: i64,
+}
+
+/// A position in a call history: the last call of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryCursor {
+    /// `created_at_ms` of the last call seen.
+    pub created_at_ms: i64,
+    /// Its id, to break ties.
+    pub id: CallId,
+}
+
+/// One ledger entry. Entries are append-only; `reference` is unique (the idempotency key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LedgerEntry {
+    /// Unique key, e.g. `call:<id>:fan`.
+    pub reference: String,
+    /// The account: a user id or one of the `@` accounts.
+    pub account: String,
+    /// Signed amount in tokens.
+    pub amount: i64,
+    /// When (unix ms).
+    pub at_ms: i64,
+}
+
+/// One audit record (domain spec section 12). Never holds a token or secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    /// Position in the log, assigned by the store (0 before it is stored).
+    pub seq: i64,
+    /// `call_initiated`, `privacy_updated`, `share_enabled`, ...
+    pub event: String,
+    /// Who did it.
+    pub actor_id: Option<String>,
+    /// The call, for call events.
+    pub call_id: Option<String>,
+    /// The creator involved.
+    pub creator_id: Option<String>,
+    /// The fan involved.
+    pub fan_id: Option<String>,
+    /// `voice` or `video`, for call events.
+    pub call_type: Option<String>,
+    /// Extra facts as JSON text (amounts, reasons); never a secret.
+    pub detail: Option<String>,
+    /// When (unix ms).
+    pub at_ms: i64,
+}
+
+impl AuditRecord {
+    /// The record's time as RFC 3339 UTC.
+    pub fn timestamp(&self) -> String {
+        rfc3339(self.at_ms)
+    }
+}
