@@ -20,9 +20,11 @@
 //! - Rules live in the engine, never in a store: a store only reads and writes typed rows.
 
 mod memory;
+mod open;
 mod records;
 
 pub use memory::MemoryStore;
+pub use open::open_store;
 pub use records::{
     AuditRecord, HistoryCursor, LedgerEntry, Profile, Relationship, ShareState, ISSUANCE_ACCOUNT,
     PLATFORM_ACCOUNT,
