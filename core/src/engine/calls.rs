@@ -69,132 +69,139 @@ fn cooldown_key(creator: &UserId, fan: &UserId) -> String {
 }
 
 impl Fanline {
-    /// A creator calls a fan. Checks, in order: the `calls` flag, the creator role, blocks,
-    /// the fan's `allow_calls` and whether the fan is in a call, whether the creator already
-    /// has a ringing or connected call, the per-creator and per-IP rate limits, the pair's
-    /// cooldown and the start guard; then writes the ringing call and starts the cooldown,
-    /// all in one transaction. A refused attempt starts nothing.
+    /// A creator calls a fan, in one transaction. The per-creator and per-IP rate limits
+    /// come first and count every well-formed attempt, as the seed's rate-limit middleware
+    /// did; then the `calls` flag, the creator role, blocks, the fan's `allow_calls` and
+    /// whether the fan is in a call, whether the creator already has a ringing or connected
+    /// call, the pair's cooldown and the start guard. A refused attempt keeps only its
+    /// rate-limit count and a `call_refused` audit row (for the metrics): it never starts the
+    /// cooldown. A successful one writes the ringing call and starts the cooldown.
     pub fn initiate(
         &self,
         actor: &Actor,
         req: &InitiateRequest,
     ) -> Result<Outcome<crate::calls::CallView>> {
         let (fan, ip) = validate_initiate(req)?;
-        let result = self.try_initiate(actor, &fan, ip.as_deref(), req);
-        if let Err(e) = &result {
-            self.record_refusal(actor, &fan, req, e);
+        if actor.id == fan {
+            return Err(Error::invalid("a creator cannot call themself"));
         }
-        result
+        let now = self.now_ms();
+        self.write(|tx| {
+            let attempt = self
+                .take_initiation_limits(tx, actor, ip.as_deref(), now)
+                .and_then(|()| self.ring(tx, actor, &fan, req, now));
+            match attempt {
+                Err(e) if is_refusal(&e) => {
+                    let mut rec = audit("call_refused", Some(actor), now);
+                    rec.creator_id = Some(actor.id.to_string());
+                    rec.fan_id = Some(fan.to_string());
+                    rec.call_type = Some(req.call_type.as_str().to_string());
+                    rec.detail = detail(json!({ "code": e.code() }));
+                    tx.append_audit(&rec)?;
+                    // Commit the limit counts and the audit row, then report the refusal.
+                    Ok(Err(e))
+                }
+                other => other.map(Ok),
+            }
+        })?
     }
 
-    fn try_initiate(
+    /// Takes one request from the creator's and the IP's rate limits, or refuses with
+    /// `RATE_LIMITED` leaving both unchanged.
+    fn take_initiation_limits(
         &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        ip: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
+        let mut takes = vec![(
+            format!("rate\ncreator\n{}", actor.id),
+            self.config.creator_rate,
+        )];
+        if let Some(ip) = ip {
+            takes.push((format!("rate\nip\n{ip}"), self.config.ip_rate));
+        }
+        let mut updates = Vec::with_capacity(takes.len());
+        for (key, limit) in takes {
+            let tat = limit.take(tx.get_limit(&key)?, now)?;
+            updates.push((key, tat));
+        }
+        for (key, tat) in updates {
+            tx.put_limit(&key, tat)?;
+        }
+        Ok(())
+    }
+
+    /// The checks after the rate limits, and the ringing call.
+    fn ring(
+        &self,
+        tx: &mut dyn Tx,
         actor: &Actor,
         fan: &UserId,
-        ip: Option<&str>,
         req: &InitiateRequest,
+        now: i64,
     ) -> Result<Outcome<crate::calls::CallView>> {
         self.flags.require(Feature::Calls)?;
         if actor.role != Role::Creator {
             return Err(Error::NotCreator);
         }
-        if &actor.id == fan {
-            return Err(Error::invalid("a creator cannot call themself"));
+        let facts = PairFacts::read(tx, &actor.id, fan)?;
+        let mut input = facts.input(Action::Call, actor, fan);
+        input.fan_in_connected_call = tx.fan_connected(fan)?;
+        decide(&input).into_result(Some(Feature::Calls))?;
+        if tx.active_call(&actor.id, true)?.is_some() {
+            return Err(Error::Busy);
         }
-        let (creator_uid, fan_uid) = call_uids(actor.id.as_str(), fan.as_str())?;
+        let cd_key = cooldown_key(&actor.id, fan);
+        self.config.cooldown.check(tx.get_limit(&cd_key)?, now)?;
         let rate = req
             .rate_per_minute
             .unwrap_or(self.config.billing.rate_per_minute);
-        let now = self.now_ms();
-        self.write(|tx| {
-            let facts = PairFacts::read(tx, &actor.id, fan)?;
-            let mut input = facts.input(Action::Call, actor, fan);
-            input.fan_in_connected_call = tx.fan_connected(fan)?;
-            decide(&input).into_result(Some(Feature::Calls))?;
-            if tx.active_call(&actor.id, true)?.is_some() {
-                return Err(Error::Busy);
+        if self.config.ledger {
+            let needed = self.config.billing.start_guard(rate);
+            let balance = tx.balance(fan.as_str())?;
+            if balance < 0 || (balance as u64) < needed {
+                return Err(Error::InsufficientTokens { needed });
             }
-            let creator_key = format!("rate\ncreator\n{}", actor.id);
-            let creator_tat = self
-                .config
-                .creator_rate
-                .take(tx.get_limit(&creator_key)?, now)?;
-            let ip_tat = match ip {
-                Some(ip) => {
-                    let key = format!("rate\nip\n{ip}");
-                    Some((self.config.ip_rate.take(tx.get_limit(&key)?, now)?, key))
-                }
-                None => None,
-            };
-            let cd_key = cooldown_key(&actor.id, fan);
-            self.config.cooldown.check(tx.get_limit(&cd_key)?, now)?;
-            if self.config.ledger {
-                let needed = self.config.billing.start_guard(rate);
-                let balance = tx.balance(fan.as_str())?;
-                if balance < 0 || (balance as u64) < needed {
-                    return Err(Error::InsufficientTokens { needed });
-                }
-            }
-            let call = Call {
-                id: CallId::random(),
-                creator: actor.id.clone(),
-                fan: fan.clone(),
-                call_type: req.call_type,
-                state: CallState::Ringing,
-                message: req.message.clone(),
-                rate_per_minute: rate,
-                creator_uid,
-                fan_uid,
-                created_at_ms: now,
-                expires_at_ms: now.saturating_add(self.config.invitation_ttl_ms),
-                connected_at_ms: None,
-                finished_at_ms: None,
-                ended_by: None,
-            };
-            tx.insert_call(&call)?;
-            tx.put_limit(&creator_key, creator_tat)?;
-            if let Some((tat, key)) = &ip_tat {
-                tx.put_limit(key, *tat)?;
-            }
-            tx.put_limit(&cd_key, self.config.cooldown.until(now))?;
-            tx.append_audit(&call_audit("call_initiated", Some(actor), &call, now))?;
-            let creator_name = tx.get_profile(&actor.id)?.map(|p| p.display_name);
-            let event = Event::to_user(
-                fan,
-                "call:request",
-                json!({
-                    "callId": call.id,
-                    "creatorId": call.creator,
-                    "creatorName": creator_name,
-                    "callType": call.call_type,
-                    "expiresAt": rfc3339(call.expires_at_ms),
-                    "message": call.message,
-                }),
-            );
-            Ok(Outcome {
-                value: call.view(),
-                events: vec![event],
-            })
-        })
-    }
-
-    /// Appends a `call_refused` audit record (for the cooldown, rate-limit and denial
-    /// metrics) in its own transaction; the refused attempt itself changed nothing.
-    fn record_refusal(&self, actor: &Actor, fan: &UserId, req: &InitiateRequest, e: &Error) {
-        if matches!(
-            e,
-            Error::InvalidInput(_) | Error::StoreUnavailable { .. } | Error::Internal { .. }
-        ) {
-            return;
         }
-        let now = self.now_ms();
-        let mut rec = audit("call_refused", Some(actor), now);
-        rec.creator_id = Some(actor.id.to_string());
-        rec.fan_id = Some(fan.to_string());
-        rec.call_type = Some(req.call_type.as_str().to_string());
-        rec.detail = detail(json!({ "code": e.code() }));
-        // Best effort: a failure to record a refusal must not mask the refusal.
-        let _ = self.write(|tx| tx.append_audit(&rec));
+        let (creator_uid, fan_uid) = call_uids(actor.id.as_str(), fan.as_str())?;
+        let call = Call {
+            id: CallId::random(),
+            creator: actor.id.clone(),
+            fan: fan.clone(),
+            call_type: req.call_type,
+            state: CallState::Ringing,
+            message: req.message.clone(),
+            rate_per_minute: rate,
+            creator_uid,
+            fan_uid,
+            created_at_ms: now,
+            expires_at_ms: now.saturating_add(self.config.invitation_ttl_ms),
+            connected_at_ms: None,
+            finished_at_ms: None,
+            ended_by: None,
+        };
+        tx.insert_call(&call)?;
+        tx.put_limit(&cd_key, self.config.cooldown.until(now))?;
+        tx.append_audit(&call_audit("call_initiated", Some(actor), &call, now))?;
+        let creator_name = tx.get_profile(&actor.id)?.map(|p| p.display_name);
+        let event = Event::to_user(
+            fan,
+            "call:request",
+            json!({
+                "callId": call.id,
+                "creatorId": call.creator,
+                "creatorName": creator_name,
+                "callType": call.call_type,
+                "expiresAt": rfc3339(call.expires_at_ms),
+                "message": call.message,
+            }),
+        );
+        Ok(Outcome {
+            value: call.view(),
+            events: vec![event],
+        })
     }
 
     /// Loads a call the actor takes part in; anyone else gets `NOT_FOUND`.
@@ -522,4 +529,16 @@ fn settlement_entries(call: &Call, s: &Settlement) -> Result<Vec<LedgerEntry>> {
             at_ms: s.settled_at_ms,
         })
         .collect())
+}
+
+/// Whether an error is a refusal by the rules (audited, limits kept) rather than bad input or
+/// a failure of the store (nothing kept).
+fn is_refusal(e: &Error) -> bool {
+    !matches!(
+        e,
+        Error::InvalidInput(_)
+            | Error::InvalidConfig(_)
+            | Error::StoreUnavailable { .. }
+            | Error::Internal { .. }
+    )
 }
