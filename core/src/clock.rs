@@ -39,13 +39,19 @@ impl ManualClock {
     }
 
     /// Moves the clock forward (or back, with a negative value) by `ms`.
+    /// Saturates at the ends of `i64` instead of wrapping.
     pub fn advance_ms(&self, ms: i64) {
-        self.0.fetch_add(ms, Ordering::SeqCst);
+        // The closure always returns `Some`, so this cannot fail.
+        let _ = self
+            .0
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| {
+                Some(t.saturating_add(ms))
+            });
     }
 
-    /// Moves the clock forward by whole seconds.
+    /// Moves the clock forward by whole seconds (saturating, never an overflow panic).
     pub fn advance_secs(&self, secs: i64) {
-        self.advance_ms(secs * 1000);
+        self.advance_ms(secs.saturating_mul(1000));
     }
 
     /// Sets the clock to `ms` unix milliseconds.

@@ -177,6 +177,25 @@ impl Error {
     }
 }
 
+/// Caller text quoted inside an error message: control characters escaped and cut to at most
+/// `max_chars` characters, so a hostile value (a megabyte, a newline) is never reflected into
+/// responses or logs as is.
+pub(crate) fn clip(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max_chars {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG`).
 pub const ALL_CODES: [&str; 17] = [
     "INVALID_INPUT",
@@ -233,6 +252,16 @@ mod tests {
         let blocked = serde_json::to_value(Error::Blocked).unwrap();
         assert_eq!(blocked.get("retryAfter"), None);
         assert_eq!(blocked["code"], "BLOCKED");
+    }
+
+    #[test]
+    fn clip_bounds_and_escapes_caller_text() {
+        assert_eq!(clip("ok", 64), "ok");
+        assert_eq!(clip("a\nb", 64), "a\\nb");
+        assert_eq!(
+            clip(&"x".repeat(1_000), 64),
+            format!("{}...", "x".repeat(64))
+        );
     }
 
     #[test]

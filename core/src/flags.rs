@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{clip, Error, Result};
 
 /// A feature that can be switched off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ impl Feature {
         Feature::ALL
             .into_iter()
             .find(|f| f.name() == name)
-            .ok_or_else(|| Error::invalid(format!("unknown feature flag '{name}'")))
+            .ok_or_else(|| Error::invalid(format!("unknown feature flag '{}'", clip(name, 64))))
     }
 
     fn seed_default(self) -> bool {
@@ -123,8 +123,10 @@ impl Flags {
     }
 }
 
+/// Exactly `true/false/1/0` in any case; anything else, surrounding whitespace included, is a
+/// configuration error (domain.md section 9), so a typo fails at start-up, loudly.
 fn parse_bool(var: &str, raw: &str) -> Result<bool> {
-    match raw.trim().to_ascii_lowercase().as_str() {
+    match raw.to_ascii_lowercase().as_str() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
         _ => Err(Error::config(format!("{var} must be true, false, 1 or 0"))),

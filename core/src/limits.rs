@@ -3,9 +3,10 @@
 //!
 //! Rate limits use GCRA (the generic cell rate algorithm). A limit of `n` per `period` means:
 //! a burst of up to `n` requests is accepted at once, after which requests are accepted at a
-//! steady one per `period / n`. So "5 per minute" accepts 5 back-to-back requests, then one
-//! more every 12 s; in any window of one minute at most 5 + (elapsed / 12 s) get through, and
-//! never more than 10 in a rolling minute. The only state is the "theoretical arrival time"
+//! steady one per `period / n` (rounded up to a whole millisecond, so the limit is never
+//! exceeded). So "5 per minute" accepts 5 back-to-back requests, then one more every 12 s;
+//! from the first request on, at most 5 + (elapsed / 12 s) get through, and never more than
+//! 2n - 1 = 9 in any rolling minute. The only state is the "theoretical arrival time"
 //! (TAT) in milliseconds; a TAT in the past is the same as no row at all, so stores prune rows
 //! whose TAT is behind the clock and the table never grows with the number of keys seen.
 
@@ -37,7 +38,7 @@ impl Cooldown {
     pub fn check(&self, until_ms: Option<i64>, now_ms: i64) -> Result<()> {
         match until_ms {
             Some(until) if until > now_ms => Err(Error::CallCooldown {
-                retry_after: retry_after_secs(until - now_ms),
+                retry_after: retry_after_secs(until.saturating_sub(now_ms)),
             }),
             _ => Ok(()),
         }
@@ -74,8 +75,17 @@ impl RateLimit {
         Ok(RateLimit { max, period_ms })
     }
 
+    /// The steady interval between requests, `period / max` rounded up (at least 1 ms).
+    /// Rounding down would let more than `max` through per period when `max` does not divide
+    /// the period. The fields are public, so a hand-built zero is treated as 1, not a panic.
     fn emission_ms(&self) -> i64 {
-        (self.period_ms / i64::from(self.max)).max(1)
+        (self.period_ms.max(1) - 1) / i64::from(self.max.max(1)) + 1
+    }
+
+    /// The burst tolerance: `max` intervals (equal to the period when `max` divides it).
+    fn burst_ms(&self) -> i64 {
+        self.emission_ms()
+            .saturating_mul(i64::from(self.max.max(1)))
     }
 
     /// Takes one request at `now_ms` from the bucket whose stored TAT is `tat_ms`.
@@ -85,11 +95,11 @@ impl RateLimit {
         let emission = self.emission_ms();
         let tat = tat_ms.unwrap_or(now_ms).max(now_ms);
         let new_tat = tat.saturating_add(emission);
-        // Allowed while the new TAT stays within one period (the burst tolerance) of now.
-        let allow_at = new_tat.saturating_sub(self.period_ms);
+        // Allowed while the new TAT stays within the burst tolerance (`max` intervals) of now.
+        let allow_at = new_tat.saturating_sub(self.burst_ms());
         if allow_at > now_ms {
             return Err(Error::RateLimited {
-                retry_after: retry_after_secs(allow_at - now_ms),
+                retry_after: retry_after_secs(allow_at.saturating_sub(now_ms)),
             });
         }
         Ok(new_tat)
@@ -123,6 +133,22 @@ mod tests {
         );
         assert!(c.check(Some(until), 70_000).is_ok());
         assert!(c.check(None, 0).is_ok());
+    }
+
+    #[test]
+    fn a_period_not_divisible_by_max_is_never_exceeded() {
+        // 3 per 100 ms: the interval rounds up to 34 ms. With 33 ms a fourth request got
+        // through at 32 ms and six inside one 100 ms window.
+        let limit = RateLimit::new(3, 100).unwrap();
+        let mut tat = None;
+        for _ in 0..3 {
+            tat = Some(limit.take(tat, 0).unwrap());
+        }
+        assert!(limit.take(tat, 32).is_err());
+        assert!(limit.take(tat, 33).is_err());
+        assert!(limit.take(tat, 34).is_ok());
+        // Extreme clocks and stored values saturate instead of overflowing.
+        assert!(limit.take(Some(i64::MAX), i64::MIN).is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{clip, Error, Result};
 
 /// One kind of creator-fan relationship (domain spec section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -46,7 +46,7 @@ impl RelationshipKind {
         RelationshipKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| Error::invalid(format!("unknown relationship kind '{s}'")))
+            .ok_or_else(|| Error::invalid(format!("unknown relationship kind '{}'", clip(s, 64))))
     }
 
     fn bit(self) -> u8 {

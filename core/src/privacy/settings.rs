@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{clip, Error, Result};
 
 /// Who may see the fan's mini profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -129,18 +129,27 @@ pub struct SettingsPatch {
 
 impl SettingsPatch {
     /// Parses a JSON body such as `{"visibility":"link","allowDm":"none"}`. Unknown fields,
-    /// unknown values, `null` and anything but an object are `INVALID_INPUT`.
+    /// unknown values, duplicate fields, `null` and anything but an object are
+    /// `INVALID_INPUT`.
     pub fn from_json(json: &str) -> Result<Self> {
-        // serde's message names the offending field or variant and never echoes secrets.
+        // serde's message names the offending field or variant; it is clipped because it
+        // quotes the caller's text, which may be huge or hold control characters.
         let invalid = |e: serde_json::Error| {
-            Error::invalid(format!("settings: {}", strip_position(&e.to_string())))
+            Error::invalid(format!(
+                "settings: {}",
+                clip(strip_position(&e.to_string()), 160)
+            ))
         };
-        let value: serde_json::Value = serde_json::from_str(json).map_err(invalid)?;
-        if !value.is_object() {
-            // serde would also accept a struct written as an array; PATCH bodies are objects.
+        // serde would also accept a struct written as an array; PATCH bodies are objects.
+        // Deserialising the struct directly (not through a `Value` map, where the last of two
+        // equal keys silently wins) rejects duplicate fields, which parsers disagree about.
+        if !json
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .starts_with('{')
+        {
             return Err(Error::invalid("settings: expected a JSON object"));
         }
-        serde_json::from_value(value).map_err(invalid)
+        serde_json::from_str(json).map_err(invalid)
     }
 
     /// Whether the patch changes nothing.
