@@ -74,6 +74,52 @@ pub struct Charge {
     pub creator_net: u64,
 }
 
+/// One value for every row, or one value per row: a column of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column<'a> {
+    /// The same value for every row.
+    All(u64),
+    /// One value per row; its length must match the batch.
+    Each(&'a [u64]),
+}
+
+impl Column<'_> {
+    fn check_len(&self, name: &str, rows: usize) -> Result<()> {
+        match self {
+            Column::Each(v) if v.len() != rows => Err(Error::invalid(format!(
+                "{name} has {} values for {rows} rows",
+                v.len()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn at(&self, i: usize) -> u64 {
+        match self {
+            Column::All(v) => *v,
+            Column::Each(v) => v[i],
+        }
+    }
+}
+
+/// Many charges as columns (the batch form for analytics), one row per call in input order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChargeColumns {
+    /// Minutes billed.
+    pub billed_minutes: Vec<u64>,
+    /// Full prices.
+    pub gross: Vec<u64>,
+    /// What each fan pays: `min(gross, balance)`.
+    pub charged: Vec<u64>,
+    /// `gross - charged`.
+    pub shortfall: Vec<u64>,
+    /// The platform's part of `charged`.
+    pub fee: Vec<u64>,
+    /// The creator's part of `charged`.
+    pub creator_net: Vec<u64>,
+}
+
 fn overflow() -> Error {
     Error::invalid("billing amount overflows")
 }
@@ -171,6 +217,41 @@ impl BillingPolicy {
         })
     }
 
+    /// Charges many calls at once: row `i` is `charge(seconds[i], rates[i], balances[i])`,
+    /// with no balance cap when `balances` is `None`. A length mismatch, or a row whose
+    /// amounts overflow, is `INVALID_INPUT` naming the row; nothing is returned then.
+    pub fn charge_many(
+        &self,
+        seconds: &[u64],
+        rates: Column<'_>,
+        balances: Option<Column<'_>>,
+    ) -> Result<ChargeColumns> {
+        let rows = seconds.len();
+        rates.check_len("rates", rows)?;
+        let balances = balances.unwrap_or(Column::All(u64::MAX));
+        balances.check_len("balances", rows)?;
+        let mut out = ChargeColumns {
+            billed_minutes: Vec::with_capacity(rows),
+            gross: Vec::with_capacity(rows),
+            charged: Vec::with_capacity(rows),
+            shortfall: Vec::with_capacity(rows),
+            fee: Vec::with_capacity(rows),
+            creator_net: Vec::with_capacity(rows),
+        };
+        for (i, &secs) in seconds.iter().enumerate() {
+            let c = self
+                .charge(secs, rates.at(i), balances.at(i))
+                .map_err(|e| Error::invalid(format!("row {i}: {e}")))?;
+            out.billed_minutes.push(c.bill.billed_minutes);
+            out.gross.push(c.bill.gross);
+            out.charged.push(c.charged);
+            out.shortfall.push(c.shortfall);
+            out.fee.push(c.fee);
+            out.creator_net.push(c.creator_net);
+        }
+        Ok(out)
+    }
+
     /// The balance a fan needs to start a call at `rate`: 30 seconds' worth, `ceil(rate / 2)`.
     pub fn start_guard(&self, rate: u64) -> u64 {
         rate.div_ceil(2)
@@ -234,6 +315,45 @@ mod tests {
             "INVALID_INPUT"
         );
         assert!(BillingPolicy::new(1, Rounding::PerSecond, 0, 10_001).is_err());
+    }
+
+    #[test]
+    fn charge_many_matches_charge_row_by_row() {
+        let p = BillingPolicy::new(10, Rounding::PerStartedMinute, 1, 1_500).unwrap();
+        let seconds = [0, 1, 59, 61, 3_600];
+        let rates = [10, 7, 0, 60, 3];
+        let balances = [100, 0, 5, 50, u64::MAX];
+        let cols = p
+            .charge_many(
+                &seconds,
+                Column::Each(&rates),
+                Some(Column::Each(&balances)),
+            )
+            .unwrap();
+        for i in 0..seconds.len() {
+            let c = p.charge(seconds[i], rates[i], balances[i]).unwrap();
+            assert_eq!(cols.gross[i], c.bill.gross);
+            assert_eq!(cols.billed_minutes[i], c.bill.billed_minutes);
+            assert_eq!(
+                (
+                    cols.charged[i],
+                    cols.shortfall[i],
+                    cols.fee[i],
+                    cols.creator_net[i]
+                ),
+                (c.charged, c.shortfall, c.fee, c.creator_net)
+            );
+        }
+        let uniform = p.charge_many(&seconds, Column::All(10), None).unwrap();
+        assert_eq!(uniform.shortfall, vec![0; 5]);
+        let e = p
+            .charge_many(&seconds, Column::Each(&rates[..2]), None)
+            .unwrap_err();
+        assert_eq!(e.code(), "INVALID_INPUT");
+        let e = p
+            .charge_many(&[1, u64::MAX], Column::All(u64::MAX), None)
+            .unwrap_err();
+        assert!(e.to_string().contains("row 1"), "{e}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod builder;
 mod calls;
 mod fans;
 mod ledger;
+mod metrics;
 mod views;
 
 use std::sync::Arc;
@@ -13,6 +14,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use builder::{EngineConfig, FanlineBuilder};
+pub use metrics::{
+    CreatorRevenue, Metrics, MetricsBuilder, MetricsQuery, ReasonCount, Summary, TimelineRow,
+};
 pub use views::{
     AcceptedCall, CallStatus, EndedCall, HistoryPage, InitiateRequest, JoinInfo, MiniProfile,
     ShareCard, ShareLink,
