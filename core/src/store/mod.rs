@@ -22,6 +22,7 @@
 mod memory;
 mod open;
 mod records;
+pub mod sqlite;
 
 pub use memory::MemoryStore;
 pub use open::open_store;
@@ -29,6 +30,7 @@ pub use records::{
     AuditRecord, HistoryCursor, LedgerEntry, Profile, Relationship, ShareState, ISSUANCE_ACCOUNT,
     PLATFORM_ACCOUNT,
 };
+pub use sqlite::{SqliteOptions, SqliteStore, Synchronous};
 
 use crate::calls::{Call, CallState, Settlement};
 use crate::error::Result;

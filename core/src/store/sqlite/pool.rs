@@ -1,0 +1,147 @@
+//! A small connection pool: `rusqlite::Connection` is `Send` but not `Sync`, and each one
+//! carries its own prepared-statement cache, so connections are reused rather than reopened.
+
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::SqliteOptions;
+
+/// Statements the store prepares, with room to spare; past this the cache evicts.
+const STATEMENT_CACHE: usize = 64;
+
+/// Where the database lives.
+#[derive(Debug)]
+pub(super) enum Target {
+    /// A file shared with other connections and processes.
+    File(PathBuf),
+    /// A private in-memory database; it lives as long as its one connection.
+    Memory,
+}
+
+#[derive(Debug)]
+pub(super) struct Pool {
+    target: Target,
+    options: SqliteOptions,
+    state: Mutex<State>,
+    freed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    idle: Vec<Connection>,
+    /// Connections in existence, idle or leased.
+    open: usize,
+}
+
+impl Pool {
+    pub(super) fn new(target: Target, options: SqliteOptions) -> Self {
+        Pool {
+            target,
+            options,
+            state: Mutex::new(State::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    pub(super) fn path(&self) -> Option<&PathBuf> {
+        match &self.target {
+            Target::File(p) => Some(p),
+            Target::Memory => None,
+        }
+    }
+
+    /// The pool's state stays consistent across a panic (every update is a single step), so
+    /// a poisoned lock is simply taken over.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// An idle connection, a new one while under `max_connections`, or else waits for one.
+    pub(super) fn checkout(&self) -> rusqlite::Result<Lease<'_>> {
+        let mut state = self.lock();
+        loop {
+            if let Some(conn) = state.idle.pop() {
+                return Ok(Lease {
+                    pool: self,
+                    conn: Some(conn),
+                });
+            }
+            if state.open < self.options.max_connections {
+                state.open += 1;
+                drop(state);
+                return match self.connect() {
+                    Ok(conn) => Ok(Lease {
+                        pool: self,
+                        conn: Some(conn),
+                    }),
+                    Err(e) => {
+                        self.lock().open -= 1;
+                        self.freed.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            state = self
+                .freed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn connect(&self) -> rusqlite::Result<Connection> {
+        let conn = match &self.target {
+            Target::File(path) => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
+            Target::Memory => Connection::open_in_memory()?,
+        };
+        conn.busy_timeout(self.options.busy_timeout)?;
+        conn.pragma_update(None, "synchronous", self.options.synchronous.pragma())?;
+        conn.pragma_update(None, "cache_size", -i64::from(self.options.cache_kib))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(conn)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut state = self.lock();
+        // A connection left inside a transaction (a rollback that failed) is not reused.
+        if conn.is_autocommit() {
+            state.idle.push(conn);
+        } else {
+            state.open -= 1;
+            drop(state);
+            drop(conn);
+        }
+        self.freed.notify_one();
+    }
+}
+
+/// A connection on loan; it returns to the pool when dropped.
+pub(super) struct Lease<'p> {
+    pool: &'p Pool,
+    conn: Option<Connection>,
+}
+
+impl Deref for Lease<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.conn
+            .as_ref()
+            .expect("a lease holds its connection until dropped")
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool.give_back(conn);
+        }
+    }
+}
