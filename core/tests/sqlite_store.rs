@@ -1,0 +1,261 @@
+//! The embedded SQLite store through the engine: a whole call on a file that is reopened,
+//! history across both sides of a user, migrations down and up, a schema from the future,
+//! and contention that outlasts the retry bound.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use fanline::calls::{CallState, CallType};
+use fanline::engine::InitiateRequest;
+use fanline::privacy::RelationshipKind;
+use fanline::share::ShareKeyRing;
+use fanline::store::{MemoryStore, SqliteOptions, SqliteStore, Store};
+use fanline::{Actor, Fanline, Flags, ManualClock};
+use rusqlite::Connection;
+
+const START_MS: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+fn engine(store: Arc<dyn Store>, clock: &ManualClock) -> Fanline {
+    Fanline::builder()
+        .store(store)
+        .agora(
+            "970CA35de60c44645bbae8a215061b33",
+            "5CFd2fd1755d40ecb72977518be15d3b",
+        )
+        .share_keys(ShareKeyRing::new(1, &[7u8; 32]).unwrap())
+        .flags(Flags::all_on())
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap()
+}
+
+fn admin() -> Actor {
+    Actor::admin("ops").unwrap()
+}
+
+/// The fan follows the creator and holds `tokens`.
+fn befriend(f: &Fanline, creator: &str, fan: &str, tokens: u64) {
+    f.record_relationship(&Actor::fan(fan).unwrap(), creator, RelationshipKind::Follow)
+        .unwrap();
+    f.credit(&admin(), fan, tokens, &format!("buy-{fan}-{creator}"))
+        .unwrap();
+}
+
+#[test]
+fn a_whole_call_is_stored_and_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fanline.db");
+    let clock = ManualClock::at_ms(START_MS);
+    let (call_id, dump) = {
+        let store = Arc::new(SqliteStore::open(&path).unwrap());
+        let f = engine(store.clone(), &clock);
+        befriend(&f, "creator", "fan", 100);
+        let creator = Actor::creator("creator").unwrap();
+        let fan = Actor::fan("fan").unwrap();
+        let call = f
+            .initiate(&creator, &InitiateRequest::new("fan", CallType::Video))
+            .unwrap()
+            .value;
+        assert_eq!(f.pending(&fan).unwrap().len(), 1);
+        clock.advance_secs(5);
+        f.accept(&fan, &call.id.to_string()).unwrap();
+        clock.advance_secs(190);
+        let ended = f.end(&creator, &call.id.to_string()).unwrap();
+        // 3 min 10 s at the default 10 tokens/min, per started minute: 4 minutes.
+        assert_eq!(ended.value.settlement.charge.charged, 40);
+        assert_eq!(ended.events.len(), 1);
+        let again = f.end(&fan, &call.id.to_string()).unwrap();
+        assert_eq!(again.value.settlement, ended.value.settlement);
+        assert!(again.events.is_empty());
+        assert_eq!(f.balance(&fan, "fan").unwrap(), 60);
+        assert_eq!(f.ledger_sum(&admin()).unwrap(), 0);
+        (call.id, store.dump().unwrap())
+    };
+
+    let store = Arc::new(SqliteStore::open(&path).unwrap());
+    assert_eq!(store.dump().unwrap(), dump, "reopening changes nothing");
+    assert_eq!(dump.matches("[call_settlements]\ncall_id=").count(), 1);
+    let f = engine(store, &clock);
+    let status = f
+        .status(&Actor::fan("fan").unwrap(), &call_id.to_string())
+        .unwrap();
+    assert_eq!(status.call.state, CallState::Ended);
+    assert_eq!(status.settlement.unwrap().charge.charged, 40);
+    let called = f
+        .relationship(&Actor::creator("creator").unwrap(), "fan")
+        .unwrap();
+    assert!(called.iter().any(|r| r.kind == RelationshipKind::Called));
+}
+
+/// Runs the same calls on `store`: `u` is called by three creators and calls three fans, one
+/// second apart, each call cancelled. Returns `u`'s history, page by page of 2.
+fn history_of_a_user_on_both_sides(store: Arc<dyn Store>) -> Vec<Vec<(String, String, String)>> {
+    let clock = ManualClock::at_ms(START_MS);
+    let f = engine(store, &clock);
+    for i in 0..3 {
+        let (other_creator, other_fan) = (format!("c{i}"), format!("f{i}"));
+        befriend(&f, &other_creator, "u", 100);
+        befriend(&f, "u", &other_fan, 100);
+        for (creator, fan) in [(other_creator.as_str(), "u"), ("u", other_fan.as_str())] {
+            let actor = Actor::creator(creator).unwrap();
+            let call = f
+                .initiate(&actor, &InitiateRequest::new(fan, CallType::Voice))
+                .unwrap()
+                .value;
+            f.cancel(&actor, &call.id.to_string()).unwrap();
+            clock.advance_secs(1);
+        }
+    }
+    let u = Actor::fan("u").unwrap();
+    let mut pages = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = f.history(&u, cursor.as_deref(), 2).unwrap();
+        pages.push(
+            page.items
+                .iter()
+                .map(|c| {
+                    (
+                        c.creator_id.to_string(),
+                        c.fan_id.to_string(),
+                        c.created_at.clone(),
+                    )
+                })
+                .collect(),
+        );
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return pages,
+        }
+    }
+}
+
+#[test]
+fn history_merges_both_sides_newest_first_like_the_memory_store() {
+    let sqlite = history_of_a_user_on_both_sides(Arc::new(SqliteStore::open_in_memory().unwrap()));
+    let memory = history_of_a_user_on_both_sides(Arc::new(MemoryStore::new()));
+    assert_eq!(sqlite, memory);
+    let flat: Vec<_> = sqlite.iter().flatten().collect();
+    assert_eq!(flat.len(), 6);
+    assert_eq!(sqlite.len(), 3);
+    assert_eq!((flat[0].0.as_str(), flat[0].1.as_str()), ("u", "f2"));
+    assert_eq!((flat[5].0.as_str(), flat[5].1.as_str()), ("c0", "u"));
+    assert!(flat.windows(2).all(|w| w[0].2 > w[1].2));
+}
+
+fn schema_objects(path: &std::path::Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT type || ' ' || name FROM sqlite_master ORDER BY 1")
+        .unwrap();
+    let names = stmt.query_map([], |r| r.get(0)).unwrap();
+    names.map(Result::unwrap).collect()
+}
+
+#[test]
+fn migrating_down_removes_everything_and_up_again_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fanline.db");
+    let clock = ManualClock::at_ms(START_MS);
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            fanline::store::sqlite::SCHEMA_VERSION
+        );
+        befriend(&engine(Arc::new(store), &clock), "creator", "fan", 10);
+    }
+    let before = schema_objects(&path);
+    for name in [
+        "table calls",
+        "index calls_ringing_expiry",
+        "view call_invitations",
+    ] {
+        assert!(before.iter().any(|o| o == name), "{name} in {before:?}");
+    }
+
+    SqliteStore::migrate_to(&path, 0).unwrap();
+    assert_eq!(schema_objects(&path), Vec::<String>::new());
+
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(schema_objects(&path), before);
+    let f = engine(Arc::new(store), &clock);
+    assert_eq!(f.balance(&admin(), "fan").unwrap(), 0, "the data went too");
+    befriend(&f, "creator", "fan", 10);
+    assert_eq!(f.balance(&admin(), "fan").unwrap(), 10);
+}
+
+#[test]
+fn a_schema_newer_than_the_library_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fanline.db");
+    drop(SqliteStore::open(&path).unwrap());
+    Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO fanline_migrations (version, name, applied_at_ms) VALUES (99, 'future', 0)",
+            [],
+        )
+        .unwrap();
+    let before = schema_objects(&path);
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert_eq!(err.code(), "STORE_UNAVAILABLE");
+    assert_eq!(schema_objects(&path), before);
+    assert_eq!(
+        SqliteStore::migrate_to(&path, 0).unwrap_err().code(),
+        "STORE_UNAVAILABLE"
+    );
+    assert_eq!(schema_objects(&path), before);
+}
+
+#[test]
+fn a_lock_held_past_the_retry_bound_is_store_unavailable_and_reads_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fanline.db");
+    let options = SqliteOptions {
+        busy_timeout: Duration::from_millis(20),
+        max_retries: 2,
+        ..SqliteOptions::default()
+    };
+    let clock = ManualClock::at_ms(START_MS);
+    let f = engine(
+        Arc::new(SqliteStore::open_with(&path, options).unwrap()),
+        &clock,
+    );
+    befriend(&f, "creator", "fan", 10);
+    let before = f.store().dump().unwrap();
+
+    let other = Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = f.credit(&admin(), "fan", 5, "blocked").unwrap_err();
+    assert_eq!(err.code(), "STORE_UNAVAILABLE");
+    assert_eq!(err.http_status(), 503);
+    let message = err.to_string();
+    for leak in ["sqlite", "SQL", "BEGIN", "locked", "fanline.db"] {
+        assert!(!message.contains(leak), "{message:?} leaks {leak:?}");
+    }
+    // WAL: a writer elsewhere does not stop readers.
+    assert_eq!(f.balance(&admin(), "fan").unwrap(), 10);
+    other.execute_batch("ROLLBACK").unwrap();
+
+    assert_eq!(
+        f.store().dump().unwrap(),
+        before,
+        "the refused write left nothing"
+    );
+    assert_eq!(f.credit(&admin(), "fan", 5, "later").unwrap().value, 15);
+}
+
+#[test]
+fn options_are_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = SqliteOptions {
+        max_connections: 0,
+        ..SqliteOptions::default()
+    };
+    let err = SqliteStore::open_with(dir.path().join("x.db"), bad).unwrap_err();
+    assert_eq!(err.code(), "INVALID_CONFIG");
+    let err = SqliteStore::open(dir.path().join("missing-dir").join("x.db")).unwrap_err();
+    assert_eq!(err.code(), "STORE_UNAVAILABLE");
+    assert!(!err.to_string().contains("missing-dir"));
+}
