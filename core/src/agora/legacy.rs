@@ -10,9 +10,9 @@ use std::fmt;
 use base64::Engine;
 use hmac::Mac;
 
-use super::access_token2::{random_u32, unix_secs_u32, RtcUser};
 use super::credentials::{self, validate_channel, AgoraCredentials, MAX_EXPIRE_SECS};
 use super::parse::MAX_TOKEN_CHARS;
+use super::request::{random_u32, unix_secs_u32, RtcUser};
 use super::wire::{put_bytes, put_u16, put_u32, HmacSha256, Reader, B64};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
