@@ -264,7 +264,8 @@ pub struct Event {
     pub channel: String,
     /// The event name, e.g. `call:request`.
     pub name: &'static str,
-    /// The payload (camelCase JSON). It never holds another user's token.
+    /// The payload (camelCase JSON). It never holds a token or secret: events travel through
+    /// the host's realtime provider.
     pub payload: serde_json::Value,
 }
 

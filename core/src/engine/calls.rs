@@ -1,5 +1,9 @@
 //! Call operations: initiate, accept, decline, cancel, end, refresh, status, pending,
 //! history and the invitation sweeper.
+//!
+//! The `calls` flag gates what starts or joins a call (initiate, accept, refresh_token).
+//! Decline, cancel, end, the reads and the sweeper keep working while it is off, so switching
+//! calls off never strands a call unanswered or unsettled.
 
 use serde_json::json;
 
@@ -27,6 +31,9 @@ const MAX_IP_BYTES: usize = 64;
 pub const MAX_PAGE: u32 = 100;
 /// Invitations the sweeper handles per run; the rest wait for the next run.
 const SWEEP_BATCH: usize = 500;
+/// Highest rate a call may have, in tokens per minute. Far above any real price, and low
+/// enough that no call, however long, overflows its bill (which would leave it unendable).
+pub const MAX_RATE_PER_MINUTE: u64 = 1_000_000_000;
 
 fn call_audit(event: &str, actor: Option<&Actor>, call: &Call, now_ms: i64) -> AuditRecord {
     let mut rec = audit(event, actor, now_ms);
@@ -45,6 +52,11 @@ fn validate_initiate(req: &InitiateRequest) -> Result<(UserId, Option<String>)> 
                 "message must be at most {MAX_MESSAGE_CHARS} characters without control characters"
             )));
         }
+    }
+    if req.rate_per_minute.is_some_and(|r| r > MAX_RATE_PER_MINUTE) {
+        return Err(Error::invalid(format!(
+            "rate must be at most {MAX_RATE_PER_MINUTE} tokens per minute"
+        )));
     }
     let ip = match &req.ip {
         None => None,
@@ -75,7 +87,9 @@ impl Fanline {
     /// whether the fan is in a call, whether the creator already has a ringing or connected
     /// call, the pair's cooldown and the start guard. A refused attempt keeps only its
     /// rate-limit count and a `call_refused` audit row (for the metrics): it never starts the
-    /// cooldown. A successful one writes the ringing call and starts the cooldown.
+    /// cooldown. A successful one writes the ringing call and starts the cooldown. A creator's
+    /// invitation that expired but was not swept yet does not make them busy: a successful
+    /// initiate marks it missed, and its `call:missed` events come before the `call:request`.
     pub fn initiate(
         &self,
         actor: &Actor,
@@ -150,9 +164,12 @@ impl Fanline {
         let mut input = facts.input(Action::Call, actor, fan);
         input.fan_in_connected_call = tx.fan_connected(fan)?;
         decide(&input).into_result(Some(Feature::Calls))?;
-        if tx.active_call(&actor.id, true)?.is_some() {
-            return Err(Error::Busy);
-        }
+        // An invitation past its time no longer occupies the creator, swept or not.
+        let stale = match tx.active_call(&actor.id, true)? {
+            Some(c) if c.state == CallState::Ringing && now >= c.expires_at_ms => Some(c),
+            Some(_) => return Err(Error::Busy),
+            None => None,
+        };
         let cd_key = cooldown_key(&actor.id, fan);
         self.config.cooldown.check(tx.get_limit(&cd_key)?, now)?;
         let rate = req
@@ -166,6 +183,16 @@ impl Fanline {
             }
         }
         let (creator_uid, fan_uid) = call_uids(actor.id.as_str(), fan.as_str())?;
+        // Every check passed: only now is the stale invitation marked missed, so a refusal
+        // (which commits its audit row) never leaves a missed call without its events.
+        let mut events = Vec::new();
+        if let Some(stale) = stale {
+            if !miss(tx, stale, now, &mut events)? {
+                return Err(Error::internal(
+                    "an active call changed inside its transaction",
+                ));
+            }
+        }
         let call = Call {
             id: CallId::random(),
             creator: actor.id.clone(),
@@ -186,7 +213,7 @@ impl Fanline {
         tx.put_limit(&cd_key, self.config.cooldown.until(now))?;
         tx.append_audit(&call_audit("call_initiated", Some(actor), &call, now))?;
         let creator_name = tx.get_profile(&actor.id)?.map(|p| p.display_name);
-        let event = Event::to_user(
+        events.push(Event::to_user(
             fan,
             "call:request",
             json!({
@@ -197,10 +224,10 @@ impl Fanline {
                 "expiresAt": rfc3339(call.expires_at_ms),
                 "message": call.message,
             }),
-        );
+        ));
         Ok(Outcome {
             value: call.view(),
-            events: vec![event],
+            events,
         })
     }
 
@@ -232,10 +259,13 @@ impl Fanline {
     }
 
     /// The fan accepts a ringing call before its invitation expires. Both sides get a
-    /// publisher token for the call's channel with their stable uids; the creator's is also
-    /// in the `call:accepted` event addressed to the creator.
+    /// publisher token for the call's channel with their stable uids. The `call:accepted`
+    /// event to the creator carries no token (events travel through the realtime provider):
+    /// the host hands the creator its [`AcceptedCall::creator`] over its own authenticated
+    /// API, or the creator asks for one with [`Fanline::refresh_token`].
     pub fn accept(&self, actor: &Actor, call_id: &str) -> Result<Outcome<AcceptedCall>> {
         let id = CallId::parse(call_id)?;
+        self.flags.require(Feature::Calls)?;
         let now = self.now_ms();
         self.write(|tx| {
             let mut call = Self::participant_call(tx, actor, &id)?;
@@ -263,7 +293,7 @@ impl Fanline {
             let event = Event::to_user(
                 &call.creator,
                 "call:accepted",
-                json!({ "callId": call.id, "fanId": call.fan, "join": &creator }),
+                json!({ "callId": call.id, "fanId": call.fan }),
             );
             Ok(Outcome {
                 value: AcceptedCall {
@@ -311,6 +341,10 @@ impl Fanline {
             if call.state != CallState::Ringing {
                 return Err(Error::state(format!("the call is {}", call.state.as_str())));
             }
+            // Past its time the invitation is dead, swept or not: it ends as missed.
+            if now >= call.expires_at_ms {
+                return Err(Error::InvitationExpired);
+            }
             call.state = next;
             call.finished_at_ms = Some(now);
             if !tx.update_call(&call, CallState::Ringing)? {
@@ -331,11 +365,15 @@ impl Fanline {
 
     /// Either side ends a connected call. Billing is computed and settled exactly once, in
     /// the same transaction; ending again returns the same settlement and no events.
+    /// Admins read calls but do not end them (`INVALID_STATE`).
     pub fn end(&self, actor: &Actor, call_id: &str) -> Result<Outcome<EndedCall>> {
         let id = CallId::parse(call_id)?;
         let now = self.now_ms();
         self.write(|tx| {
             let mut call = Self::participant_call(tx, actor, &id)?;
+            if !call.has_participant(&actor.id) {
+                return Err(Error::state("only a participant can end the call"));
+            }
             if call.state == CallState::Ended {
                 let settlement = tx
                     .get_settlement(&call.id)?
@@ -404,6 +442,7 @@ impl Fanline {
     /// A fresh token for the actor's side of a connected call.
     pub fn refresh_token(&self, actor: &Actor, call_id: &str) -> Result<JoinInfo> {
         let id = CallId::parse(call_id)?;
+        self.flags.require(Feature::Calls)?;
         let call = self.read(|tx| Self::participant_call(tx, actor, &id))?;
         if call.state != CallState::Connected {
             return Err(Error::state(format!("the call is {}", call.state.as_str())));
@@ -481,21 +520,11 @@ impl Fanline {
         self.write(|tx| {
             let mut expired = Vec::new();
             let mut events = Vec::new();
-            for mut call in tx.due_invitations(now, SWEEP_BATCH)? {
-                call.state = CallState::Missed;
-                call.finished_at_ms = Some(now);
-                if !tx.update_call(&call, CallState::Ringing)? {
-                    continue;
+            for call in tx.due_invitations(now, SWEEP_BATCH)? {
+                let id = call.id.to_string();
+                if miss(tx, call, now, &mut events)? {
+                    expired.push(id);
                 }
-                tx.append_audit(&call_audit("call_missed", None, &call, now))?;
-                for user in [&call.creator, &call.fan] {
-                    events.push(Event::to_user(
-                        user,
-                        "call:missed",
-                        json!({ "callId": call.id }),
-                    ));
-                }
-                expired.push(call.id.to_string());
             }
             tx.prune_limits(now)?;
             Ok(Outcome {
@@ -504,6 +533,25 @@ impl Fanline {
             })
         })
     }
+}
+
+/// Marks a ringing call whose invitation expired as missed, with its audit record and a
+/// `call:missed` event to each side. `false` when the call was no longer ringing.
+fn miss(tx: &mut dyn Tx, mut call: Call, now: i64, events: &mut Vec<Event>) -> Result<bool> {
+    call.state = CallState::Missed;
+    call.finished_at_ms = Some(now);
+    if !tx.update_call(&call, CallState::Ringing)? {
+        return Ok(false);
+    }
+    tx.append_audit(&call_audit("call_missed", None, &call, now))?;
+    for user in [&call.creator, &call.fan] {
+        events.push(Event::to_user(
+            user,
+            "call:missed",
+            json!({ "callId": call.id }),
+        ));
+    }
+    Ok(true)
 }
 
 /// The ledger entries of a settlement: the fan pays `charged`, the creator gets the net and

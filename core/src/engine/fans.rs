@@ -116,6 +116,11 @@ impl Fanline {
                     "differsFromDefault": after.differs_from_default(),
                 }));
                 tx.append_audit(&rec)?;
+                // Leaving `link` revokes the live link: going back to `link` later must not
+                // revive a link the fan may have believed dead.
+                if before.visibility == Visibility::Link && after.visibility != Visibility::Link {
+                    revoke_share(tx, actor, now)?;
+                }
             }
             Ok(Outcome::quiet(after))
         })
@@ -172,25 +177,12 @@ impl Fanline {
         })
     }
 
-    /// Revokes the actor's share link at once; `false` when none was live.
+    /// Revokes the actor's share link at once; `false` (and nothing written) when none was
+    /// live.
     pub fn disable_share(&self, actor: &Actor) -> Result<Outcome<bool>> {
         self.flags.require(Feature::FanShareCard)?;
         let now = self.now_ms();
-        self.write(|tx| {
-            let Some(previous) = tx.get_share(&actor.id)? else {
-                return Ok(Outcome::quiet(false));
-            };
-            let state = ShareState {
-                generation: previous.generation.wrapping_add(1),
-                enabled: false,
-                expires_at: previous.expires_at,
-            };
-            tx.put_share(&actor.id, &state)?;
-            let mut rec = audit("share_disabled", Some(actor), now);
-            rec.fan_id = Some(actor.id.to_string());
-            tx.append_audit(&rec)?;
-            Ok(Outcome::quiet(previous.enabled))
-        })
+        self.write(|tx| Ok(Outcome::quiet(revoke_share(tx, actor, now)?)))
     }
 
     /// Opens a share card from its token (public: no actor). Every dead, revoked, expired,
@@ -326,6 +318,9 @@ impl Fanline {
         if actor.role != Role::Fan {
             return Err(Error::invalid("only a fan can unfollow"));
         }
+        if creator == actor.id {
+            return Err(Error::invalid("a relationship needs two different users"));
+        }
         let now = self.now_ms();
         self.write(|tx| {
             let removed = tx.remove_relationship(&creator, &actor.id, RelationshipKind::Follow)?;
@@ -377,6 +372,24 @@ impl Fanline {
         let other = UserId::new(other_id)?;
         self.read(|tx| tx.is_blocked(&actor.id, &other))
     }
+}
+
+/// Revokes the actor's live share link, if any: bumps the generation so every token minted
+/// so far dies, and audits it. `false` (nothing written) when no link was live.
+fn revoke_share(tx: &mut dyn Tx, actor: &Actor, now_ms: i64) -> Result<bool> {
+    let Some(previous) = tx.get_share(&actor.id)?.filter(|s| s.enabled) else {
+        return Ok(false);
+    };
+    let state = ShareState {
+        generation: previous.generation.wrapping_add(1),
+        enabled: false,
+        expires_at: previous.expires_at,
+    };
+    tx.put_share(&actor.id, &state)?;
+    let mut rec = audit("share_disabled", Some(actor), now_ms);
+    rec.fan_id = Some(actor.id.to_string());
+    tx.append_audit(&rec)?;
+    Ok(true)
 }
 
 /// The (creator, fan) pair between the actor and `other`, by the actor's role.

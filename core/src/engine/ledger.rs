@@ -39,6 +39,14 @@ impl Fanline {
         let now = self.now_ms();
         let amount = amount as i64;
         self.write(|tx| {
+            // At most i64::MAX tokens are ever in circulation, so no balance, and no sum of
+            // balances, can overflow later (a settlement that overflowed could never end).
+            let issued = tx.balance(ISSUANCE_ACCOUNT)?;
+            if issued.checked_sub(amount).is_none_or(|b| b < -i64::MAX) {
+                return Err(Error::invalid(
+                    "the credit would put more than 2^63-1 tokens in circulation",
+                ));
+            }
             let entries = [
                 LedgerEntry {
                     reference: format!("credit:{reference}:user"),

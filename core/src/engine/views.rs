@@ -23,7 +23,8 @@ pub struct InitiateRequest {
     /// The client's IP address, for the per-IP rate limit.
     #[serde(default)]
     pub ip: Option<String>,
-    /// The creator's rate for this call (default: the billing policy's).
+    /// The creator's rate for this call, at most 10^9 tokens per minute (default: the billing
+    /// policy's).
     #[serde(default)]
     pub rate_per_minute: Option<u64>,
 }
@@ -76,7 +77,8 @@ pub struct AcceptedCall {
     pub call: CallView,
     /// The fan's join information.
     pub fan: JoinInfo,
-    /// The creator's join information (also sent to the creator in `call:accepted`).
+    /// The creator's join information, for the host to hand to the creator over its own
+    /// authenticated API (the `call:accepted` event carries no token).
     pub creator: JoinInfo,
 }
 
