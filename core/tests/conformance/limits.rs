@@ -128,6 +128,20 @@ pub fn creator_rate_limit_is_10_per_minute(h: Harness) {
     h.clock.advance_secs(60);
     call_and_cancel(&h, "c1", &fans[11], None).unwrap();
     call_and_cancel(&h, "c1", &fans[12], None).unwrap();
+    // Every well-formed attempt counts, refused or not (as the seed's middleware did): eight
+    // refused calls to strangers use up the rest of the burst.
+    for i in 0..8 {
+        let stranger = format!("stranger{i}");
+        h.credit(&stranger, 100);
+        assert_eq!(
+            code_of(&initiate(&h, "c1", &stranger, None)),
+            "CALL_NOT_ALLOWED"
+        );
+    }
+    assert_eq!(
+        retry_after(initiate(&h, "c1", &fans[0], None), "RATE_LIMITED"),
+        6
+    );
 }
 
 pub fn ip_rate_limit_is_5_per_minute(h: Harness) {
