@@ -36,6 +36,8 @@ pub mod audit;
 pub mod bad_input;
 pub mod billing;
 pub mod calls;
+pub mod concurrency;
+pub mod config;
 pub mod defects;
 pub mod flags;
 pub mod limits;
@@ -104,6 +106,17 @@ macro_rules! conformance_suite {
                 pending_lists_live_invitations_newest_first,
                 history_paginates_newest_first,
                 reads_change_nothing,
+            }
+            concurrency {
+                racing_initiates_let_exactly_one_through,
+                racing_ends_settle_once,
+                racing_accept_and_decline_pick_one,
+                racing_credits_with_one_reference_apply_once,
+                racing_calls_to_one_fan_connect_once,
+            }
+            config {
+                tunables_take_effect,
+                bad_configuration_fails_at_build,
             }
             limits {
                 cooldown_counts_down_and_rounds_up,
