@@ -53,13 +53,26 @@ pub fn validate_user_id(id: &str) -> Result<()> {
             "user id is longer than {MAX_USER_ID_BYTES} bytes"
         )));
     }
-    if id.chars().any(char::is_control) {
+    if has_control(id) {
         return Err(Error::invalid("user id contains control characters"));
     }
     if id.trim() != id {
         return Err(Error::invalid("user id has leading or trailing whitespace"));
     }
     Ok(())
+}
+
+/// Whether `s` holds a control character (Unicode category Cc: U+0000..=U+001F and
+/// U+007F..=U+009F), like `s.chars().any(char::is_control)` but over bytes, without decoding
+/// UTF-8: this check runs on every id of every operation (and on every uid).
+fn has_control(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        return true;
+    }
+    // U+0080..=U+009F are encoded as 0xC2 0x80..=0xC2 0x9F; 0xC2 is never a continuation
+    // byte, so a 0xC2 followed by a byte below 0xA0 is always one of them.
+    !s.is_ascii() && bytes.windows(2).any(|w| w[0] == 0xc2 && w[1] < 0xa0)
 }
 
 /// What an actor is on the platform.

@@ -16,7 +16,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::error::{Error, Result};
-use crate::ids::{validate_user_id, UserId};
+use crate::ids::UserId;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -141,9 +141,8 @@ impl ShareKeyRing {
             return Err(not_found());
         }
         let fan = std::str::from_utf8(&payload[HEADER_LEN..]).map_err(|_| not_found())?;
-        validate_user_id(fan).map_err(|_| not_found())?;
         Ok(ShareClaims {
-            fan: UserId::new(fan)?,
+            fan: UserId::new(fan).map_err(|_| not_found())?,
             generation,
             expires_at,
             key_id: payload[1],

@@ -622,3 +622,49 @@ proptest! {
         let _ = Cooldown::default().until(now);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// User ids
+// ---------------------------------------------------------------------------------------------
+
+/// The spec's user-id rule, written directly from domain.md section 1.
+fn model_valid_user_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 128 && !s.chars().any(char::is_control) && s.trim() == s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+    /// The validator (a byte-level fast path) agrees with the spec's wording on any text,
+    /// including C0/C1 controls, DEL, multi-byte neighbours of the C1 block and whitespace.
+    #[test]
+    fn user_id_validation_matches_the_spec(
+        s in prop_oneof![
+            any::<String>(),
+            "[\\x00-\\x{ff}]{0,8}",
+            "[a\\x{7e}-\\x{a1}\\x{100}-\\x{17f} ]{1,10}",
+            "\\PC{120,130}",
+        ]
+    ) {
+        prop_assert_eq!(fanline::ids::validate_user_id(&s).is_ok(), model_valid_user_id(&s));
+    }
+}
+
+/// Every character up to U+3100 (all controls and whitespace live there) and a sample of the
+/// rest, alone and between letters, is classified as the spec says.
+#[test]
+fn user_id_validation_every_char() {
+    let codes = (0..=0x3100)
+        .chain((0x3101..=0x10ffff).step_by(97))
+        .chain([0xfeff, 0x10ffff]);
+    for c in codes.filter_map(char::from_u32) {
+        for s in [c.to_string(), format!("a{c}b")] {
+            assert_eq!(
+                fanline::ids::validate_user_id(&s).is_ok(),
+                model_valid_user_id(&s),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+}
