@@ -35,6 +35,34 @@ impl Action {
         }
     }
 
+    /// Every action.
+    pub const ALL: [Action; 5] = [
+        Action::ViewProfile,
+        Action::Message,
+        Action::Call,
+        Action::ViewShareCard,
+        Action::AppearInSearch,
+    ];
+
+    /// The wire name (`"view_profile"`, `"message"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ViewProfile => "view_profile",
+            Action::Message => "message",
+            Action::Call => "call",
+            Action::ViewShareCard => "view_share_card",
+            Action::AppearInSearch => "appear_in_search",
+        }
+    }
+
+    /// Parses a wire name; anything else is `INVALID_INPUT`.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        Action::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| Error::invalid(format!("unknown action '{s}'")))
+    }
+
     /// Creator-only actions (rule 3). The share card is public; the rest need a creator.
     fn creator_only(self) -> bool {
         !matches!(self, Action::ViewShareCard)
@@ -335,6 +363,15 @@ mod tests {
         input.actor_is_fan = false;
         input.actor_role = Role::Fan;
         assert_eq!(decide(&input).code(), Some("NOT_CREATOR"));
+    }
+
+    #[test]
+    fn action_names_round_trip_and_match_serde() {
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()).unwrap(), a);
+            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
+        }
+        assert_eq!(Action::parse("View").unwrap_err().code(), "INVALID_INPUT");
     }
 
     #[test]

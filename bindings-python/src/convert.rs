@@ -1,0 +1,366 @@
+//! Conversions between Python values and the core's Rust values. Bad input of any kind
+//! (wrong type, `None`, out-of-range number, text that is not valid Unicode) is an
+//! `InvalidInputError` with code `INVALID_INPUT`, raised before any work is done.
+
+use pyo3::prelude::*;
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
+};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::errors::invalid;
+
+/// Python type name of `obj`, for error messages (never its value, which may be a secret).
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into())
+}
+
+/// A `str` argument, as valid UTF-8.
+pub struct Text(pub String);
+
+impl FromPyObject<'_, '_> for Text {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        text(&obj)
+    }
+}
+
+/// Converts a `str` to Rust text.
+fn text(obj: &Bound<'_, PyAny>) -> PyResult<Text> {
+    let py = obj.py();
+    let s = obj
+        .cast::<PyString>()
+        .map_err(|_| invalid(py, format!("expected str, got {}", type_name(obj))))?;
+    s.to_cow()
+        .map(|c| Text(c.into_owned()))
+        .map_err(|_| invalid(py, "text is not valid Unicode (lone surrogates)"))
+}
+
+/// An integer argument in the range of `T`; `bool` and `float` are refused.
+pub struct Int<T>(pub T);
+
+fn int_i128(obj: &Bound<'_, PyAny>) -> PyResult<i128> {
+    let py = obj.py();
+    if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyFloat>() {
+        return Err(invalid(
+            py,
+            format!("expected an integer, got {}", type_name(obj)),
+        ));
+    }
+    if let Ok(v) = obj.extract::<i64>() {
+        return Ok(i128::from(v));
+    }
+    if let Ok(v) = obj.extract::<u64>() {
+        return Ok(i128::from(v));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        // A Python int beyond 64 bits: out of every range we accept.
+        return Ok(i128::MAX);
+    }
+    Err(invalid(
+        py,
+        format!("expected an integer, got {}", type_name(obj)),
+    ))
+}
+
+macro_rules! int_arg {
+    ($($t:ty),*) => {$(
+        impl FromPyObject<'_, '_> for Int<$t> {
+            type Error = PyErr;
+
+            fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+                let v = int_i128(&obj)?;
+                <$t>::try_from(v).map(Int).map_err(|_| {
+                    invalid(
+                        obj.py(),
+                        format!(
+                            "expected an integer from {} to {}",
+                            <$t>::MIN,
+                            <$t>::MAX
+                        ),
+                    )
+                })
+            }
+        }
+    )*};
+}
+int_arg!(u8, u16, u32, u64, i64);
+
+/// A numeric column: a list or tuple of ints, or any 1-D int64 buffer (numpy `int64`,
+/// `array.array('q')`), or an object with `__array__` (pandas, polars) giving one.
+pub struct I64Column {
+    /// The values.
+    pub values: Vec<i64>,
+    /// Whether it came as a buffer (results then go back as `array.array('q')`).
+    pub buffer: bool,
+}
+
+/// Formats a memoryview reports for 8-byte native signed integers.
+const INT64_FORMATS: [&str; 8] = ["q", "l", "@q", "@l", "=q", "=l", "<q", "<l"];
+
+impl FromPyObject<'_, '_> for I64Column {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        let obj = obj.to_owned();
+        let py = obj.py();
+        if obj.is_instance_of::<PyString>()
+            || obj.is_instance_of::<PyBytes>()
+            || obj.is_instance_of::<PyByteArray>()
+        {
+            return Err(invalid(
+                py,
+                format!(
+                    "expected a list of ints or an int64 buffer, got {}",
+                    type_name(&obj)
+                ),
+            ));
+        }
+        if let Ok(list) = obj.cast::<PyList>() {
+            return ints(list.iter()).map(|values| I64Column {
+                values,
+                buffer: false,
+            });
+        }
+        if let Ok(tuple) = obj.cast::<PyTuple>() {
+            return ints(tuple.iter()).map(|values| I64Column {
+                values,
+                buffer: false,
+            });
+        }
+        let memoryview = py.import("builtins")?.getattr("memoryview")?;
+        let view = match memoryview.call1((&obj,)) {
+            Ok(view) => view,
+            Err(_) if obj.hasattr("__array__")? => memoryview
+                .call1((obj.call_method0("__array__")?,))
+                .map_err(|_| invalid(py, "the object's __array__ gives no buffer"))?,
+            Err(_) => {
+                return Err(invalid(
+                    py,
+                    format!(
+                        "expected a list of ints or an int64 buffer, got {}",
+                        type_name(&obj)
+                    ),
+                ))
+            }
+        };
+        buffer_values(&view).map(|values| I64Column {
+            values,
+            buffer: true,
+        })
+    }
+}
+
+fn ints<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>) -> PyResult<Vec<i64>> {
+    items
+        .enumerate()
+        .map(|(i, item)| {
+            let v = int_i128(&item).map_err(|_| {
+                invalid(
+                    item.py(),
+                    format!("item {i}: expected an int, got {}", type_name(&item)),
+                )
+            })?;
+            i64::try_from(v)
+                .map_err(|_| invalid(item.py(), format!("item {i}: out of the int64 range")))
+        })
+        .collect()
+}
+
+/// Reads a 1-D int64 memoryview with one copy (`tobytes`, C order, any strides).
+fn buffer_values(view: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
+    let py = view.py();
+    let ndim: usize = view.getattr("ndim")?.extract()?;
+    let itemsize: usize = view.getattr("itemsize")?.extract()?;
+    let format: String = view.getattr("format")?.extract()?;
+    if ndim != 1 || itemsize != 8 || !INT64_FORMATS.contains(&format.as_str()) {
+        return Err(invalid(
+            py,
+            format!(
+                "expected a 1-D int64 buffer, got {ndim}-D with format '{format}' \
+                 (convert with .astype('int64'))"
+            ),
+        ));
+    }
+    let bytes = view.call_method0("tobytes")?;
+    let bytes = bytes.cast::<PyBytes>()?.as_bytes();
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| i64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+        .collect())
+}
+
+impl I64Column {
+    /// The values as non-negative `u64`; a negative value is `INVALID_INPUT` naming its row.
+    pub fn unsigned(&self, py: Python<'_>, name: &str) -> PyResult<Vec<u64>> {
+        self.values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                u64::try_from(v)
+                    .map_err(|_| invalid(py, format!("{name}[{i}] is negative ({v})")))
+            })
+            .collect()
+    }
+}
+
+/// A numeric result column, the same kind as the input: a list, or `array.array('q')` when
+/// the input was a buffer. Values must fit int64 (the ledger's range).
+pub fn column_out(py: Python<'_>, name: &str, values: &[u64], buffer: bool) -> PyResult<Py<PyAny>> {
+    let too_big = |i: usize| invalid(py, format!("{name}[{i}] exceeds the int64 range"));
+    if buffer {
+        let mut bytes = Vec::with_capacity(values.len() * 8);
+        for (i, &v) in values.iter().enumerate() {
+            let v = i64::try_from(v).map_err(|_| too_big(i))?;
+            bytes.extend_from_slice(&v.to_ne_bytes());
+        }
+        let array = py
+            .import("array")?
+            .getattr("array")?
+            .call1(("q", PyBytes::new(py, &bytes)))?;
+        Ok(array.unbind())
+    } else {
+        if let Some(i) = values.iter().position(|&v| v > i64::MAX as u64) {
+            return Err(too_big(i));
+        }
+        Ok(PyList::new(py, values)?.into_any().unbind())
+    }
+}
+
+/// A sequence of `str` (list, tuple or any iterable), as Rust strings.
+pub struct TextList(pub Vec<String>);
+
+impl FromPyObject<'_, '_> for TextList {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        let obj = obj.to_owned();
+        let py = obj.py();
+        if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+            return Err(invalid(
+                py,
+                format!("expected a list of str, got {}", type_name(&obj)),
+            ));
+        }
+        let iter = obj.try_iter().map_err(|_| {
+            invalid(
+                py,
+                format!("expected a list of str, got {}", type_name(&obj)),
+            )
+        })?;
+        iter.enumerate()
+            .map(|(i, item)| {
+                let item = item?;
+                text(&item).map(|t| t.0).map_err(|_| {
+                    invalid(
+                        py,
+                        format!(
+                            "item {i}: expected valid str, got {}",
+                            type_name(&item)
+                        ),
+                    )
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()
+            .map(TextList)
+    }
+}
+
+/// Longest nesting accepted when reading Python data as JSON.
+const MAX_DEPTH: usize = 32;
+
+/// Python data (dict, list, str, int, float, bool, None) as JSON, for the core's JSON inputs.
+pub fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+    let py = obj.py();
+    if depth > MAX_DEPTH {
+        return Err(invalid(py, "data is nested too deeply"));
+    }
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        let v = int_i128(obj)?;
+        return i64::try_from(v)
+            .map(Value::from)
+            .or_else(|_| u64::try_from(v).map(Value::from))
+            .map_err(|_| invalid(py, "integer out of range"));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return serde_json::Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| invalid(py, "NaN and infinity are not valid here"));
+    }
+    if obj.is_instance_of::<PyString>() {
+        return Ok(Value::String(text(obj)?.0));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = serde_json::Map::new();
+        for (k, v) in d.iter() {
+            let key = text(&k).map_err(|_| invalid(py, "dict keys must be str"))?;
+            map.insert(key.0, to_json(&v, depth + 1)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return obj
+            .try_iter()?
+            .map(|item| to_json(&item?, depth + 1))
+            .collect::<PyResult<Vec<_>>>()
+            .map(Value::Array);
+    }
+    Err(invalid(
+        py,
+        format!("expected JSON-like data, got {}", type_name(obj)),
+    ))
+}
+
+/// A JSON value as plain Python data.
+pub fn from_json(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
+    Ok(match value {
+        Value::Null => py.None(),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
+        Value::Number(n) => {
+            if let Some(v) = n.as_u64() {
+                v.into_pyobject(py)?.into_any().unbind()
+            } else if let Some(v) = n.as_i64() {
+                v.into_pyobject(py)?.into_any().unbind()
+            } else {
+                n.as_f64()
+                    .unwrap_or(f64::NAN)
+                    .into_pyobject(py)?
+                    .into_any()
+                    .unbind()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any().unbind(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(from_json(py, item)?)?;
+            }
+            list.into_any().unbind()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                dict.set_item(k, from_json(py, v)?)?;
+            }
+            dict.into_any().unbind()
+        }
+    })
+}
+
+/// Any serialisable core value (camelCase on the wire) as plain Python data.
+pub fn to_py<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
+    let json = serde_json::to_value(value)
+        .map_err(|e| crate::errors::to_py(py, &fanline::Error::internal(e)))?;
+    from_json(py, &json)
+}

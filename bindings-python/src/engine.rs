@@ -1,0 +1,509 @@
+//! The `Fanline` engine (core `engine`) over a store named by a spec string. Every method
+//! that touches the store releases the GIL. Results are plain Python data (camelCase keys, as
+//! on the wire); mutating methods return `{"value": ..., "events": [...]}`, the events being
+//! what the host should publish.
+
+use std::sync::Arc;
+
+use fanline::billing::BillingPolicy;
+use fanline::calls::CallType;
+use fanline::engine::{EngineConfig, InitiateRequest, MetricsQuery};
+use fanline::flags::{Feature, Flags};
+use fanline::limits::{Cooldown, RateLimit};
+use fanline::privacy::{Action, RelationshipKind, SettingsPatch};
+use fanline::share::ShareKeyRing;
+use fanline::store::{open_store, Profile};
+use fanline::{Clock, Error, Fanline, ManualClock};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
+
+use crate::billing::PyBillingPolicy;
+use crate::convert::{to_json, to_py, Int, Text, TextList};
+use crate::errors::{blocking, invalid, pure};
+use crate::ids::ActorArg;
+use crate::privacy::Flag;
+
+/// Secret key material: `bytes`, `bytearray` or `str` (its UTF-8 bytes).
+struct Secret(Vec<u8>);
+
+impl FromPyObject<'_, '_> for Secret {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Secret(b.as_bytes().to_vec()));
+        }
+        if let Ok(b) = obj.cast::<PyByteArray>() {
+            return Ok(Secret(b.to_vec()));
+        }
+        if obj.is_instance_of::<PyString>() {
+            return obj.extract::<Text>().map(|t| Secret(t.0.into_bytes()));
+        }
+        Err(invalid(obj.py(), "a share key must be bytes or str"))
+    }
+}
+
+fn flags_of(py: Python<'_>, spec: Option<&Bound<'_, PyAny>>) -> PyResult<Flags> {
+    let Some(spec) = spec.filter(|s| !s.is_none()) else {
+        return Ok(Flags::default());
+    };
+    if spec.is_instance_of::<PyString>() {
+        let Text(s) = spec.extract()?;
+        return match s.as_str() {
+            "env" => pure(py, Flags::from_env),
+            _ => Err(invalid(py, "flags must be a dict of name -> bool, or 'env'")),
+        };
+    }
+    let dict = spec
+        .cast::<PyDict>()
+        .map_err(|_| invalid(py, "flags must be a dict of name -> bool, or 'env'"))?;
+    let flags = Flags::default();
+    for (k, v) in dict.iter() {
+        let Text(name) = k.extract()?;
+        let Flag(on) = v.extract()?;
+        flags.set(pure(py, || Feature::parse(&name))?, on);
+    }
+    Ok(flags)
+}
+
+fn rate_of(py: Python<'_>, what: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<RateLimit>> {
+    match value.filter(|v| !v.is_none()) {
+        None => Ok(None),
+        Some(v) => {
+            let (Int(max), Int(period_ms)) = v
+                .extract::<(Int<u32>, Int<i64>)>()
+                .map_err(|_| invalid(py, format!("{what} must be (max, period_ms)")))?;
+            Ok(Some(RateLimit { max, period_ms }))
+        }
+    }
+}
+
+/// The engine: privacy, share links, relationships, blocks, calls, the ledger, the audit log
+/// and the funnel metrics, over one store.
+#[pyclass(frozen, name = "Fanline", module = "fanline")]
+pub struct PyFanline {
+    inner: Fanline,
+    clock: Option<ManualClock>,
+    store_kind: String,
+}
+
+#[pymethods]
+impl PyFanline {
+    /// Opens the store `store` names (`"memory:"`, `"sqlite:<path>"`, ...) and builds the
+    /// engine. `clock_ms` switches to a manual clock starting at that instant (unix ms),
+    /// moved with `advance_clock`. Bad configuration is a `ConfigError`.
+    #[new]
+    #[pyo3(signature = (store=None, *, app_id, app_certificate, share_key, share_key_id=None,
+        flags=None, clock_ms=None, billing=None, ledger=None, invitation_ttl_ms=None,
+        token_lifetime_secs=None, share_lifetime_secs=None, cooldown_ms=None,
+        creator_rate=None, ip_rate=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        store: Option<Text>,
+        app_id: Text,
+        app_certificate: Text,
+        share_key: Secret,
+        share_key_id: Option<Int<u8>>,
+        flags: Option<Bound<'_, PyAny>>,
+        clock_ms: Option<Int<i64>>,
+        billing: Option<Bound<'_, PyAny>>,
+        ledger: Option<Flag>,
+        invitation_ttl_ms: Option<Int<i64>>,
+        token_lifetime_secs: Option<Int<u32>>,
+        share_lifetime_secs: Option<Int<i64>>,
+        cooldown_ms: Option<Int<i64>>,
+        creator_rate: Option<Bound<'_, PyAny>>,
+        ip_rate: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let spec = store.map_or_else(|| "memory:".to_string(), |s| s.0);
+        let flags = flags_of(py, flags.as_ref())?;
+        let billing: BillingPolicy = match billing.filter(|b| !b.is_none()) {
+            None => BillingPolicy::default(),
+            Some(b) => {
+                b.cast::<PyBillingPolicy>()
+                    .map_err(|_| invalid(py, "billing must be a fanline.BillingPolicy"))?
+                    .get()
+                    .inner
+            }
+        };
+        let defaults = EngineConfig::default();
+        let config = EngineConfig {
+            billing,
+            ledger: ledger.map_or(defaults.ledger, |l| l.0),
+            cooldown: cooldown_ms.map_or(defaults.cooldown, |c| Cooldown { duration_ms: c.0 }),
+            creator_rate: rate_of(py, "creator_rate", creator_rate.as_ref())?
+                .unwrap_or(defaults.creator_rate),
+            ip_rate: rate_of(py, "ip_rate", ip_rate.as_ref())?.unwrap_or(defaults.ip_rate),
+            invitation_ttl_ms: invitation_ttl_ms.map_or(defaults.invitation_ttl_ms, |v| v.0),
+            token_lifetime_secs: token_lifetime_secs.map_or(defaults.token_lifetime_secs, |v| v.0),
+            share_lifetime_secs: share_lifetime_secs.map_or(defaults.share_lifetime_secs, |v| v.0),
+        };
+        let clock = clock_ms.map(|ms| ManualClock::at_ms(ms.0));
+        let key_id = share_key_id.map_or(1, |k| k.0);
+        let store_kind = spec.split(':').next().unwrap_or_default().to_string();
+        let manual = clock.clone();
+        let inner = blocking(py, move || {
+            let mut builder = Fanline::builder()
+                .store(open_store(&spec)?)
+                .agora(&app_id.0, &app_certificate.0)
+                .share_keys(ShareKeyRing::new(key_id, &share_key.0)?)
+                .flags(flags)
+                .config(config);
+            if let Some(c) = manual {
+                builder = builder.clock(Arc::new(c));
+            }
+            builder.build()
+        })?;
+        Ok(PyFanline {
+            inner,
+            clock,
+            store_kind,
+        })
+    }
+
+    // --- clock, flags, configuration -------------------------------------------------------
+
+    /// The engine's current time, unix ms.
+    #[getter]
+    fn now_ms(&self) -> i64 {
+        self.inner.clock().now_ms()
+    }
+
+    /// Moves a manual clock (see `clock_ms`) by `ms` milliseconds; `ConflictError` on the
+    /// system clock.
+    fn advance_clock(&self, py: Python<'_>, ms: Int<i64>) -> PyResult<i64> {
+        pure(py, || match &self.clock {
+            Some(c) => {
+                c.advance_ms(ms.0);
+                Ok(c.now_ms())
+            }
+            None => Err(Error::state(
+                "the engine runs on the system clock; pass clock_ms to use a manual clock",
+            )),
+        })
+    }
+
+    /// Every feature flag: name -> on.
+    #[getter]
+    fn flags<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for f in Feature::ALL {
+            d.set_item(f.name(), self.inner.flags().is_on(f))?;
+        }
+        Ok(d)
+    }
+
+    /// Switches a feature flag at run time.
+    fn set_flag(&self, py: Python<'_>, name: Text, on: Flag) -> PyResult<()> {
+        let feature = pure(py, || Feature::parse(&name.0))?;
+        self.inner.flags().set(feature, on.0);
+        Ok(())
+    }
+
+    /// The configuration in use (billing, ledger, lifetimes).
+    #[getter]
+    fn config(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, self.inner.config())
+    }
+
+    // --- fans --------------------------------------------------------------------------------
+
+    /// The actor's privacy settings (defaults when never changed).
+    fn settings(&self, py: Python<'_>, actor: ActorArg) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.settings(&actor.0))?;
+        to_py(py, &v)
+    }
+
+    /// Applies a partial update (wire names: `visibility`, `allowDm`, `allowCalls`,
+    /// `allowSearch`) to the actor's settings.
+    fn update_settings(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        patch: Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
+        let json = to_json(&patch, 0)?.to_string();
+        let patch = pure(py, || SettingsPatch::from_json(&json))?;
+        let v = blocking(py, || self.inner.update_settings(&actor.0, &patch))?;
+        to_py(py, &v)
+    }
+
+    /// Sets the actor's display fields.
+    #[pyo3(signature = (actor, display_name, avatar_url=None))]
+    fn set_profile(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        display_name: Text,
+        avatar_url: Option<Text>,
+    ) -> PyResult<Py<PyAny>> {
+        let profile = Profile {
+            display_name: display_name.0,
+            avatar_url: avatar_url.map(|a| a.0),
+        };
+        let v = blocking(py, || self.inner.set_profile(&actor.0, &profile))?;
+        to_py(py, &v)
+    }
+
+    /// A user's display fields, or `None`.
+    fn profile(&self, py: Python<'_>, user_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.profile(&user_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// Mints a share link (visibility must be `link`); the token is shown once.
+    fn enable_share(&self, py: Python<'_>, actor: ActorArg) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.enable_share(&actor.0))?;
+        to_py(py, &v)
+    }
+
+    /// Revokes the actor's share link; the value is whether one was live.
+    fn disable_share(&self, py: Python<'_>, actor: ActorArg) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.disable_share(&actor.0))?;
+        to_py(py, &v)
+    }
+
+    /// Opens a share card from its token; any dead link is `NotFoundError`.
+    fn resolve_share(&self, py: Python<'_>, token: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.resolve_share(&token.0))?;
+        to_py(py, &v)
+    }
+
+    /// A creator's view of a fan, with `canMessage`, `canCall` and the deciding rules.
+    fn mini_profile(&self, py: Python<'_>, actor: ActorArg, fan_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.mini_profile(&actor.0, &fan_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// Decides `action` for many (creator, fan) pairs, given as two equally long lists, in
+    /// one read transaction. Returns one decision dict per pair.
+    fn decide_pairs(
+        &self,
+        py: Python<'_>,
+        action: Text,
+        creator_ids: TextList,
+        fan_ids: TextList,
+    ) -> PyResult<Py<PyAny>> {
+        let action = pure(py, || Action::parse(&action.0))?;
+        if creator_ids.0.len() != fan_ids.0.len() {
+            return Err(invalid(
+                py,
+                format!(
+                    "{} creator ids but {} fan ids",
+                    creator_ids.0.len(),
+                    fan_ids.0.len()
+                ),
+            ));
+        }
+        let pairs: Vec<(String, String)> = creator_ids.0.into_iter().zip(fan_ids.0).collect();
+        let v = blocking(py, || self.inner.decide_pairs(action, &pairs))?;
+        to_py(py, &v)
+    }
+
+    /// The relationship rows between the actor and another user.
+    fn relationship(&self, py: Python<'_>, actor: ActorArg, other_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.relationship(&actor.0, &other_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// Records an interaction (`follow`, `tipped`, `purchased`, `messaged`).
+    fn record_relationship(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        other_id: Text,
+        kind: Text,
+    ) -> PyResult<Py<PyAny>> {
+        let kind = pure(py, || RelationshipKind::parse(&kind.0))?;
+        let v = blocking(py, || {
+            self.inner.record_relationship(&actor.0, &other_id.0, kind)
+        })?;
+        to_py(py, &v)
+    }
+
+    /// The fan stops following a creator; the value is whether they followed.
+    fn unfollow(&self, py: Python<'_>, actor: ActorArg, creator_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.unfollow(&actor.0, &creator_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// The actor blocks another user; the value is whether the block is new.
+    fn block(&self, py: Python<'_>, actor: ActorArg, other_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.block(&actor.0, &other_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// The actor lifts a block; the value is whether there was one.
+    fn unblock(&self, py: Python<'_>, actor: ActorArg, other_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.unblock(&actor.0, &other_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// Whether the actor blocked another user.
+    fn has_blocked(&self, py: Python<'_>, actor: ActorArg, other_id: Text) -> PyResult<bool> {
+        blocking(py, || self.inner.has_blocked(&actor.0, &other_id.0))
+    }
+
+    // --- calls -------------------------------------------------------------------------------
+
+    /// A creator calls a fan (`call_type` is `voice` or `video`).
+    #[pyo3(signature = (actor, fan_id, call_type, *, message=None, ip=None, rate_per_minute=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn initiate(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        fan_id: Text,
+        call_type: Text,
+        message: Option<Text>,
+        ip: Option<Text>,
+        rate_per_minute: Option<Int<u64>>,
+    ) -> PyResult<Py<PyAny>> {
+        let req = InitiateRequest {
+            call_type: pure(py, || CallType::parse(&call_type.0))?,
+            fan_id: fan_id.0,
+            message: message.map(|m| m.0),
+            ip: ip.map(|i| i.0),
+            rate_per_minute: rate_per_minute.map(|r| r.0),
+        };
+        let v = blocking(py, || self.inner.initiate(&actor.0, &req))?;
+        to_py(py, &v)
+    }
+
+    /// The fan accepts; both sides get join information with a token.
+    fn accept(&self, py: Python<'_>, actor: ActorArg, call_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.accept(&actor.0, &call_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// The fan declines a ringing call.
+    fn decline(&self, py: Python<'_>, actor: ActorArg, call_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.decline(&actor.0, &call_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// The creator cancels a ringing call.
+    fn cancel(&self, py: Python<'_>, actor: ActorArg, call_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.cancel(&actor.0, &call_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// Either side ends a connected call; billing is settled exactly once.
+    fn end(&self, py: Python<'_>, actor: ActorArg, call_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.end(&actor.0, &call_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// A fresh token for the actor's side of a connected call.
+    fn refresh_token(&self, py: Python<'_>, actor: ActorArg, call_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.refresh_token(&actor.0, &call_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// A call's status, with its settlement once ended.
+    fn status(&self, py: Python<'_>, actor: ActorArg, call_id: Text) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.status(&actor.0, &call_id.0))?;
+        to_py(py, &v)
+    }
+
+    /// The actor's unexpired ringing invitations, newest first.
+    fn pending(&self, py: Python<'_>, actor: ActorArg) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.pending(&actor.0))?;
+        to_py(py, &v)
+    }
+
+    /// One page of the actor's calls, newest first; pass `nextCursor` back for more.
+    #[pyo3(signature = (actor, cursor=None, limit=None))]
+    fn history(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        cursor: Option<Text>,
+        limit: Option<Int<u32>>,
+    ) -> PyResult<Py<PyAny>> {
+        let limit = limit.map_or(20, |l| l.0);
+        let v = blocking(py, || {
+            self.inner
+                .history(&actor.0, cursor.as_ref().map(|c| c.0.as_str()), limit)
+        })?;
+        to_py(py, &v)
+    }
+
+    /// Expires due invitations (their calls become `missed`); the value lists their ids.
+    fn expire_due(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || self.inner.expire_due())?;
+        to_py(py, &v)
+    }
+
+    // --- ledger, audit, metrics ------------------------------------------------------------
+
+    /// Credits purchased tokens (admin), idempotent by `reference`; the value is the balance.
+    fn credit(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        user_id: Text,
+        amount: Int<u64>,
+        reference: Text,
+    ) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || {
+            self.inner
+                .credit(&actor.0, &user_id.0, amount.0, &reference.0)
+        })?;
+        to_py(py, &v)
+    }
+
+    /// A user's token balance (the user or an admin).
+    fn balance(&self, py: Python<'_>, actor: ActorArg, user_id: Text) -> PyResult<i64> {
+        blocking(py, || self.inner.balance(&actor.0, &user_id.0))
+    }
+
+    /// The sum of every ledger entry, zero when the books balance (admin).
+    fn ledger_sum(&self, py: Python<'_>, actor: ActorArg) -> PyResult<i64> {
+        blocking(py, || self.inner.ledger_sum(&actor.0))
+    }
+
+    /// Audit records after position `after`, oldest first, at most `limit` (1 to 1000)
+    /// (admin).
+    #[pyo3(signature = (actor, after=None, limit=None))]
+    fn audit_log(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        after: Option<Int<i64>>,
+        limit: Option<Int<u32>>,
+    ) -> PyResult<Py<PyAny>> {
+        let (after, limit) = (after.map_or(0, |a| a.0), limit.map_or(100, |l| l.0));
+        let v = blocking(py, || self.inner.audit_log(&actor.0, after, limit))?;
+        to_py(py, &v)
+    }
+
+    /// The funnel metrics (admin) as tables, each a list of dicts: `summary` (one row),
+    /// `revenueByCreator`, `denialsByReason`, `timeline` (call events per bucket).
+    #[pyo3(signature = (actor, *, since_ms=None, until_ms=None, bucket_ms=None))]
+    fn metrics(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        since_ms: Option<Int<i64>>,
+        until_ms: Option<Int<i64>>,
+        bucket_ms: Option<Int<i64>>,
+    ) -> PyResult<Py<PyAny>> {
+        let query = MetricsQuery {
+            since_ms: since_ms.map(|s| s.0),
+            until_ms: until_ms.map(|u| u.0),
+            bucket_ms: bucket_ms.map_or(MetricsQuery::default().bucket_ms, |b| b.0),
+        };
+        let v = blocking(py, || self.inner.metrics(&actor.0, &query))?;
+        to_py(py, &v)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Fanline(store={:?}, clock={:?})",
+            self.store_kind,
+            if self.clock.is_some() { "manual" } else { "system" }
+        )
+    }
+}

@@ -1,0 +1,43 @@
+"""Shared fixtures: Agora test credentials, an engine on a manual clock, actors."""
+
+import pytest
+
+import fanline
+
+APP_ID = "970CA35de60c44645bbae8a215061b33"
+CERT = "5CFd2fd1755d40ecb72977518be15d3b"
+SHARE_KEY = b"python-tests-share-key-0123456789"
+#: 2026-11-25T12:00:00Z
+START_MS = 1_795_608_000_000
+
+
+def make_engine(store="memory:", **kwargs):
+    options = dict(
+        app_id=APP_ID,
+        app_certificate=CERT,
+        share_key=SHARE_KEY,
+        clock_ms=START_MS,
+        flags={name: True for name in fanline.FEATURES},
+    )
+    options.update(kwargs)
+    return fanline.Fanline(store, **options)
+
+
+@pytest.fixture
+def engine():
+    return make_engine()
+
+
+@pytest.fixture
+def fan():
+    return fanline.Actor.fan("fan_ada")
+
+
+@pytest.fixture
+def creator():
+    return fanline.Actor.creator("creator_max")
+
+
+@pytest.fixture
+def admin():
+    return fanline.Actor.admin("ops")
