@@ -2,8 +2,8 @@
 //! the legacy 006 format.
 
 use fanline::agora::{
-    self as core, AgoraCredentials, LegacyIssue, LegacyRole, LegacyTokenRequest,
-    PrivilegeExpiries, RtcRole, RtcTokenRequest, RtcUser, RtmLogin, TokenIssue,
+    self as core, AgoraCredentials, LegacyIssue, LegacyRole, LegacyTokenRequest, PrivilegeExpiries,
+    RtcRole, RtcTokenRequest, RtcUser, RtmLogin, TokenIssue,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -54,7 +54,12 @@ impl FromPyObject<'_, '_> for UserArg {
         }
         obj.extract::<Int<u32>>()
             .map(|u| UserArg::Uid(u.0))
-            .map_err(|_| invalid(obj.py(), "uid must be an int from 0 to 2**32-1 or a str account"))
+            .map_err(|_| {
+                invalid(
+                    obj.py(),
+                    "uid must be an int from 0 to 2**32-1 or a str account",
+                )
+            })
     }
 }
 
@@ -230,7 +235,10 @@ impl PyTokenBuilder {
                     .ok_or_else(|| invalid(py, "salts need issue_ts"))?
                     .0;
                 if salts.values.len() != n {
-                    return Err(invalid(py, format!("{n} channels but {} salts", salts.values.len())));
+                    return Err(invalid(
+                        py,
+                        format!("{n} channels but {} salts", salts.values.len()),
+                    ));
                 }
                 let items = requests
                     .into_iter()
@@ -337,7 +345,11 @@ pub fn build_rtc_token(
 /// Every field of a `007` token (camelCase keys); with a certificate, `signatureValid`.
 #[pyfunction]
 #[pyo3(signature = (token, certificate=None))]
-pub fn inspect_token(py: Python<'_>, token: Text, certificate: Option<Text>) -> PyResult<Py<PyAny>> {
+pub fn inspect_token(
+    py: Python<'_>,
+    token: Text,
+    certificate: Option<Text>,
+) -> PyResult<Py<PyAny>> {
     let inspection = pure(py, || {
         core::inspect_token(&token.0, certificate.as_ref().map(|c| c.0.as_str()))
     })?;

@@ -35,12 +35,8 @@ impl FromPyObject<'_, '_> for ColumnArg {
 }
 
 fn rounding_of(py: Python<'_>, name: &str) -> PyResult<Rounding> {
-    serde_json::from_value(Value::String(name.to_string())).map_err(|_| {
-        invalid(
-            py,
-            "rounding must be 'per_started_minute' or 'per_second'",
-        )
-    })
+    serde_json::from_value(Value::String(name.to_string()))
+        .map_err(|_| invalid(py, "rounding must be 'per_started_minute' or 'per_second'"))
 }
 
 #[pymethods]
@@ -98,7 +94,12 @@ impl PyBillingPolicy {
 
     /// The bill for `seconds` at `rate` (default: the policy's rate).
     #[pyo3(signature = (seconds, rate=None))]
-    fn bill(&self, py: Python<'_>, seconds: Int<u64>, rate: Option<Int<u64>>) -> PyResult<Py<PyAny>> {
+    fn bill(
+        &self,
+        py: Python<'_>,
+        seconds: Int<u64>,
+        rate: Option<Int<u64>>,
+    ) -> PyResult<Py<PyAny>> {
         let bill = pure(py, || self.inner.bill(seconds.0, self.rate(rate)))?;
         to_py(py, &bill)
     }
@@ -113,7 +114,9 @@ impl PyBillingPolicy {
         rate: Option<Int<u64>>,
     ) -> PyResult<Py<PyAny>> {
         let balance = balance.map_or(u64::MAX, |b| b.0);
-        let charge = pure(py, || self.inner.charge(seconds.0, self.rate(rate), balance))?;
+        let charge = pure(py, || {
+            self.inner.charge(seconds.0, self.rate(rate), balance)
+        })?;
         to_py(py, &charge)
     }
 
@@ -132,7 +135,8 @@ impl PyBillingPolicy {
     /// The longest affordable call in whole seconds (2**64 - 1 for a free call).
     #[pyo3(signature = (balance, rate=None))]
     fn max_affordable_seconds(&self, balance: Int<u64>, rate: Option<Int<u64>>) -> u64 {
-        self.inner.max_affordable_seconds(balance.0, self.rate(rate))
+        self.inner
+            .max_affordable_seconds(balance.0, self.rate(rate))
     }
 
     /// Charges many calls at once. `seconds` is a list of ints or an int64 buffer; `rates`

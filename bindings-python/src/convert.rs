@@ -202,8 +202,7 @@ impl I64Column {
             .iter()
             .enumerate()
             .map(|(i, &v)| {
-                u64::try_from(v)
-                    .map_err(|_| invalid(py, format!("{name}[{i}] is negative ({v})")))
+                u64::try_from(v).map_err(|_| invalid(py, format!("{name}[{i}] is negative ({v})")))
             })
             .collect()
     }
@@ -259,10 +258,7 @@ impl FromPyObject<'_, '_> for TextList {
                 text(&item).map(|t| t.0).map_err(|_| {
                     invalid(
                         py,
-                        format!(
-                            "item {i}: expected valid str, got {}",
-                            type_name(&item)
-                        ),
+                        format!("item {i}: expected valid str, got {}", type_name(&item)),
                     )
                 })
             })

@@ -51,7 +51,10 @@ fn flags_of(py: Python<'_>, spec: Option<&Bound<'_, PyAny>>) -> PyResult<Flags> 
         let Text(s) = spec.extract()?;
         return match s.as_str() {
             "env" => pure(py, Flags::from_env),
-            _ => Err(invalid(py, "flags must be a dict of name -> bool, or 'env'")),
+            _ => Err(invalid(
+                py,
+                "flags must be a dict of name -> bool, or 'env'",
+            )),
         };
     }
     let dict = spec
@@ -66,7 +69,11 @@ fn flags_of(py: Python<'_>, spec: Option<&Bound<'_, PyAny>>) -> PyResult<Flags> 
     Ok(flags)
 }
 
-fn rate_of(py: Python<'_>, what: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<RateLimit>> {
+fn rate_of(
+    py: Python<'_>,
+    what: &str,
+    value: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<RateLimit>> {
     match value.filter(|v| !v.is_none()) {
         None => Ok(None),
         Some(v) => {
@@ -503,7 +510,11 @@ impl PyFanline {
         format!(
             "Fanline(store={:?}, clock={:?})",
             self.store_kind,
-            if self.clock.is_some() { "manual" } else { "system" }
+            if self.clock.is_some() {
+                "manual"
+            } else {
+                "system"
+            }
         )
     }
 }

@@ -35,9 +35,8 @@ fn class_name(code: &str) -> &'static str {
 /// `code`, `status` and `retry_after`.
 pub fn to_py(py: Python<'_>, e: &Error) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let module = ERRORS_MODULE.get_or_try_init(py, || {
-            py.import("fanline.errors").map(Bound::unbind)
-        })?;
+        let module =
+            ERRORS_MODULE.get_or_try_init(py, || py.import("fanline.errors").map(Bound::unbind))?;
         let class = module.bind(py).getattr(class_name(e.code()))?;
         let value = class.call1((e.to_string(), e.code(), e.http_status(), e.retry_after()))?;
         Ok(PyErr::from_value(value))
