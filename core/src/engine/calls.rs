@@ -8,6 +8,7 @@
 use serde_json::json;
 
 use super::fans::PairFacts;
+use super::ledger::require_user_account;
 use super::views::{
     decode_cursor, encode_cursor, AcceptedCall, CallStatus, EndedCall, HistoryPage,
     InitiateRequest, JoinInfo,
@@ -99,6 +100,9 @@ impl Fanline {
         if actor.id == fan {
             return Err(Error::invalid("a creator cannot call themself"));
         }
+        // The call settles into both users' ledger accounts.
+        require_user_account(&actor.id)?;
+        require_user_account(&fan)?;
         let now = self.now_ms();
         self.write(|tx| {
             let attempt = self
@@ -306,12 +310,14 @@ impl Fanline {
         })
     }
 
-    /// The fan declines a ringing call.
+    /// The fan declines a ringing call. Once its invitation expired (swept or not) the call
+    /// ends as `missed` instead, with `call:missed` to both sides.
     pub fn decline(&self, actor: &Actor, call_id: &str) -> Result<Outcome<crate::calls::CallView>> {
         self.finish_ringing(actor, call_id, CallState::Declined)
     }
 
-    /// The creator cancels a ringing call.
+    /// The creator cancels a ringing call. Once its invitation expired (swept or not) the
+    /// call ends as `missed` instead, with `call:missed` to both sides.
     pub fn cancel(&self, actor: &Actor, call_id: &str) -> Result<Outcome<crate::calls::CallView>> {
         self.finish_ringing(actor, call_id, CallState::Cancelled)
     }
@@ -341,9 +347,20 @@ impl Fanline {
             if call.state != CallState::Ringing {
                 return Err(Error::state(format!("the call is {}", call.state.as_str())));
             }
-            // Past its time the invitation is dead, swept or not: it ends as missed.
+            // Past its time the invitation is dead, swept or not: it stops ringing as
+            // missed (what the sweeper would make it), not as a late decline or cancel.
             if now >= call.expires_at_ms {
-                return Err(Error::InvitationExpired);
+                let mut events = Vec::new();
+                let mut missed = call.clone();
+                if !miss(tx, call, now, &mut events)? {
+                    return Err(Error::state("the call changed state"));
+                }
+                missed.state = CallState::Missed;
+                missed.finished_at_ms = Some(now);
+                return Ok(Outcome {
+                    value: missed.view(),
+                    events,
+                });
             }
             call.state = next;
             call.finished_at_ms = Some(now);

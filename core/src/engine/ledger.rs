@@ -5,7 +5,18 @@ use serde_json::json;
 use super::{audit, detail, require_admin, require_self_or_admin, Fanline, Outcome};
 use crate::error::{Error, Result};
 use crate::ids::{Actor, UserId};
-use crate::store::{AuditRecord, LedgerEntry, ISSUANCE_ACCOUNT};
+use crate::store::{AuditRecord, LedgerEntry, ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT};
+
+/// A user's ledger account is their id, so the ids of the system accounts cannot be users:
+/// a user called `@platform` would read and receive the platform's fees.
+pub(super) fn require_user_account(user: &UserId) -> Result<()> {
+    if [PLATFORM_ACCOUNT, ISSUANCE_ACCOUNT].contains(&user.as_str()) {
+        return Err(Error::invalid(format!(
+            "'{user}' is a reserved ledger account, not a user"
+        )));
+    }
+    Ok(())
+}
 
 /// Longest idempotency reference a host may pass.
 const MAX_REFERENCE_BYTES: usize = 200;
@@ -25,6 +36,7 @@ impl Fanline {
     ) -> Result<Outcome<i64>> {
         require_admin(actor)?;
         let user = UserId::new(user_id)?;
+        require_user_account(&user)?;
         if amount == 0 || amount > i64::MAX as u64 {
             return Err(Error::invalid("amount must be 1 to 2^63-1 tokens"));
         }
@@ -71,9 +83,13 @@ impl Fanline {
         })
     }
 
-    /// A user's token balance (the user themself or an admin).
+    /// A user's token balance (the user themself or an admin). Admins also read the system
+    /// accounts ([`PLATFORM_ACCOUNT`], [`ISSUANCE_ACCOUNT`]).
     pub fn balance(&self, actor: &Actor, user_id: &str) -> Result<i64> {
         let user = UserId::new(user_id)?;
+        if actor.role != crate::ids::Role::Admin {
+            require_user_account(&user)?;
+        }
         require_self_or_admin(actor, &user)?;
         self.read(|tx| tx.balance(user.as_str()))
     }

@@ -276,3 +276,27 @@ pub fn bad_pairs_change_nothing(h: Harness) {
             .record_relationship(&f, "f1", RelationshipKind::Follow)
     });
 }
+
+pub fn reserved_ledger_accounts_are_not_users(h: Harness) {
+    seeded(&h);
+    let a = admin();
+    for reserved in [
+        fanline::store::PLATFORM_ACCOUNT,
+        fanline::store::ISSUANCE_ACCOUNT,
+    ] {
+        h.refused_unchanged("INVALID_INPUT", || h.engine.credit(&a, reserved, 10, "r"));
+        h.refused_unchanged("INVALID_INPUT", || {
+            h.engine.balance(&fan(reserved), reserved)
+        });
+        let call_it = InitiateRequest::new(reserved, CallType::Voice);
+        h.refused_unchanged("INVALID_INPUT", || {
+            h.engine.initiate(&creator("c1"), &call_it)
+        });
+        let from_it = InitiateRequest::new("f1", CallType::Voice);
+        h.refused_unchanged("INVALID_INPUT", || {
+            h.engine.initiate(&creator(reserved), &from_it)
+        });
+        // Admins read the system accounts.
+        assert!(h.engine.balance(&a, reserved).is_ok());
+    }
+}

@@ -204,13 +204,34 @@ pub fn accept_after_expiry_without_sweeper(h: Harness) {
 pub fn decline_and_cancel_after_expiry(h: Harness) {
     h.callable("c1", "f1");
     let id = h.ring("c1", "f1").id.to_string();
+    h.callable("c2", "f2");
+    let id2 = h.ring("c2", "f2").id.to_string();
     h.clock.advance_secs(120);
-    h.refused_unchanged("INVITATION_EXPIRED", || h.engine.decline(&fan("f1"), &id));
-    h.refused_unchanged("INVITATION_EXPIRED", || {
-        h.engine.cancel(&creator("c1"), &id)
-    });
-    h.engine.expire_due().unwrap();
-    assert_eq!(h.state_of("c1", &id), "missed");
+    // Past its time, swept or not, an invitation stops ringing as missed, never as a late
+    // decline or cancel.
+    for (out, other) in [
+        (h.engine.decline(&fan("f1"), &id).unwrap(), &id),
+        (h.engine.cancel(&creator("c2"), &id2).unwrap(), &id2),
+    ] {
+        assert_eq!(out.value.state, CallState::Missed);
+        assert_eq!(out.value.invitation, InvitationState::Expired);
+        assert_eq!(out.value.finished_at, Some(at(120_000)));
+        assert_eq!(out.events.len(), 2);
+        assert!(out.events.iter().all(|e| e.name == "call:missed"));
+        assert_eq!(
+            h.engine.status(&fan("f1"), &id).unwrap().call.state,
+            CallState::Missed
+        );
+        assert_eq!(out.value.id.to_string(), *other);
+    }
+    h.refused_unchanged("INVALID_STATE", || h.engine.decline(&fan("f1"), &id));
+    h.refused_unchanged("INVALID_STATE", || h.engine.cancel(&creator("c2"), &id2));
+    assert!(h.engine.expire_due().unwrap().value.is_empty());
+    let names = h.audit_names();
+    assert_eq!(names.iter().filter(|n| *n == "call_missed").count(), 2);
+    assert!(!names
+        .iter()
+        .any(|n| n == "call_declined" || n == "call_cancelled"));
 }
 
 pub fn expire_due_marks_missed_at_the_boundary(h: Harness) {

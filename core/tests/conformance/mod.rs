@@ -155,6 +155,7 @@ macro_rules! conformance_suite {
                 bad_patches_and_profiles_change_nothing,
                 bad_initiate_requests_change_nothing,
                 bad_pairs_change_nothing,
+                reserved_ledger_accounts_are_not_users,
             }
             defects {
                 visibility_is_not_inverted,
