@@ -23,9 +23,12 @@ def make_engine(store="memory:", **kwargs):
     return fanline.Fanline(store, **options)
 
 
-@pytest.fixture
-def engine():
-    return make_engine()
+@pytest.fixture(params=["memory", "sqlite"])
+def engine(request, tmp_path):
+    """An engine with every flag on, a manual clock and a ledger, on each kind of store."""
+    if request.param == "memory":
+        return make_engine("memory:")
+    return make_engine(f"sqlite:{tmp_path / 'fanline.db'}")
 
 
 @pytest.fixture

@@ -1,0 +1,295 @@
+"""Types of the native module ``fanline._native`` (re-exported by ``fanline``).
+
+Dict results use the wire's camelCase keys. Mutating engine methods return an ``Outcome``:
+``{"value": ..., "events": [{"channel": ..., "name": ..., "payload": {...}}, ...]}``.
+Bad input of any kind raises ``fanline.InvalidInputError`` (code ``INVALID_INPUT``).
+"""
+
+import array
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
+
+__version__: str
+ERROR_CODES: List[str]
+FEATURES: List[str]
+ROBOTS_TXT: str
+X_ROBOTS_TAG: str
+
+Role = Literal["fan", "creator", "admin"]
+ActionName = Literal["view_profile", "message", "call", "view_share_card", "appear_in_search"]
+RelationshipKindName = Literal["follow", "tipped", "purchased", "messaged", "called"]
+Rounding = Literal["per_started_minute", "per_second"]
+#: A list of ints, or a 1-D int64 buffer (numpy ``int64``, ``array.array('q')``), or an object
+#: whose ``__array__`` gives one (pandas, polars). Results come back as lists for lists and
+#: as ``array.array('q')`` for buffers.
+IntColumn = Any
+IntColumnOut = Union[List[int], "array.array[int]"]
+
+class Event(TypedDict):
+    channel: str
+    name: str
+    payload: Dict[str, Any]
+
+class Outcome(TypedDict):
+    value: Any
+    events: List[Event]
+
+class Decision(TypedDict):
+    allowed: bool
+    deny: Optional[str]
+    rule: str
+
+class Bill(TypedDict):
+    billedSeconds: int
+    billedMinutes: int
+    ratePerMinute: int
+    gross: int
+
+class Charge(TypedDict):
+    bill: Bill
+    charged: int
+    shortfall: int
+    fee: int
+    creatorNet: int
+
+class ChargeColumns(TypedDict):
+    billedMinutes: IntColumnOut
+    gross: IntColumnOut
+    charged: IntColumnOut
+    shortfall: IntColumnOut
+    fee: IntColumnOut
+    creatorNet: IntColumnOut
+
+class Metrics(TypedDict):
+    summary: List[Dict[str, Any]]
+    revenueByCreator: List[Dict[str, Any]]
+    denialsByReason: List[Dict[str, Any]]
+    timeline: List[Dict[str, Any]]
+
+class Actor:
+    """Who performs an operation: a validated user id and a role."""
+
+    def __init__(self, id: str, role: Role) -> None: ...
+    @staticmethod
+    def fan(id: str) -> Actor: ...
+    @staticmethod
+    def creator(id: str) -> Actor: ...
+    @staticmethod
+    def admin(id: str) -> Actor: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class BillingPolicy:
+    """Integer billing rules (defaults: 10 tokens/min, per started minute, no minimum, no fee)."""
+
+    def __init__(
+        self,
+        rate_per_minute: Optional[int] = None,
+        rounding: Optional[Rounding] = None,
+        minimum_minutes: Optional[int] = None,
+        fee_bps: Optional[int] = None,
+    ) -> None: ...
+    @property
+    def rate_per_minute(self) -> int: ...
+    @property
+    def rounding(self) -> Rounding: ...
+    @property
+    def minimum_minutes(self) -> int: ...
+    @property
+    def fee_bps(self) -> int: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def bill(self, seconds: int, rate: Optional[int] = None) -> Bill: ...
+    def charge(
+        self, seconds: int, balance: Optional[int] = None, rate: Optional[int] = None
+    ) -> Charge: ...
+    def cost_at(self, elapsed: int, rate: Optional[int] = None) -> int: ...
+    def start_guard(self, rate: Optional[int] = None) -> int: ...
+    def max_affordable_seconds(self, balance: int, rate: Optional[int] = None) -> int: ...
+    def charge_many(
+        self,
+        seconds: IntColumn,
+        rates: Union[int, IntColumn, None] = None,
+        balances: Union[int, IntColumn, None] = None,
+    ) -> ChargeColumns:
+        """Charges many calls in one call without the GIL; one column out per amount."""
+
+class TokenBuilder:
+    """AccessToken2 (007) RTC tokens for one Agora project; the certificate never shows."""
+
+    def __init__(self, app_id: str, app_certificate: str) -> None: ...
+    @property
+    def app_id(self) -> str: ...
+    def build(
+        self,
+        channel: str,
+        uid: Union[int, str],
+        *,
+        role: Optional[Literal["publisher", "subscriber"]] = None,
+        token_expire: Optional[int] = None,
+        privilege_expire: Optional[int] = None,
+        join_expire: Optional[int] = None,
+        publish_audio_expire: Optional[int] = None,
+        publish_video_expire: Optional[int] = None,
+        publish_data_expire: Optional[int] = None,
+        rtm_user_id: Optional[str] = None,
+        rtm_expire: Optional[int] = None,
+        issue_ts: Optional[int] = None,
+        salt: Optional[int] = None,
+    ) -> str: ...
+    def build_many(
+        self,
+        channels: Sequence[str],
+        uids: Optional[IntColumn] = None,
+        *,
+        accounts: Optional[Sequence[str]] = None,
+        role: Optional[Literal["publisher", "subscriber"]] = None,
+        token_expire: Optional[int] = None,
+        privilege_expire: Optional[int] = None,
+        issue_ts: Optional[int] = None,
+        salts: Optional[IntColumn] = None,
+        strict: bool = True,
+    ) -> List[Optional[str]]: ...
+
+class Fanline:
+    """The engine over one store (``"memory:"``, ``"sqlite::memory:"``, ``"sqlite:<path>"``)."""
+
+    def __init__(
+        self,
+        store: Optional[str] = None,
+        *,
+        app_id: str,
+        app_certificate: str,
+        share_key: Union[bytes, bytearray, str],
+        share_key_id: Optional[int] = None,
+        flags: Union[Mapping[str, bool], Literal["env"], None] = None,
+        clock_ms: Optional[int] = None,
+        billing: Optional[BillingPolicy] = None,
+        ledger: Optional[bool] = None,
+        invitation_ttl_ms: Optional[int] = None,
+        token_lifetime_secs: Optional[int] = None,
+        share_lifetime_secs: Optional[int] = None,
+        cooldown_ms: Optional[int] = None,
+        creator_rate: Optional[Tuple[int, int]] = None,
+        ip_rate: Optional[Tuple[int, int]] = None,
+    ) -> None: ...
+    @property
+    def now_ms(self) -> int: ...
+    def advance_clock(self, ms: int) -> int: ...
+    @property
+    def flags(self) -> Dict[str, bool]: ...
+    def set_flag(self, name: str, on: bool) -> None: ...
+    @property
+    def config(self) -> Dict[str, Any]: ...
+    # fans
+    def settings(self, actor: Actor) -> Dict[str, Any]: ...
+    def update_settings(self, actor: Actor, patch: Mapping[str, Any]) -> Outcome: ...
+    def set_profile(
+        self, actor: Actor, display_name: str, avatar_url: Optional[str] = None
+    ) -> Outcome: ...
+    def profile(self, user_id: str) -> Optional[Dict[str, Any]]: ...
+    def enable_share(self, actor: Actor) -> Outcome: ...
+    def disable_share(self, actor: Actor) -> Outcome: ...
+    def resolve_share(self, token: str) -> Dict[str, Any]: ...
+    def mini_profile(self, actor: Actor, fan_id: str) -> Dict[str, Any]: ...
+    def decide_pairs(
+        self, action: ActionName, creator_ids: Sequence[str], fan_ids: Sequence[str]
+    ) -> List[Decision]: ...
+    def relationship(self, actor: Actor, other_id: str) -> List[Dict[str, Any]]: ...
+    def record_relationship(
+        self, actor: Actor, other_id: str, kind: RelationshipKindName
+    ) -> Outcome: ...
+    def unfollow(self, actor: Actor, creator_id: str) -> Outcome: ...
+    def block(self, actor: Actor, other_id: str) -> Outcome: ...
+    def unblock(self, actor: Actor, other_id: str) -> Outcome: ...
+    def has_blocked(self, actor: Actor, other_id: str) -> bool: ...
+    # calls
+    def initiate(
+        self,
+        actor: Actor,
+        fan_id: str,
+        call_type: Literal["voice", "video"],
+        *,
+        message: Optional[str] = None,
+        ip: Optional[str] = None,
+        rate_per_minute: Optional[int] = None,
+    ) -> Outcome: ...
+    def accept(self, actor: Actor, call_id: str) -> Outcome: ...
+    def decline(self, actor: Actor, call_id: str) -> Outcome: ...
+    def cancel(self, actor: Actor, call_id: str) -> Outcome: ...
+    def end(self, actor: Actor, call_id: str) -> Outcome: ...
+    def refresh_token(self, actor: Actor, call_id: str) -> Dict[str, Any]: ...
+    def status(self, actor: Actor, call_id: str) -> Dict[str, Any]: ...
+    def pending(self, actor: Actor) -> List[Dict[str, Any]]: ...
+    def history(
+        self, actor: Actor, cursor: Optional[str] = None, limit: Optional[int] = None
+    ) -> Dict[str, Any]: ...
+    def expire_due(self) -> Outcome: ...
+    # ledger, audit, metrics
+    def credit(self, actor: Actor, user_id: str, amount: int, reference: str) -> Outcome: ...
+    def balance(self, actor: Actor, user_id: str) -> int: ...
+    def ledger_sum(self, actor: Actor) -> int: ...
+    def audit_log(
+        self, actor: Actor, after: Optional[int] = None, limit: Optional[int] = None
+    ) -> List[Dict[str, Any]]: ...
+    def metrics(
+        self,
+        actor: Actor,
+        *,
+        since_ms: Optional[int] = None,
+        until_ms: Optional[int] = None,
+        bucket_ms: Optional[int] = None,
+    ) -> Metrics: ...
+
+def validate_user_id(user_id: str) -> None: ...
+def channel_name(call_id: str) -> str: ...
+def split(amount: int, fee_bps: int) -> Tuple[int, int]: ...
+def billed_seconds(connected_ms: int, ended_ms: int) -> int: ...
+def decide(
+    action: ActionName,
+    *,
+    actor_role: Optional[Role] = None,
+    actor_is_fan: Optional[bool] = None,
+    feature_on: Optional[bool] = None,
+    settings: Optional[Mapping[str, Any]] = None,
+    relationships: Optional[Sequence[RelationshipKindName]] = None,
+    blocked_by_fan: Optional[bool] = None,
+    blocked_by_creator: Optional[bool] = None,
+    fan_in_connected_call: Optional[bool] = None,
+    share_link_valid: Optional[bool] = None,
+) -> Decision: ...
+def agora_uid(user_id: str) -> int: ...
+def call_uids(creator_id: str, fan_id: str) -> Tuple[int, int]: ...
+def agora_uids(user_ids: Sequence[str]) -> List[int]: ...
+def build_rtc_token(
+    app_id: str,
+    app_certificate: str,
+    channel: str,
+    uid: Union[int, str],
+    *,
+    role: Optional[Literal["publisher", "subscriber"]] = None,
+    token_expire: Optional[int] = None,
+    privilege_expire: Optional[int] = None,
+    issue_ts: Optional[int] = None,
+    salt: Optional[int] = None,
+) -> str: ...
+def inspect_token(token: str, certificate: Optional[str] = None) -> Dict[str, Any]: ...
+def inspect_tokens(
+    tokens: Sequence[str], certificate: Optional[str] = None, *, strict: bool = True
+) -> List[Optional[Dict[str, Any]]]: ...
+def verify_token(token: str, certificate: str) -> bool: ...
+def build_token_006(
+    app_id: str,
+    app_certificate: str,
+    channel: str,
+    uid: Union[int, str],
+    *,
+    role: Optional[Literal["publisher", "subscriber", "attendee", "admin"]] = None,
+    privilege_expired_ts: Optional[int] = None,
+    salt: Optional[int] = None,
+    ts: Optional[int] = None,
+) -> str: ...
+def parse_token_006(token: str) -> Dict[str, Any]: ...
+def verify_token_006(token: str, certificate: str, channel: str, uid: Union[int, str]) -> bool: ...
