@@ -39,10 +39,12 @@ pub mod calls;
 pub mod concurrency;
 pub mod config;
 pub mod defects;
+pub mod failures;
 pub mod flags;
 pub mod limits;
 pub mod privacy;
 pub mod settings;
+pub mod transitions;
 
 use std::any::Any;
 use std::fmt::Debug;
@@ -117,6 +119,12 @@ macro_rules! conformance_suite {
             config {
                 tunables_take_effect,
                 bad_configuration_fails_at_build,
+            }
+            transitions {
+                every_operation_from_every_state,
+            }
+            failures {
+                store_failures_surface_without_detail,
             }
             limits {
                 cooldown_counts_down_and_rounds_up,
