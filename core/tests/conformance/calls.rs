@@ -266,6 +266,13 @@ pub fn expired_invitation_does_not_keep_the_creator_busy(h: Harness) {
         .initiate(&creator("c1"), &InitiateRequest::new("f2", CallType::Video));
     assert_eq!(code_of(&r), "BUSY");
     h.clock.advance_secs(120);
+    // A refused attempt (here: a fan who does not take calls) leaves the stale invitation to
+    // the sweeper, rather than marking it missed without publishing its events.
+    let refused = h
+        .engine
+        .initiate(&creator("c1"), &InitiateRequest::new("f9", CallType::Video));
+    assert_eq!(code_of(&refused), "CALL_NOT_ALLOWED");
+    assert_eq!(h.state_of("c1", &first), "ringing");
     // The sweeper has not run: the expired invitation must not keep the creator busy.
     let out = h
         .engine
@@ -273,8 +280,19 @@ pub fn expired_invitation_does_not_keep_the_creator_busy(h: Harness) {
         .unwrap();
     assert_eq!(out.value.state, CallState::Ringing);
     assert_eq!(h.state_of("c1", &first), "missed");
-    let names: Vec<_> = out.events.iter().map(|e| e.name).collect();
-    assert!(names.contains(&"call:request"), "{names:?}");
+    let names: Vec<_> = out
+        .events
+        .iter()
+        .map(|e| (e.name, e.channel.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("call:missed", "user:c1"),
+            ("call:missed", "user:f1"),
+            ("call:request", "user:f2")
+        ]
+    );
     // Exactly one call of the creator is still ringing.
     let ringing = h
         .engine
