@@ -21,11 +21,15 @@
 
 mod memory;
 mod open;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod records;
 pub mod sqlite;
 
 pub use memory::MemoryStore;
 pub use open::open_store;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresOptions, PostgresStore};
 pub use records::{
     AuditRecord, HistoryCursor, LedgerEntry, Profile, Relationship, ShareState, ISSUANCE_ACCOUNT,
     PLATFORM_ACCOUNT,

@@ -9,20 +9,40 @@ use crate::error::{Error, Result};
 /// Opens the store a spec names:
 /// - `memory:` — a fresh [`MemoryStore`] (tests, demos);
 /// - `sqlite::memory:` — a private in-memory [`SqliteStore`];
-/// - `sqlite:<path>` — a [`SqliteStore`] on the file at `<path>` (created and migrated).
+/// - `sqlite:<path>` — a [`SqliteStore`] on the file at `<path>` (created and migrated);
+/// - `postgres://...` or `postgresql://...` — a
+///   [`PostgresStore`](super::PostgresStore) (cargo feature `postgres`), migrated forward;
+///   `?fanline_schema=name` picks its schema (default `fanline`).
 ///
-/// Anything else is `INVALID_CONFIG`.
+/// Anything else is `INVALID_CONFIG`. Error messages never quote the spec, which may hold a
+/// password.
 pub fn open_store(spec: &str) -> Result<Arc<dyn Store>> {
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        return open_postgres(spec);
+    }
     match spec {
         "memory:" => Ok(Arc::new(MemoryStore::new())),
         "sqlite::memory:" => Ok(Arc::new(SqliteStore::open_in_memory()?)),
         _ => match spec.strip_prefix("sqlite:") {
             Some(path) if !path.is_empty() => Ok(Arc::new(SqliteStore::open(path)?)),
             _ => Err(Error::config(
-                "unknown store spec: use 'memory:', 'sqlite::memory:' or 'sqlite:<path>'",
+                "unknown store spec: use 'memory:', 'sqlite::memory:', 'sqlite:<path>' or \
+                 'postgres://...'",
             )),
         },
     }
+}
+
+#[cfg(feature = "postgres")]
+fn open_postgres(url: &str) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(super::PostgresStore::connect(url)?))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn open_postgres(_url: &str) -> Result<Arc<dyn Store>> {
+    Err(Error::config(
+        "this build of fanline has no PostgreSQL store (cargo feature 'postgres')",
+    ))
 }
 
 #[cfg(test)]
@@ -38,5 +58,14 @@ mod tests {
             open_store("redis://x").unwrap_err().code(),
             "INVALID_CONFIG"
         );
+    }
+
+    #[test]
+    fn postgres_spec_errors_never_quote_the_password() {
+        // A malformed port: refused before any connection is tried, with or without the
+        // feature.
+        let e = open_store("postgres://u:s3cr3t-pw@localhost:notaport/db").unwrap_err();
+        assert_eq!(e.code(), "INVALID_CONFIG");
+        assert!(!format!("{e} {e:?}").contains("s3cr3t-pw"));
     }
 }

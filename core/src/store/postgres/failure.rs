@@ -1,0 +1,85 @@
+//! What a failed statement means for the transaction around it.
+
+use postgres::error::SqlState;
+
+use crate::error::Error;
+
+/// Why a try of a transaction did not succeed.
+#[derive(Debug)]
+pub(super) enum Failure {
+    /// A serialization failure or a deadlock: the server rolled the transaction back and
+    /// re-running it from the start may succeed.
+    Contended(String),
+    /// The connection is gone (network, server restart or shutdown). The server rolls back
+    /// whatever was open on it; the connection is discarded.
+    Lost(String),
+    /// Anything else, returned to the caller as is.
+    Failed(Error),
+}
+
+impl From<postgres::Error> for Failure {
+    fn from(e: postgres::Error) -> Self {
+        classify(&e)
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Failed(e)
+    }
+}
+
+/// Classifies a client error. Details keep the SQLSTATE and the server's message, which name
+/// no secret (the connection string never reaches an error); they are never shown in
+/// `Display` either (see [`Error::StoreUnavailable`]).
+pub(super) fn classify(e: &postgres::Error) -> Failure {
+    let Some(code) = e.code() else {
+        if e.is_closed() || source_is_io(e) {
+            return Failure::Lost(format!("postgres: {e}"));
+        }
+        return Failure::Failed(Error::internal(format!("postgres: {e}")));
+    };
+    let detail = match e.as_db_error() {
+        Some(db) => format!("postgres {}: {}", code.code(), db.message()),
+        None => format!("postgres {}", code.code()),
+    };
+    if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED {
+        return Failure::Contended(detail);
+    }
+    let class = &code.code()[..2];
+    if class == "08"
+        || *code == SqlState::ADMIN_SHUTDOWN
+        || *code == SqlState::CRASH_SHUTDOWN
+        || *code == SqlState::CANNOT_CONNECT_NOW
+    {
+        return Failure::Lost(detail);
+    }
+    if class == "22" {
+        // A value the engine let through but the column cannot hold (an amount past i64, a
+        // NUL byte): the caller's input, refused, nothing written.
+        return Failure::Failed(Error::invalid("a value is outside what the store can hold"));
+    }
+    Failure::Failed(Error::store(detail))
+}
+
+fn source_is_io(e: &postgres::Error) -> bool {
+    std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_client_error_is_a_lost_connection() {
+        // The only client error a test can build without a server; the SQLSTATE paths are
+        // exercised against a real server in tests/postgres_*.rs.
+        let closed = postgres::Client::configure()
+            .host("/nonexistent-fanline-socket-dir")
+            .port(1)
+            .connect(postgres::NoTls)
+            .err()
+            .expect("no server there");
+        assert!(matches!(classify(&closed), Failure::Lost(_)), "{closed:?}");
+    }
+}

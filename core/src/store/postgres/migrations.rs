@@ -1,0 +1,155 @@
+//! Versioned schema migrations, embedded in the library.
+//!
+//! Each migration is a pair of SQL files under `migrations/`: `NNNN_name.up.sql` and
+//! `NNNN_name.down.sql`, written without a schema name: they run with `search_path` set to
+//! fanline's own schema. Applied versions are rows of `fanline_migrations` in that schema.
+//! A whole move (up or down, any number of steps) is one transaction holding an advisory
+//! lock, so instances that open the store at the same time migrate it once, and a failed step
+//! leaves the schema where it was.
+
+use postgres::{GenericClient, Transaction};
+
+use super::failure::Failure;
+use crate::error::Error;
+
+/// One schema step.
+struct Migration {
+    version: u32,
+    name: &'static str,
+    up: &'static str,
+    down: &'static str,
+}
+
+/// Every migration, in version order (versions are 1, 2, 3, ... without gaps).
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "initial",
+    up: include_str!("migrations/0001_initial.up.sql"),
+    down: include_str!("migrations/0001_initial.down.sql"),
+}];
+
+/// The schema version this build of the library writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Key of the advisory lock that serialises migrations (any fixed number: "fanline" in ASCII).
+const MIGRATION_LOCK: i64 = 0x66_616e_6c69_6e65;
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS fanline_migrations (
+    version       INTEGER NOT NULL PRIMARY KEY,
+    name          TEXT    NOT NULL,
+    applied_at_ms BIGINT  NOT NULL
+)";
+
+/// The highest applied version in `schema` (0 when fanline was never installed there).
+pub(super) fn current_version(tx: &mut impl GenericClient, schema: &str) -> Result<u32, Failure> {
+    let exists: bool = tx
+        .query_one(
+            "SELECT to_regclass(quote_ident($1) || '.fanline_migrations') IS NOT NULL",
+            &[&schema],
+        )?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    let version: i32 = tx
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM fanline_migrations",
+            &[],
+        )?
+        .get(0);
+    Ok(u32::try_from(version).unwrap_or(0))
+}
+
+/// Moves `schema` to `target`, up or down, inside `tx` (which the caller commits). Going to 0
+/// drops the bookkeeping table too, and the schema itself when nothing else is left in it, so
+/// nothing of fanline remains. A database newer than this library is refused, never touched.
+pub(super) fn migrate_to(
+    tx: &mut Transaction<'_>,
+    schema: &str,
+    target: u32,
+    now_ms: i64,
+) -> Result<(), Failure> {
+    if target > SCHEMA_VERSION {
+        return Err(Failure::Failed(Error::invalid(format!(
+            "schema version {target} is unknown to this library (latest {SCHEMA_VERSION})"
+        ))));
+    }
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    let quoted = quote_ident(schema);
+    let current = current_version(tx, schema)?;
+    if current > SCHEMA_VERSION {
+        return Err(Failure::Failed(Error::store(format!(
+            "the database has schema version {current}, newer than this library's \
+             {SCHEMA_VERSION}"
+        ))));
+    }
+    if current < target {
+        tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))?;
+        tx.batch_execute(CREATE_TABLE)?;
+        for m in &MIGRATIONS[current as usize..target as usize] {
+            tx.batch_execute(m.up)?;
+            tx.execute(
+                "INSERT INTO fanline_migrations (version, name, applied_at_ms) \
+                 VALUES ($1, $2, $3)",
+                &[&(m.version as i32), &m.name, &now_ms],
+            )?;
+        }
+    } else if current > target {
+        for m in MIGRATIONS[target as usize..current as usize].iter().rev() {
+            tx.batch_execute(m.down)?;
+            tx.execute(
+                "DELETE FROM fanline_migrations WHERE version = $1",
+                &[&(m.version as i32)],
+            )?;
+        }
+        if target == 0 {
+            tx.batch_execute("DROP TABLE fanline_migrations")?;
+            // The schema goes only if fanline was all there was in it.
+            let empty: bool = tx
+                .query_one(
+                    "SELECT NOT EXISTS (SELECT 1 FROM pg_class c \
+                     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1) \
+                     AND NOT EXISTS (SELECT 1 FROM pg_proc p \
+                     JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1) \
+                     AND NOT EXISTS (SELECT 1 FROM pg_type t \
+                     JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1)",
+                    &[&schema],
+                )?
+                .get(0);
+            if empty && schema != "public" {
+                tx.batch_execute(&format!("DROP SCHEMA {quoted}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A validated schema name, double-quoted for SQL.
+pub(super) fn quote_ident(schema: &str) -> String {
+    // Names are validated (see `options`) to [a-z_][a-z0-9_]*: quoting cannot be escaped.
+    format!("\"{schema}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_numbered_like_their_versions() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1);
+            assert!(!m.up.trim().is_empty() && !m.down.trim().is_empty());
+        }
+    }
+
+    #[test]
+    fn migrations_never_name_a_schema() {
+        // They run under fanline's search_path; a qualified name would escape it.
+        for m in MIGRATIONS {
+            for sql in [m.up, m.down] {
+                assert!(!sql.contains("public."), "{}", m.name);
+                assert!(!sql.to_lowercase().contains("search_path"), "{}", m.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! The PostgreSQL [`Store`] (cargo feature `postgres`): one database behind any number of
+//! backend instances, each with its own [`PostgresStore`].
+//!
+//! # Isolation: SERIALIZABLE, retried
+//! Every [`Store::write`] runs its closure in one `SERIALIZABLE` transaction. The engine's
+//! closures read, decide and write (the cooldown and rate-limit rows, the creator's active
+//! call, whether the fan is in a connected call, the fan's balance); under `SERIALIZABLE`
+//! PostgreSQL guarantees that concurrent transactions, from any number of processes, have
+//! the effect of some one-at-a-time order, so every such decision holds across instances
+//! without this store knowing which rows a rule depends on. The alternatives were weighed:
+//! `READ COMMITTED` plus explicit locks would need a lock for every row (and every missing
+//! row) each rule reads, written here in the store in step with the engine's rules, and a
+//! forgotten one is a silent race; `REPEATABLE READ` alone allows write skew (two accepts of
+//! two calls of one fan, each seeing the fan free). The price of `SERIALIZABLE` is that
+//! conflicting transactions abort with a serialization failure (SQLSTATE 40001), and so do
+//! some that only touched the same index page; they are re-run here with jittered backoff,
+//! up to [`PostgresOptions::max_retries`] times, then the operation is `STORE_UNAVAILABLE`.
+//! Deadlocks (40P01) are retried the same way.
+//!
+//! Single-statement guards back this up where a rule is one row: a transition is
+//! `UPDATE ... WHERE id = $1 AND state = $expected`, a settlement is
+//! `INSERT ... ON CONFLICT (call_id) DO NOTHING`, ledger entries are unique by reference.
+//!
+//! [`Store::read`] runs in a `REPEATABLE READ READ ONLY` transaction: one consistent snapshot,
+//! never aborted, with none of the predicate-lock bookkeeping of a serializable one.
+//!
+//! # Time: the engine's clock
+//! The store never asks the database for the time. Every time that decides something (a
+//! cooldown's end, a rate limit's theoretical arrival time, an invitation's expiry) is computed
+//! by the engine from its injected [`Clock`](crate::Clock) and stored as a plain number, so
+//! tests pin time with a `ManualClock` and a store behaves the same as the memory and SQLite
+//! ones. Several instances are safe with this: serialization makes each decision see every
+//! committed write, and the only cross-instance effect of time is clock skew between hosts,
+//! which shifts a cooldown or an expiry by the skew (milliseconds under NTP) and never lets a
+//! limit be taken twice, because taking it is a serialized read-modify-write of one row.
+//! Hosts that would rather have every instance read one clock can give the engine a
+//! [`DatabaseClock`], which follows the database server's clock.
+//!
+//! # Failures
+//! - A connection lost before `COMMIT` was sent leaves nothing applied (the server rolls the
+//!   transaction back); the try is re-run on a fresh connection within the same retry bound.
+//! - A connection lost while `COMMIT` was in flight is `STORE_UNAVAILABLE` at once: the
+//!   transaction was applied whole or not at all, and re-running it could apply it twice.
+//! - A dead connection is never handed out again, and neither is any pooled connection opened
+//!   before a loss was seen (a server restart kills all of them), so operations succeed again
+//!   as soon as the server is back.
+//! - SQL text, server messages and URLs never reach an error's message (see
+//!   [`Error::StoreUnavailable`]); the URL's password is in no error and no `Debug` output.
+//!
+//! # Schema
+//! Tables live in their own schema (default `fanline`, see [`PostgresOptions::schema`]),
+//! created and migrated forward when the store opens; [`PostgresStore::migrate_to`] walks it
+//! down (to 0: nothing of fanline is left). Connections run with `search_path` set to it.
+//! Connections are plain TCP or Unix socket: TLS is not built in.
+//!
+//! Audit `seq` values come from a sequence: unique and increasing in the order records were
+//! written, with gaps where a transaction rolled back. Under concurrent writers a record can
+//! become visible after one with a higher `seq` (its transaction committed later), so a reader
+//! tailing the log should re-read a short window behind its cursor.
+
+mod clock;
+mod dump;
+mod failure;
+mod migrations;
+mod options;
+mod pool;
+mod rows;
+mod tx;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use self::failure::Failure;
+use self::pool::{Manager, PgConn};
+use self::tx::PgTx;
+use super::{Store, Tx};
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
+
+pub use self::clock::DatabaseClock;
+pub use self::migrations::SCHEMA_VERSION;
+pub use self::options::{PostgresOptions, SCHEMA_PARAM};
+
+const BEGIN_WRITE: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+/// The PostgreSQL store. See the module docs for how it keeps the [`Store`] contract.
+pub struct PostgresStore {
+    pool: r2d2::Pool<Manager>,
+    options: PostgresOptions,
+    /// Bumped when a connection is found dead; older connections are then dropped unused.
+    loss_epoch: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    // Only what is safe to log: never the URL, which may hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("schema", &self.options.schema)
+            .field("max_connections", &self.options.max_connections)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/db?...`, or
+    /// `postgresql://`), creates fanline's schema if missing and migrates it forward. The
+    /// schema is `fanline` unless the URL names another with `?fanline_schema=name`.
+    pub fn connect(url: &str) -> Result<Self> {
+        Self::connect_with(url, PostgresOptions::default())
+    }
+
+    /// [`PostgresStore::connect`] with explicit options; a `fanline_schema` in the URL takes
+    /// the place of `options.schema`.
+    pub fn connect_with(url: &str, mut options: PostgresOptions) -> Result<Self> {
+        let (client_url, schema) = options::split_url(url)?;
+        if let Some(schema) = schema {
+            options.schema = schema;
+        }
+        options.validate()?;
+        let mut config = options::parse_config(&client_url)?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(options.checkout_timeout);
+        }
+        let loss_epoch = Arc::new(AtomicU64::new(0));
+        let setup = format!(
+            "SET search_path TO {}",
+            migrations::quote_ident(&options.schema)
+        );
+        let pool = r2d2::Pool::builder()
+            .max_size(options.max_connections)
+            // Connections are opened on demand; none is kept open just in case.
+            .min_idle(Some(0))
+            .connection_timeout(options.checkout_timeout)
+            // Failures are reported to the caller of each operation, not logged here.
+            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .build_unchecked(Manager::new(config, setup, loss_epoch.clone()));
+        let store = PostgresStore {
+            pool,
+            options,
+            loss_epoch,
+        };
+        store.migrate_to(SCHEMA_VERSION)?;
+        Ok(store)
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> &PostgresOptions {
+        &self.options
+    }
+
+    /// Moves fanline's schema to `version`: up, or down with the down migrations (0 removes
+    /// every table, view and sequence fanline created, its bookkeeping, and the schema itself
+    /// when nothing else is in it). Tables of the host are never touched.
+    pub fn migrate_to(&self, version: u32) -> Result<()> {
+        let now = SystemClock.now_ms();
+        let schema = self.options.schema.clone();
+        self.retrying(|| {
+            let mut conn = self.checkout()?;
+            // The statements cached on this connection may name tables about to change.
+            conn.forget_statements();
+            let result = (|| {
+                let mut tx = conn.client().transaction()?;
+                migrations::migrate_to(&mut tx, &schema, version, now)?;
+                tx.commit()?;
+                Ok(())
+            })();
+            self.settle(&mut conn, result)
+        })
+    }
+
+    /// The schema version of the database.
+    pub fn schema_version(&self) -> Result<u32> {
+        let schema = self.options.schema.clone();
+        self.retrying(|| {
+            let mut conn = self.checkout()?;
+            let result = (|| {
+                let mut tx = conn.client().transaction()?;
+                let v = migrations::current_version(&mut tx, &schema)?;
+                tx.rollback()?;
+                Ok(v)
+            })();
+            self.settle(&mut conn, result)
+        })
+    }
+
+    /// A [`Clock`] that follows this database server's clock (see [`DatabaseClock`]).
+    pub fn database_clock(&self) -> Result<DatabaseClock> {
+        let clock = DatabaseClock::new_unsynced();
+        self.sync_clock(&clock)?;
+        Ok(clock)
+    }
+
+    /// Measures the database clock again and updates `clock`'s offset. Hosts that use a
+    /// [`DatabaseClock`] call this on a timer (every few minutes is plenty).
+    pub fn sync_clock(&self, clock: &DatabaseClock) -> Result<()> {
+        let offset = self.retrying(|| {
+            let mut conn = self.checkout()?;
+            let result = clock::measure_offset(&mut conn);
+            self.settle(&mut conn, result)
+        })?;
+        clock.set_offset_ms(offset);
+        Ok(())
+    }
+
+    /// Runs `step` until it succeeds, fails for good, or was contended (or lost its
+    /// connection before committing) more than `max_retries` times.
+    fn retrying<T>(&self, mut step: impl FnMut() -> std::result::Result<T, Failure>) -> Result<T> {
+        let mut retries = 0;
+        loop {
+            match step() {
+                Ok(v) => return Ok(v),
+                Err(Failure::Failed(e)) => return Err(e),
+                Err(Failure::Contended(detail) | Failure::Lost(detail)) => {
+                    if retries >= self.options.max_retries {
+                        return Err(Error::store(format!(
+                            "gave up after {} tries: {detail}",
+                            retries + 1
+                        )));
+                    }
+                    retries += 1;
+                    backoff(retries);
+                }
+            }
+        }
+    }
+
+    /// A pooled connection that is not known to be stale. Waiting longer than the checkout
+    /// timeout (the server is down or every connection is busy) is final: retrying it would
+    /// multiply the wait.
+    fn checkout(&self) -> std::result::Result<r2d2::PooledConnection<Manager>, Failure> {
+        for _ in 0..=self.options.max_connections {
+            let mut conn = self
+                .pool
+                .get()
+                .map_err(|e| Failure::Failed(Error::store(format!("no connection: {e}"))))?;
+            if pool::is_stale(&conn, &self.loss_epoch) {
+                // Dropped broken: the pool closes it and opens a fresh one next time.
+                conn.mark_broken();
+                continue;
+            }
+            return Ok(conn);
+        }
+        Err(Failure::Lost("every pooled connection was stale".into()))
+    }
+
+    /// Notes what a try's result says about its connection.
+    fn settle<T>(
+        &self,
+        conn: &mut PgConn,
+        result: std::result::Result<T, Failure>,
+    ) -> std::result::Result<T, Failure> {
+        if let Err(Failure::Lost(_)) = &result {
+            conn.mark_broken();
+            self.loss_epoch.fetch_add(1, Ordering::AcqRel);
+        }
+        result
+    }
+
+    fn run(&self, write: bool, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        self.retrying(|| {
+            let mut conn = self.checkout()?;
+            let result = attempt(&mut conn, write, f);
+            self.settle(&mut conn, result)
+        })
+    }
+}
+
+/// One try of a transaction on `conn`.
+fn attempt(
+    conn: &mut PgConn,
+    write: bool,
+    f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+) -> std::result::Result<(), Failure> {
+    // Broken until the transaction ends cleanly: if the closure panics, the pool drops the
+    // connection instead of handing out one with a transaction still open on it.
+    conn.mark_broken();
+    conn.batch(if write { BEGIN_WRITE } else { BEGIN_READ })?;
+    let mut tx = PgTx::new(conn);
+    let outcome = f(&mut tx);
+    let failure = tx.failure.take();
+    match (failure, outcome) {
+        // The database's verdict wins, even if the closure swallowed the error it got.
+        (Some(failure), _) => {
+            rollback(conn);
+            Err(failure)
+        }
+        (None, Err(e)) => {
+            rollback(conn);
+            Err(Failure::Failed(e))
+        }
+        (None, Ok(())) if !write => {
+            conn.batch("ROLLBACK")?;
+            conn.mark_sound();
+            Ok(())
+        }
+        (None, Ok(())) => match conn.batch("COMMIT") {
+            Ok(()) => {
+                conn.mark_sound();
+                Ok(())
+            }
+            Err(e) => match failure::classify(&e) {
+                Failure::Lost(detail) => {
+                    conn.mark_broken();
+                    // Not retried: the commit may have been applied.
+                    Err(Failure::Failed(Error::store(format!(
+                        "connection lost during commit, outcome unknown: {detail}"
+                    ))))
+                }
+                other => Err(other),
+            },
+        },
+    }
+}
+
+/// Rolls back after a failed try; a connection that cannot even do that stays broken.
+fn rollback(conn: &mut PgConn) {
+    if conn.batch("ROLLBACK").is_ok() {
+        conn.mark_sound();
+    }
+}
+
+impl Store for PostgresStore {
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        self.run(false, f)
+    }
+
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        self.run(true, f)
+    }
+
+    fn dump(&self) -> Result<String> {
+        let schema = self.options.schema.clone();
+        self.retrying(|| {
+            let mut conn = self.checkout()?;
+            let result = (|| {
+                conn.batch(BEGIN_READ)?;
+                let version = migrations::current_version(conn.client(), &schema)?;
+                let text = dump::dump(&mut conn, &schema, version)?;
+                conn.batch("ROLLBACK")?;
+                Ok(text)
+            })();
+            self.settle(&mut conn, result)
+        })
+    }
+}
+
+/// Sleeps a little longer after each contended try, with jitter so that transactions that
+/// collided do not collide again in lockstep.
+fn backoff(retry: u32) {
+    let base_us = 500u64 << retry.min(6);
+    let jitter_us = u64::from(getrandom::u32().unwrap_or(0)) % base_us;
+    std::thread::sleep(Duration::from_micros(base_us + jitter_us));
+}

@@ -1,0 +1,584 @@
+//! [`Tx`] over one open PostgreSQL transaction: typed reads and writes, one cached prepared
+//! statement each. Conditional writes are single statements (`UPDATE ... WHERE state = $n`,
+//! `INSERT ... ON CONFLICT DO NOTHING`); the isolation level (see the module docs of
+//! `postgres`) makes the engine's read-decide-write closures atomic.
+
+use postgres::types::ToSql;
+
+use super::failure::{classify, Failure};
+use super::pool::{Params, PgConn, PgResult};
+use super::rows::{self, amount, audit_columns, call_columns, get, settlement_columns};
+use crate::calls::{Call, CallState, Settlement};
+use crate::error::{Error, Result};
+use crate::ids::{CallId, UserId};
+use crate::privacy::{Audience, PrivacySettings, RelationshipKind, Visibility};
+use crate::store::records::{
+    AuditRecord, HistoryCursor, LedgerEntry, Profile, Relationship, ShareState,
+};
+use crate::store::Tx;
+
+/// The transaction a closure sees.
+pub(super) struct PgTx<'c> {
+    conn: &'c mut PgConn,
+    /// The first database failure, which decides the fate of the whole try even if the
+    /// closure ignored the error it got.
+    pub(super) failure: Option<Failure>,
+}
+
+impl<'c> PgTx<'c> {
+    pub(super) fn new(conn: &'c mut PgConn) -> Self {
+        PgTx {
+            conn,
+            failure: None,
+        }
+    }
+
+    /// Turns a client result into a fanline one, remembering the first failure.
+    fn check<T>(&mut self, r: PgResult<T>) -> Result<T> {
+        r.map_err(|e| {
+            let failure = classify(&e);
+            let error = match &failure {
+                Failure::Contended(d) | Failure::Lost(d) => Error::store(d),
+                Failure::Failed(e) => e.clone(),
+            };
+            self.failure.get_or_insert(failure);
+            error
+        })
+    }
+
+    fn rows(&mut self, sql: &'static str, params: Params) -> Result<Vec<postgres::Row>> {
+        let r = self.conn.query(sql, params);
+        self.check(r)
+    }
+
+    fn opt(&mut self, sql: &'static str, params: Params) -> Result<Option<postgres::Row>> {
+        let r = self.conn.query_opt(sql, params);
+        self.check(r)
+    }
+
+    fn one(&mut self, sql: &'static str, params: Params) -> Result<postgres::Row> {
+        let r = self.conn.query_one(sql, params);
+        self.check(r)
+    }
+
+    fn exec(&mut self, sql: &'static str, params: Params) -> Result<u64> {
+        let r = self.conn.execute(sql, params);
+        self.check(r)
+    }
+
+    fn calls(&mut self, sql: &'static str, params: Params) -> Result<Vec<Call>> {
+        self.rows(sql, params)?.iter().map(rows::call).collect()
+    }
+}
+
+/// The text form a call id is bound as (cast to `uuid` in SQL).
+fn id(call: &CallId) -> String {
+    call.to_string()
+}
+
+impl Tx for PgTx<'_> {
+    fn get_settings(&mut self, fan: &UserId) -> Result<Option<PrivacySettings>> {
+        let row = self.opt(
+            "SELECT visibility, allow_dm, allow_calls, searchable \
+             FROM fan_privacy_settings WHERE fan_id = $1",
+            &[&fan.as_str()],
+        )?;
+        row.map(|r| {
+            Ok(PrivacySettings {
+                visibility: Visibility::parse(&get::<String>(&r, 0)?)?,
+                allow_dm: Audience::parse(&get::<String>(&r, 1)?)?,
+                allow_calls: Audience::parse(&get::<String>(&r, 2)?)?,
+                searchable: get(&r, 3)?,
+            })
+        })
+        .transpose()
+        .map_err(|_: Error| Error::internal("postgres store: corrupt settings row"))
+    }
+
+    fn put_settings(&mut self, fan: &UserId, s: &PrivacySettings, now_ms: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO fan_privacy_settings \
+             (fan_id, visibility, allow_dm, allow_calls, searchable, updated_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (fan_id) DO UPDATE SET \
+             visibility = EXCLUDED.visibility, allow_dm = EXCLUDED.allow_dm, \
+             allow_calls = EXCLUDED.allow_calls, searchable = EXCLUDED.searchable, \
+             updated_at_ms = EXCLUDED.updated_at_ms",
+            &[
+                &fan.as_str(),
+                &s.visibility.as_str(),
+                &s.allow_dm.as_str(),
+                &s.allow_calls.as_str(),
+                &s.searchable,
+                &now_ms,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn get_profile(&mut self, user: &UserId) -> Result<Option<Profile>> {
+        let row = self.opt(
+            "SELECT display_name, avatar_url FROM user_profiles WHERE user_id = $1",
+            &[&user.as_str()],
+        )?;
+        row.map(|r| {
+            Ok(Profile {
+                display_name: get(&r, 0)?,
+                avatar_url: get(&r, 1)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn put_profile(&mut self, user: &UserId, profile: &Profile) -> Result<()> {
+        self.exec(
+            "INSERT INTO user_profiles (user_id, display_name, avatar_url) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, \
+             avatar_url = EXCLUDED.avatar_url",
+            &[&user.as_str(), &profile.display_name, &profile.avatar_url],
+        )?;
+        Ok(())
+    }
+
+    fn relationships(&mut self, creator: &UserId, fan: &UserId) -> Result<Vec<Relationship>> {
+        let rows = self.rows(
+            "SELECT kind, first_at_ms, last_interaction_at_ms FROM creator_fan_relationships \
+             WHERE creator_id = $1 AND fan_id = $2",
+            &[&creator.as_str(), &fan.as_str()],
+        )?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(Relationship {
+                    kind: RelationshipKind::parse(&get::<String>(r, 0)?)
+                        .map_err(|_| Error::internal("postgres store: corrupt relationship"))?,
+                    first_at_ms: get(r, 1)?,
+                    last_interaction_at_ms: get(r, 2)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Kind order is the enum's, not the text's.
+        out.sort_by_key(|r| r.kind);
+        Ok(out)
+    }
+
+    fn record_relationship(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        kind: RelationshipKind,
+        now_ms: i64,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT INTO creator_fan_relationships \
+             (creator_id, fan_id, kind, first_at_ms, last_interaction_at_ms) \
+             VALUES ($1, $2, $3, $4, $4) ON CONFLICT (creator_id, fan_id, kind) \
+             DO UPDATE SET last_interaction_at_ms = EXCLUDED.last_interaction_at_ms",
+            &[&creator.as_str(), &fan.as_str(), &kind.as_str(), &now_ms],
+        )?;
+        Ok(())
+    }
+
+    fn remove_relationship(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        kind: RelationshipKind,
+    ) -> Result<bool> {
+        let n = self.exec(
+            "DELETE FROM creator_fan_relationships \
+             WHERE creator_id = $1 AND fan_id = $2 AND kind = $3",
+            &[&creator.as_str(), &fan.as_str(), &kind.as_str()],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn is_blocked(&mut self, blocker: &UserId, blocked: &UserId) -> Result<bool> {
+        let row = self.one(
+            "SELECT EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2)",
+            &[&blocker.as_str(), &blocked.as_str()],
+        )?;
+        get(&row, 0)
+    }
+
+    fn put_block(&mut self, blocker: &UserId, blocked: &UserId, now_ms: i64) -> Result<bool> {
+        let n = self.exec(
+            "INSERT INTO user_blocks (blocker_id, blocked_id, created_at_ms) VALUES ($1, $2, $3) \
+             ON CONFLICT (blocker_id, blocked_id) DO NOTHING",
+            &[&blocker.as_str(), &blocked.as_str(), &now_ms],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn delete_block(&mut self, blocker: &UserId, blocked: &UserId) -> Result<bool> {
+        let n = self.exec(
+            "DELETE FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2",
+            &[&blocker.as_str(), &blocked.as_str()],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn get_share(&mut self, fan: &UserId) -> Result<Option<ShareState>> {
+        let row = self.opt(
+            "SELECT generation, enabled, expires_at FROM fan_share_links WHERE fan_id = $1",
+            &[&fan.as_str()],
+        )?;
+        row.map(|r| {
+            Ok(ShareState {
+                generation: u32::try_from(get::<i64>(&r, 0)?)
+                    .map_err(|_| Error::internal("postgres store: corrupt share row"))?,
+                enabled: get(&r, 1)?,
+                expires_at: get(&r, 2)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn put_share(&mut self, fan: &UserId, state: &ShareState) -> Result<()> {
+        self.exec(
+            "INSERT INTO fan_share_links (fan_id, generation, enabled, expires_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (fan_id) DO UPDATE SET \
+             generation = EXCLUDED.generation, enabled = EXCLUDED.enabled, \
+             expires_at = EXCLUDED.expires_at",
+            &[
+                &fan.as_str(),
+                &i64::from(state.generation),
+                &state.enabled,
+                &state.expires_at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn get_call(&mut self, call: &CallId) -> Result<Option<Call>> {
+        let row = self.opt(
+            concat!(
+                "SELECT ",
+                call_columns!(),
+                " FROM calls WHERE id = $1::text::uuid"
+            ),
+            &[&id(call)],
+        )?;
+        row.as_ref().map(rows::call).transpose()
+    }
+
+    fn insert_call(&mut self, call: &Call) -> Result<()> {
+        let params = call_params(call)?;
+        let n = self.exec(
+            "INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, \
+             rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms, \
+             connected_at_ms, finished_at_ms, ended_by) VALUES ($1::text::uuid, $2, $3, $4, \
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING",
+            &params.refs(),
+        )?;
+        if n == 0 {
+            return Err(Error::internal("duplicate call id"));
+        }
+        Ok(())
+    }
+
+    fn update_call(&mut self, call: &Call, expected: CallState) -> Result<bool> {
+        let params = call_params(call)?;
+        let mut refs = params.refs();
+        let expected = expected.as_str();
+        refs.push(&expected);
+        let n = self.exec(
+            "UPDATE calls SET creator_id = $2, fan_id = $3, call_type = $4, state = $5, \
+             message = $6, rate_per_minute = $7, creator_uid = $8, fan_uid = $9, \
+             created_at_ms = $10, expires_at_ms = $11, connected_at_ms = $12, \
+             finished_at_ms = $13, ended_by = $14 WHERE id = $1::text::uuid AND state = $15",
+            &refs,
+        )?;
+        Ok(n > 0)
+    }
+
+    fn active_call(&mut self, user: &UserId, as_creator: bool) -> Result<Option<Call>> {
+        let sql = if as_creator {
+            concat!(
+                "SELECT ",
+                call_columns!(),
+                " FROM calls WHERE creator_id = $1 AND state IN ('ringing', 'connected') \
+                 ORDER BY id LIMIT 1"
+            )
+        } else {
+            concat!(
+                "SELECT ",
+                call_columns!(),
+                " FROM calls WHERE fan_id = $1 AND state IN ('ringing', 'connected') \
+                 ORDER BY id LIMIT 1"
+            )
+        };
+        let row = self.opt(sql, &[&user.as_str()])?;
+        row.as_ref().map(rows::call).transpose()
+    }
+
+    fn fan_connected(&mut self, fan: &UserId) -> Result<bool> {
+        let row = self.one(
+            "SELECT EXISTS (SELECT 1 FROM calls WHERE fan_id = $1 AND state = 'connected')",
+            &[&fan.as_str()],
+        )?;
+        get(&row, 0)
+    }
+
+    fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>> {
+        self.calls(
+            concat!(
+                "SELECT ",
+                call_columns!(),
+                " FROM calls WHERE fan_id = $1 AND state = 'ringing' AND expires_at_ms > $2 \
+                 ORDER BY created_at_ms DESC, id DESC"
+            ),
+            &[&fan.as_str(), &now_ms],
+        )
+    }
+
+    fn history(
+        &mut self,
+        user: &UserId,
+        cursor: Option<&HistoryCursor>,
+        limit: usize,
+    ) -> Result<Vec<Call>> {
+        let limit = rows::limit(limit);
+        // One index scan per side, each stopping after `limit` rows, then merged: the cost
+        // follows the page size, not the participant's history.
+        match cursor {
+            None => self.calls(
+                concat!(
+                    "SELECT * FROM ((SELECT ",
+                    call_columns!(),
+                    " FROM calls WHERE creator_id = $1 \
+                     ORDER BY created_at_ms DESC, id DESC LIMIT $2) UNION ALL (SELECT ",
+                    call_columns!(),
+                    " FROM calls WHERE fan_id = $1 AND creator_id <> $1 \
+                     ORDER BY created_at_ms DESC, id DESC LIMIT $2)) AS page \
+                     ORDER BY created_at_ms DESC, id DESC LIMIT $2"
+                ),
+                &[&user.as_str(), &limit],
+            ),
+            Some(c) => self.calls(
+                concat!(
+                    "SELECT * FROM ((SELECT ",
+                    call_columns!(),
+                    " FROM calls WHERE creator_id = $1 \
+                     AND (created_at_ms, id) < ($3, $4::text::uuid) \
+                     ORDER BY created_at_ms DESC, id DESC LIMIT $2) UNION ALL (SELECT ",
+                    call_columns!(),
+                    " FROM calls WHERE fan_id = $1 AND creator_id <> $1 \
+                     AND (created_at_ms, id) < ($3, $4::text::uuid) \
+                     ORDER BY created_at_ms DESC, id DESC LIMIT $2)) AS page \
+                     ORDER BY created_at_ms DESC, id DESC LIMIT $2"
+                ),
+                &[&user.as_str(), &limit, &c.created_at_ms, &id(&c.id)],
+            ),
+        }
+    }
+
+    fn due_invitations(&mut self, now_ms: i64, limit: usize) -> Result<Vec<Call>> {
+        self.calls(
+            concat!(
+                "SELECT ",
+                call_columns!(),
+                " FROM calls WHERE state = 'ringing' AND expires_at_ms <= $1 \
+                 ORDER BY expires_at_ms, id LIMIT $2"
+            ),
+            &[&now_ms, &rows::limit(limit)],
+        )
+    }
+
+    fn get_settlement(&mut self, call: &CallId) -> Result<Option<Settlement>> {
+        let row = self.opt(
+            concat!(
+                "SELECT ",
+                settlement_columns!(),
+                " FROM call_settlements WHERE call_id = $1::text::uuid"
+            ),
+            &[&id(call)],
+        )?;
+        row.as_ref().map(rows::settlement).transpose()
+    }
+
+    fn insert_settlement(&mut self, s: &Settlement) -> Result<bool> {
+        let c = &s.charge;
+        let n = self.exec(
+            "INSERT INTO call_settlements (call_id, billed_seconds, billed_minutes, \
+             rate_per_minute, gross, charged, shortfall, fee, creator_net, settled_at_ms) \
+             VALUES ($1::text::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             ON CONFLICT (call_id) DO NOTHING",
+            &[
+                &id(&s.call_id),
+                &amount(c.bill.billed_seconds)?,
+                &amount(c.bill.billed_minutes)?,
+                &amount(c.bill.rate_per_minute)?,
+                &amount(c.bill.gross)?,
+                &amount(c.charged)?,
+                &amount(c.shortfall)?,
+                &amount(c.fee)?,
+                &amount(c.creator_net)?,
+                &s.settled_at_ms,
+            ],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn get_limit(&mut self, key: &str) -> Result<Option<i64>> {
+        let row = self.opt("SELECT value_ms FROM limits WHERE key = $1", &[&key])?;
+        row.map(|r| get(&r, 0)).transpose()
+    }
+
+    fn put_limit(&mut self, key: &str, value_ms: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO limits (key, value_ms) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms",
+            &[&key, &value_ms],
+        )?;
+        Ok(())
+    }
+
+    fn prune_limits(&mut self, now_ms: i64) -> Result<u64> {
+        self.exec("DELETE FROM limits WHERE value_ms <= $1", &[&now_ms])
+    }
+
+    fn balance(&mut self, account: &str) -> Result<i64> {
+        let row = self.opt(
+            "SELECT balance FROM ledger_balances WHERE account = $1",
+            &[&account],
+        )?;
+        Ok(row.map(|r| get(&r, 0)).transpose()?.unwrap_or(0))
+    }
+
+    fn append_ledger(&mut self, entries: &[LedgerEntry]) -> Result<bool> {
+        let Some(first) = entries.first() else {
+            return Ok(true);
+        };
+        let applied = self.one(
+            "SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE reference = $1)",
+            &[&first.reference],
+        )?;
+        if get::<bool>(&applied, 0)? {
+            return Ok(false);
+        }
+        let references: Vec<&str> = entries.iter().map(|e| e.reference.as_str()).collect();
+        let accounts: Vec<&str> = entries.iter().map(|e| e.account.as_str()).collect();
+        let amounts: Vec<i64> = entries.iter().map(|e| e.amount).collect();
+        let times: Vec<i64> = entries.iter().map(|e| e.at_ms).collect();
+        // The whole batch in two statements: entries in order, then each account's total.
+        let inserted = self.exec(
+            "INSERT INTO ledger_entries (reference, account, amount, at_ms) \
+             SELECT r, a, m, t FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) \
+             WITH ORDINALITY AS e(r, a, m, t, n) ORDER BY n \
+             ON CONFLICT (reference) DO NOTHING",
+            &[&references, &accounts, &amounts, &times],
+        )?;
+        if inserted != entries.len() as u64 {
+            return Err(Error::internal("duplicate ledger reference"));
+        }
+        // SUM over bigint is numeric: the cast to bigint refuses an overflow (22003).
+        self.exec(
+            "INSERT INTO ledger_balances (account, balance) \
+             SELECT a, SUM(m)::bigint FROM unnest($1::text[], $2::bigint[]) AS e(a, m) \
+             GROUP BY a ON CONFLICT (account) \
+             DO UPDATE SET balance = ledger_balances.balance + EXCLUDED.balance",
+            &[&accounts, &amounts],
+        )?;
+        Ok(true)
+    }
+
+    fn ledger_sum(&mut self) -> Result<i64> {
+        let row = self.one(
+            "SELECT COALESCE(SUM(amount), 0)::bigint FROM ledger_entries",
+            &[],
+        )?;
+        get(&row, 0)
+    }
+
+    fn append_audit(&mut self, r: &AuditRecord) -> Result<()> {
+        self.exec(
+            "INSERT INTO audit_log (event, actor_id, call_id, creator_id, fan_id, call_type, \
+             detail, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &r.event,
+                &r.actor_id,
+                &r.call_id,
+                &r.creator_id,
+                &r.fan_id,
+                &r.call_type,
+                &r.detail,
+                &r.at_ms,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn audit(&mut self, after: i64, limit: usize) -> Result<Vec<AuditRecord>> {
+        self.rows(
+            concat!(
+                "SELECT ",
+                audit_columns!(),
+                " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+            ),
+            &[&after, &rows::limit(limit)],
+        )?
+        .iter()
+        .map(rows::audit)
+        .collect()
+    }
+}
+
+/// The 14 column values of a call, held so they can be bound by reference.
+struct CallParams<'a> {
+    id: String,
+    creator: &'a str,
+    fan: &'a str,
+    call_type: &'static str,
+    state: &'static str,
+    message: Option<&'a str>,
+    rate: i64,
+    creator_uid: i32,
+    fan_uid: i32,
+    created_at_ms: i64,
+    expires_at_ms: i64,
+    connected_at_ms: Option<i64>,
+    finished_at_ms: Option<i64>,
+    ended_by: Option<&'a str>,
+}
+
+fn call_params(call: &Call) -> Result<CallParams<'_>> {
+    let uid = |u: u32| i32::try_from(u).map_err(|_| Error::invalid("agora uid out of range"));
+    Ok(CallParams {
+        id: id(&call.id),
+        creator: call.creator.as_str(),
+        fan: call.fan.as_str(),
+        call_type: call.call_type.as_str(),
+        state: call.state.as_str(),
+        message: call.message.as_deref(),
+        rate: amount(call.rate_per_minute)?,
+        creator_uid: uid(call.creator_uid)?,
+        fan_uid: uid(call.fan_uid)?,
+        created_at_ms: call.created_at_ms,
+        expires_at_ms: call.expires_at_ms,
+        connected_at_ms: call.connected_at_ms,
+        finished_at_ms: call.finished_at_ms,
+        ended_by: call.ended_by.as_ref().map(UserId::as_str),
+    })
+}
+
+impl CallParams<'_> {
+    /// The values as `$1..$14`, in [`call_columns`] order.
+    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.creator,
+            &self.fan,
+            &self.call_type,
+            &self.state,
+            &self.message,
+            &self.rate,
+            &self.creator_uid,
+            &self.fan_uid,
+            &self.created_at_ms,
+            &self.expires_at_ms,
+            &self.connected_at_ms,
+            &self.finished_at_ms,
+            &self.ended_by,
+        ]
+    }
+}

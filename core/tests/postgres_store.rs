@@ -1,0 +1,373 @@
+//! PostgresStore specifics: migrations beside a host's tables, the engine end to end, secrets,
+//! bad input, broken connections and serialized decisions across instances.
+//! Run by scripts/stages/30-postgres (needs `FANLINE_TEST_PG_URL`).
+
+mod pg_support;
+
+use std::sync::Arc;
+
+use fanline::calls::CallType;
+use fanline::engine::InitiateRequest;
+use fanline::store::{open_store, postgres::SCHEMA_VERSION, PostgresOptions, PostgresStore, Store};
+use fanline::{Actor, ManualClock};
+use pg_support::{engine, sql, sql_batch, TestSchema, T0_MS};
+
+fn admin() -> Actor {
+    Actor::admin("ops").unwrap()
+}
+
+#[test]
+fn migrations_go_up_down_and_up_beside_a_hosts_users_table() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_migrate");
+    // The host's own table, in a schema of the host's (public is shared by every test).
+    let host = pg_support::fresh_schema_name("host");
+    sql_batch(
+        &server,
+        &format!(
+            "CREATE SCHEMA {host}; CREATE TABLE {host}.users (id text primary key, name text); \
+             INSERT INTO {host}.users VALUES ('u1', 'Ada'), ('u2', 'Linus')"
+        ),
+    );
+    let users = || {
+        sql(
+            &server,
+            &format!("SELECT id || '=' || name FROM {host}.users ORDER BY id"),
+        )
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect::<Vec<_>>()
+    };
+    let tables = |name: &str| -> i64 {
+        sql(
+            &server,
+            &format!(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = '{name}'"
+            ),
+        )[0]
+        .get(0)
+    };
+    let before = users();
+
+    let store = schema.open();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert!(
+        tables(&schema.name) > 10,
+        "tables, indexes and sequences exist"
+    );
+    store.migrate_to(0).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 0);
+    assert_eq!(tables(&schema.name), 0, "nothing of fanline is left");
+    let gone: i64 = sql(
+        &server,
+        &format!(
+            "SELECT count(*) FROM pg_namespace WHERE nspname = '{}'",
+            schema.name
+        ),
+    )[0]
+    .get(0);
+    assert_eq!(gone, 0, "the emptied schema is dropped");
+    store.migrate_to(SCHEMA_VERSION).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+
+    // The store works after the round trip, and the host's table never changed.
+    let clock = ManualClock::at_ms(T0_MS);
+    let e = engine(Arc::new(store), &clock);
+    assert_eq!(e.credit(&admin(), "fan-1", 50, "r1").unwrap().value, 50);
+    assert_eq!(users(), before);
+    sql_batch(&server, &format!("DROP SCHEMA {host} CASCADE"));
+}
+
+#[test]
+fn migrating_twice_and_from_two_instances_is_harmless() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_twice");
+    let threads: Vec<_> = (0..3)
+        .map(|_| {
+            let url = schema.url.clone();
+            std::thread::spawn(move || PostgresStore::connect(&url).map(|_| ()))
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap().expect("every instance opens");
+    }
+    assert_eq!(schema.open().schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(
+        schema
+            .open()
+            .migrate_to(SCHEMA_VERSION + 1)
+            .unwrap_err()
+            .code(),
+        "INVALID_INPUT"
+    );
+}
+
+#[test]
+fn a_call_lifecycle_settles_once_and_the_books_balance() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_life");
+    let store: Arc<dyn Store> = Arc::new(schema.open());
+    let clock = ManualClock::at_ms(T0_MS);
+    let e = engine(store.clone(), &clock);
+    let creator = Actor::creator("creator-1").unwrap();
+    let fan = Actor::fan("fan-1").unwrap();
+    e.record_relationship(
+        &fan,
+        "creator-1",
+        fanline::privacy::RelationshipKind::Follow,
+    )
+    .unwrap();
+    e.credit(&admin(), "fan-1", 1000, "buy-1").unwrap();
+    let call = e
+        .initiate(&creator, &InitiateRequest::new("fan-1", CallType::Video))
+        .unwrap()
+        .value;
+    let id = call.id.to_string();
+    e.accept(&fan, &id).unwrap();
+    clock.advance_secs(61);
+    let ended = e.end(&creator, &id).unwrap().value;
+    assert_eq!(ended.settlement.charge.charged, 20);
+    // Ending again returns the same settlement and writes nothing.
+    let dump = store.dump().unwrap();
+    assert_eq!(e.end(&fan, &id).unwrap().value.settlement, ended.settlement);
+    assert_eq!(store.dump().unwrap(), dump);
+    assert_eq!(e.balance(&admin(), "fan-1").unwrap(), 980);
+    assert_eq!(e.balance(&admin(), "creator-1").unwrap(), 20);
+    assert_eq!(e.ledger_sum(&admin()).unwrap(), 0);
+    let history = e.history(&fan, None, 10).unwrap();
+    assert_eq!(history.items.len(), 1);
+    assert_eq!(history.items[0].state.as_str(), "ended");
+    let names: Vec<String> = e
+        .audit_log(&admin(), 0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event)
+        .collect();
+    assert!(names.ends_with(&[
+        "call_initiated".into(),
+        "call_accepted".into(),
+        "call_ended".into()
+    ]));
+}
+
+#[test]
+fn open_store_reaches_postgres_by_url() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_open");
+    let store = open_store(&schema.url).expect("postgres URL opens");
+    assert!(store
+        .dump()
+        .unwrap()
+        .starts_with(&format!("schema_version {SCHEMA_VERSION}\n")));
+    let alt = schema.url.replacen("postgresql://", "postgres://", 1);
+    assert!(open_store(&alt).is_ok());
+}
+
+#[test]
+fn passwords_never_reach_errors_or_debug_output() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_secret");
+    // Trust authentication ignores the password, so the store opens with one in its URL.
+    let with_pw = schema.url.replacen("fanline@", "fanline:pw-Zq81xK@", 1);
+    assert!(with_pw.contains("pw-Zq81xK"));
+    let store = PostgresStore::connect(&with_pw).unwrap();
+    assert!(!format!("{store:?}").contains("pw-Zq81xK"));
+    // Nothing listens on this socket directory: the failure must not quote the URL.
+    let options = PostgresOptions {
+        checkout_timeout: std::time::Duration::from_millis(300),
+        ..PostgresOptions::default()
+    };
+    let err = PostgresStore::connect_with(
+        "postgres://fanline:pw-Zq81xK@%2Fnonexistent-fanline-dir/postgres",
+        options,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "STORE_UNAVAILABLE");
+    let shown = format!("{err} | {err:?} | {}", serde_json::to_string(&err).unwrap());
+    assert!(!shown.contains("pw-Zq81xK"), "{shown}");
+}
+
+#[test]
+fn bad_input_the_columns_cannot_hold_changes_nothing() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_bad");
+    let store: Arc<dyn Store> = Arc::new(schema.open());
+    let clock = ManualClock::at_ms(T0_MS);
+    let e = engine(store.clone(), &clock);
+    let creator = Actor::creator("creator-1").unwrap();
+    let fan = Actor::fan("fan-1").unwrap();
+    e.record_relationship(
+        &fan,
+        "creator-1",
+        fanline::privacy::RelationshipKind::Follow,
+    )
+    .unwrap();
+    e.credit(&admin(), "fan-1", 1000, "buy-1").unwrap();
+    let before = store.dump().unwrap();
+    // A rate past i64::MAX is accepted by the engine's types but not by a BIGINT column.
+    let mut req = InitiateRequest::new("fan-1", CallType::Voice);
+    req.rate_per_minute = Some(u64::MAX);
+    let err = e.initiate(&creator, &req).unwrap_err();
+    assert!(
+        matches!(err.code(), "INVALID_INPUT" | "INSUFFICIENT_TOKENS"),
+        "{err:?}"
+    );
+    if err.code() == "INVALID_INPUT" {
+        assert_eq!(store.dump().unwrap(), before);
+    }
+}
+
+#[test]
+fn killed_connections_are_discarded_and_later_operations_succeed() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_kill");
+    let store: Arc<dyn Store> = Arc::new(schema.open());
+    let clock = ManualClock::at_ms(T0_MS);
+    let e = engine(store.clone(), &clock);
+    // Warm several pooled connections, then kill every backend on this schema's store.
+    let threads: Vec<_> = (0..4)
+        .map(|i| {
+            let e = e.clone();
+            std::thread::spawn(move || {
+                e.credit(&admin(), "fan-1", 1, &format!("warm-{i}"))
+                    .unwrap();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let killed: i64 = sql(
+        &server,
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' \
+         AND query NOT ILIKE '%pg_terminate_backend%'",
+    )[0]
+    .get(0);
+    assert!(killed >= 1);
+    // The stale connections are found dead and replaced; nothing fails.
+    for i in 0..10 {
+        e.credit(&admin(), "fan-1", 1, &format!("after-{i}"))
+            .unwrap_or_else(|err| panic!("operation {i} after the kill: {err:?}"));
+    }
+    assert_eq!(e.balance(&admin(), "fan-1").unwrap(), 14);
+    assert_eq!(e.ledger_sum(&admin()).unwrap(), 0);
+}
+
+#[test]
+fn two_instances_racing_on_one_pair_ring_once() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_pair");
+    let clock = ManualClock::at_ms(T0_MS);
+    let setup = engine(Arc::new(schema.open()), &clock);
+    let fan = Actor::fan("fan-1").unwrap();
+    setup
+        .record_relationship(
+            &fan,
+            "creator-1",
+            fanline::privacy::RelationshipKind::Follow,
+        )
+        .unwrap();
+    setup.credit(&admin(), "fan-1", 1000, "buy-1").unwrap();
+    // Eight instances, each with its own store (own connections), all at once.
+    let barrier = Arc::new(std::sync::Barrier::new(8));
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let e = engine(Arc::new(schema.open()), &clock);
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                let creator = Actor::creator("creator-1").unwrap();
+                barrier.wait();
+                e.initiate(&creator, &InitiateRequest::new("fan-1", CallType::Voice))
+                    .map(|_| ())
+                    .map_err(|e| e.code())
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let rung = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(rung, 1, "{results:?}");
+    for r in results.iter().filter_map(|r| r.err()) {
+        assert!(matches!(r, "BUSY" | "CALL_COOLDOWN"), "{results:?}");
+    }
+    let active: i64 = sql(
+        &server,
+        &format!(
+            "SELECT count(*) FROM {}.calls WHERE state IN ('ringing', 'connected')",
+            schema.name
+        ),
+    )[0]
+    .get(0);
+    assert_eq!(active, 1);
+}
+
+#[test]
+fn hot_queries_use_their_indexes() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_plan");
+    let _store = schema.open();
+    let s = &schema.name;
+    // Enough rows that a sequential scan is not the cheapest plan by accident of size; one
+    // in 50 is live (ringing or connected) so the partial indexes are not empty either.
+    sql(
+        &server,
+        &format!(
+            "INSERT INTO {s}.calls (id, creator_id, fan_id, call_type, state, rate_per_minute, \
+             creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, finished_at_ms) \
+             SELECT gen_random_uuid(), 'c' || (i % 500), 'f' || (i % 2000), 'voice', \
+             CASE WHEN i % 100 = 0 THEN 'ringing' WHEN i % 100 = 50 THEN 'connected' \
+             ELSE 'ended' END, 10, 1, 2, i, i + 120000, i, \
+             CASE WHEN i % 50 = 0 THEN NULL ELSE i + 1000 END FROM generate_series(1, 50000) AS i"
+        ),
+    );
+    sql_batch(&server, &format!("ANALYZE {s}.calls"));
+    let plan = |q: &str| -> String {
+        sql(&server, &format!("EXPLAIN {q}"))
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let cases = [
+        (
+            format!("SELECT * FROM {s}.calls WHERE creator_id = 'c1' AND state IN ('ringing', 'connected')"),
+            "calls_creator_active",
+        ),
+        (
+            format!("SELECT * FROM {s}.calls WHERE fan_id = 'f1' AND state = 'connected'"),
+            "calls_fan_active",
+        ),
+        (
+            format!("SELECT * FROM {s}.calls WHERE fan_id = 'f1' AND state = 'ringing' AND expires_at_ms > 5"),
+            "calls_fan_active",
+        ),
+        (
+            format!("SELECT * FROM {s}.calls WHERE state = 'ringing' AND expires_at_ms <= 5 ORDER BY expires_at_ms, id LIMIT 500"),
+            "calls_ringing_expiry",
+        ),
+        (
+            format!("SELECT * FROM {s}.calls WHERE creator_id = 'c1' AND (created_at_ms, id) < (100, gen_random_uuid()) ORDER BY created_at_ms DESC, id DESC LIMIT 21"),
+            "calls_creator_history",
+        ),
+        (
+            format!("SELECT * FROM {s}.calls WHERE fan_id = 'f1' ORDER BY created_at_ms DESC, id DESC LIMIT 21"),
+            "calls_fan_history",
+        ),
+        (
+            format!("DELETE FROM {s}.limits WHERE value_ms <= 5"),
+            "limits_value",
+        ),
+    ];
+    sql_batch(
+        &server,
+        &format!(
+            "INSERT INTO {s}.limits SELECT 'k' || i, i FROM generate_series(1, 20000) AS i; \
+             ANALYZE {s}.limits"
+        ),
+    );
+    for (query, index) in cases {
+        let p = plan(&query);
+        assert!(p.contains(index), "{query}\n{p}");
+    }
+}
