@@ -39,7 +39,11 @@ pub fn settings_of(obj: &Bound<'_, PyAny>) -> PyResult<PrivacySettings> {
         }
         _ => return Err(invalid(py, "settings must be a dict")),
     }
-    serde_json::from_value(json).map_err(|e| invalid(py, format!("settings: {e}")))
+    serde_json::from_value(json).map_err(|e| {
+        // serde names the bad field or value; keep a long value from flooding the message.
+        let detail: String = e.to_string().chars().take(160).collect();
+        invalid(py, format!("settings: {detail}"))
+    })
 }
 
 /// Decides one action with every fact given (no store): which rule decided and, when

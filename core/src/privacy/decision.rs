@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{Audience, PrivacySettings, RelationshipSet, Visibility};
-use crate::error::Error;
+use crate::error::{clip, Error};
 use crate::flags::Feature;
 use crate::ids::Role;
 
@@ -60,7 +60,7 @@ impl Action {
         Action::ALL
             .into_iter()
             .find(|a| a.as_str() == s)
-            .ok_or_else(|| Error::invalid(format!("unknown action '{s}'")))
+            .ok_or_else(|| Error::invalid(format!("unknown action '{}'", clip(s, 64))))
     }
 
     /// Creator-only actions (rule 3). The share card is public; the rest need a creator.
