@@ -17,6 +17,9 @@ use crate::store::{Profile, Relationship, ShareState, Tx};
 
 /// Longest display name, in characters.
 const MAX_DISPLAY_NAME_CHARS: usize = 100;
+/// Most pairs one `decide_pairs` call reads, so one request cannot hold a transaction open
+/// for an unbounded time.
+pub const MAX_BATCH_PAIRS: usize = 10_000;
 /// Longest avatar URL, in bytes.
 const MAX_AVATAR_URL_BYTES: usize = 2048;
 
@@ -246,6 +249,11 @@ impl Fanline {
         action: Action,
         pairs: &[(String, String)],
     ) -> Result<Vec<Decision>> {
+        if pairs.len() > MAX_BATCH_PAIRS {
+            return Err(Error::invalid(format!(
+                "at most {MAX_BATCH_PAIRS} pairs per batch"
+            )));
+        }
         let pairs = pairs
             .iter()
             .map(|(c, f)| Ok((Actor::creator(c.as_str())?, UserId::new(f.as_str())?)))
@@ -274,7 +282,8 @@ impl Fanline {
 
     /// Records an interaction. Fans record `follow`, `tipped` and `purchased` toward a
     /// creator; either side records `messaged`, and a creator only when the fan's `allow_dm`
-    /// admits them. `called` is recorded by the engine when a call connects.
+    /// admits them. `called` is recorded by the engine when a call connects. A block in either
+    /// direction refuses every kind with `BLOCKED`.
     pub fn record_relationship(
         &self,
         actor: &Actor,
@@ -297,8 +306,12 @@ impl Fanline {
         }
         let now = self.now_ms();
         self.write(|tx| {
+            let facts = PairFacts::read(tx, &creator, &fan)?;
+            // A block in either direction stops new interactions from both sides.
+            if facts.blocks.any() {
+                return Err(Error::Blocked);
+            }
             if actor.role == Role::Creator {
-                let facts = PairFacts::read(tx, &creator, &fan)?;
                 decide(&self.decision_input(&facts, Action::Message, actor, &fan))
                     .into_result(None)?;
             }

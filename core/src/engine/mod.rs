@@ -14,6 +14,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use builder::{EngineConfig, FanlineBuilder};
+pub use fans::MAX_BATCH_PAIRS;
 pub use metrics::{
     CreatorRevenue, Metrics, MetricsBuilder, MetricsQuery, ReasonCount, Summary, TimelineRow,
 };

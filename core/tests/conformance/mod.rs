@@ -88,6 +88,8 @@ macro_rules! conformance_suite {
                 creator_messaging_is_gated_by_allow_dm,
                 unfollow_removes_only_the_follow,
                 block_and_unblock_both_directions,
+                blocks_refuse_new_relationships_both_ways,
+                decide_pairs_batches_are_capped,
             }
             calls {
                 call_lifecycle_end_to_end,

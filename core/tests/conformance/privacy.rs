@@ -1,7 +1,7 @@
 //! Mini profiles, decisions, relationships and blocks (domain.md sections 3 and 4).
 
 use fanline::calls::CallType;
-use fanline::engine::InitiateRequest;
+use fanline::engine::{InitiateRequest, MAX_BATCH_PAIRS};
 use fanline::privacy::{Action, Deny, RelationshipKind, Rule};
 use fanline::store::Profile;
 
@@ -392,4 +392,38 @@ pub fn block_and_unblock_both_directions(h: Harness) {
     // The call still works once nobody blocks.
     h.engine.unblock(&f, "c1").unwrap();
     assert!(call().is_ok());
+}
+
+pub fn blocks_refuse_new_relationships_both_ways(h: Harness) {
+    let c = creator("c1");
+    let f = fan("f1");
+    h.set("f1", r#"{"allowDm":"interacted"}"#);
+    h.follow("f1", "c1");
+    for (blocker, other) in [(&f, "c1"), (&c, "f1")] {
+        h.engine.block(blocker, other).unwrap();
+        h.refused_unchanged("BLOCKED", || {
+            h.engine
+                .record_relationship(&f, "c1", RelationshipKind::Tipped)
+        });
+        h.refused_unchanged("BLOCKED", || {
+            h.engine
+                .record_relationship(&c, "f1", RelationshipKind::Messaged)
+        });
+        h.engine.unblock(blocker, other).unwrap();
+    }
+    h.engine
+        .record_relationship(&f, "c1", RelationshipKind::Tipped)
+        .unwrap();
+}
+
+pub fn decide_pairs_batches_are_capped(h: Harness) {
+    let pairs = vec![("c1".to_string(), "f1".to_string()); MAX_BATCH_PAIRS];
+    assert_eq!(
+        h.engine.decide_pairs(Action::Call, &pairs).unwrap().len(),
+        MAX_BATCH_PAIRS
+    );
+    let too_many = vec![("c1".to_string(), "f1".to_string()); MAX_BATCH_PAIRS + 1];
+    h.refused_unchanged("INVALID_INPUT", || {
+        h.engine.decide_pairs(Action::Call, &too_many)
+    });
 }
