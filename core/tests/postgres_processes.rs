@@ -135,7 +135,13 @@ fn run_phase(url: &str, phase: &str) -> Vec<Vec<String>> {
     let children: Vec<_> = (0..PROCESSES)
         .map(|me| {
             Command::new(&exe)
-                .args(["worker", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+                .args([
+                    "worker",
+                    "--exact",
+                    "--ignored",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
                 .env("FANLINE_WORKER_URL", url)
                 .env("FANLINE_WORKER_PHASE", phase)
                 .env("FANLINE_WORKER_ID", me.to_string())
