@@ -18,9 +18,9 @@ pub enum Rounding {
 }
 
 /// The billing rules. Validated on construction; `rate_per_minute` is the default rate, which
-/// a call may override.
+/// a call may override. Its serde form is camelCase; absent fields take the defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct BillingPolicy {
     /// Tokens per minute when a call names no rate.
     pub rate_per_minute: u64,

@@ -150,8 +150,9 @@ impl ShareKeyRing {
     }
 }
 
-/// What a verified share token claims.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a verified share token claims (camelCase in its serde form).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ShareClaims {
     /// The fan whose card the link opens.
     pub fan: UserId,

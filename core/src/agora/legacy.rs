@@ -122,8 +122,9 @@ pub fn build_token_006_with_clock(
     build_token_006(creds, req, Some(issue))
 }
 
-/// A parsed `006` token. `Debug` leaves out the signature.
-#[derive(Clone, PartialEq, Eq)]
+/// A parsed `006` token. `Debug` and the (camelCase) serde form leave out the signature.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ParsedToken006 {
     /// The app id (in clear in the token).
     pub app_id: String,
@@ -137,7 +138,9 @@ pub struct ParsedToken006 {
     pub ts: u32,
     /// (privilege id, ABSOLUTE expiry unix time, 0 = none).
     pub privileges: Vec<(u16, u32)>,
+    #[serde(skip)]
     signature: [u8; 32],
+    #[serde(skip)]
     message: Vec<u8>,
 }
 

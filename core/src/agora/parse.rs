@@ -83,19 +83,22 @@ pub struct Rtm2Permission {
     pub resources: Vec<String>,
 }
 
-/// One service of a parsed token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One service of a parsed token. Serialized camelCase with the fields flattened in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TokenService {
     /// Service type (1 RTC, 2 RTM, ...).
     pub service_type: u16,
     /// (privilege id, expiry in seconds relative to the issue time), in token order.
     pub privileges: Vec<(u16, u32)>,
     /// The type-specific fields.
+    #[serde(flatten)]
     pub fields: ServiceFields,
 }
 
-/// A parsed `007` token. `Debug` leaves out the signature.
-#[derive(Clone, PartialEq, Eq)]
+/// A parsed `007` token. `Debug` and the (camelCase) serde form leave out the signature.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ParsedToken {
     /// The app id text.
     pub app_id: String,
@@ -109,7 +112,9 @@ pub struct ParsedToken {
     pub services: Vec<TokenService>,
     /// The first service type this parser does not know; parsing stopped there.
     pub unparsed_service_type: Option<u16>,
+    #[serde(skip)]
     signature: [u8; 32],
+    #[serde(skip)]
     signing_info: Vec<u8>,
 }
 

@@ -1,7 +1,7 @@
 //! The pure decision function: may this actor view, message, call, see the share card of, or
 //! find this fan? Every answer names the rule that decided (domain spec section 4).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Audience, PrivacySettings, RelationshipSet, Visibility};
 use crate::error::{clip, Error};
@@ -9,7 +9,7 @@ use crate::flags::Feature;
 use crate::ids::Role;
 
 /// What the actor wants to do with the fan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// See the mini profile.
@@ -70,7 +70,8 @@ impl Action {
 }
 
 /// Blocks between the pair, by direction. Either direction denies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct BlockState {
     /// The fan blocked the creator.
     pub by_fan: bool,
@@ -87,26 +88,42 @@ impl BlockState {
 
 /// Everything the decision needs, gathered by the caller (the engine reads it in one
 /// transaction). Plain data: deciding does no I/O and allocates nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Its serde form (for the bindings) is camelCase; only `action` and `actorRole` are required,
+/// every other field defaults as in [`DecisionInput::creator`] (flag on, default settings, no
+/// relationship, no block).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DecisionInput {
     /// The action asked for.
     pub action: Action,
     /// Whether the action's feature flag is on (`true` for actions without a flag).
+    #[serde(default = "flag_on")]
     pub feature_on: bool,
     /// The actor's role.
     pub actor_role: Role,
     /// Whether the actor is the fan themself.
+    #[serde(default)]
     pub actor_is_fan: bool,
     /// The fan's settings (defaults when nothing is stored).
+    #[serde(default)]
     pub settings: PrivacySettings,
     /// Relationship kinds between the creator and the fan.
+    #[serde(default)]
     pub relationships: RelationshipSet,
     /// Blocks between them.
+    #[serde(default)]
     pub blocks: BlockState,
     /// Whether the fan is in another connected call (calls only).
+    #[serde(default)]
     pub fan_in_connected_call: bool,
     /// Whether a live, verified, unrevoked share link was presented (share card only).
+    #[serde(default)]
     pub share_link_valid: bool,
+}
+
+fn flag_on() -> bool {
+    true
 }
 
 impl DecisionInput {
@@ -372,6 +389,28 @@ mod tests {
             assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
         }
         assert_eq!(Action::parse("View").unwrap_err().code(), "INVALID_INPUT");
+    }
+
+    #[test]
+    fn serde_form_defaults_like_creator() {
+        let input: DecisionInput =
+            serde_json::from_str(r#"{"action":"call","actorRole":"creator"}"#).unwrap();
+        assert_eq!(input, DecisionInput::creator(Action::Call));
+        let full: DecisionInput = serde_json::from_str(
+            r#"{"action":"view_profile","actorRole":"fan","featureOn":false,"relationships":["follow","called"],"blocks":{"byFan":true}}"#,
+        )
+        .unwrap();
+        assert!(!full.feature_on && full.blocks.by_fan && !full.blocks.by_creator);
+        assert!(
+            full.relationships.following() && full.relationships.contains(RelationshipKind::Called)
+        );
+        for bad in [
+            r#"{"action":"call"}"#,
+            r#"{"action":"hug","actorRole":"creator"}"#,
+            r#"{"action":"call","actorRole":"creator","colour":1}"#,
+        ] {
+            assert!(serde_json::from_str::<DecisionInput>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

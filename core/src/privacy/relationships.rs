@@ -95,6 +95,21 @@ impl RelationshipSet {
     }
 }
 
+/// On the wire a set is the list of its kinds (`["follow", "tipped"]`).
+impl Serialize for RelationshipSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.kinds())
+    }
+}
+
+impl<'de> Deserialize<'de> for RelationshipSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(Vec::<RelationshipKind>::deserialize(d)?
+            .into_iter()
+            .collect())
+    }
+}
+
 impl FromIterator<RelationshipKind> for RelationshipSet {
     fn from_iter<I: IntoIterator<Item = RelationshipKind>>(iter: I) -> Self {
         iter.into_iter().fold(Self::EMPTY, |s, k| s.with(k))

@@ -1,0 +1,333 @@
+//! `fanline::agora::access_token2`: the AccessToken2 (`007`) builder for RTC, optionally with
+//! RTM login in the same token.
+
+use fanline::agora::{
+    build_rtc_token, build_tokens_batch, AgoraCredentials, PrivilegeExpiries, RtcRole,
+    RtcTokenRequest, RtcUser, RtmLogin, TokenIssue,
+};
+use fanline::Error;
+use napi::bindgen_prelude::{Array, Unknown};
+use napi::{Env, ValueType};
+use napi_derive::napi;
+
+use super::rtc_user;
+use crate::convert::Js;
+use crate::error::{error_object, guard, run};
+
+const U32_MAX: u64 = u32::MAX as u64;
+
+/// App id and certificate from two JS strings; anything but 32 hex characters each is
+/// `INVALID_CONFIG` (the message never repeats the value).
+pub fn credentials(app_id: Unknown, certificate: Unknown) -> fanline::Result<AgoraCredentials> {
+    let text = |v: Unknown, what: &str| {
+        Js::from(&v)
+            .string(what)
+            .map_err(|_| Error::config(format!("{what} must be a string of 32 hex characters")))
+    };
+    AgoraCredentials::new(
+        &text(app_id, "appId")?,
+        &text(certificate, "appCertificate")?,
+    )
+}
+
+/// `'publisher'` / `'subscriber'`, or the official builders' numbers 1 / 2; default publisher.
+fn rtc_role(js: Js) -> fanline::Result<RtcRole> {
+    let bad = || Error::invalid("role must be 'publisher', 'subscriber', 1 or 2");
+    if js.is_nullish()? {
+        return Ok(RtcRole::Publisher);
+    }
+    let name = match js.kind()? {
+        ValueType::Number => match js.count("role").map_err(|_| bad())? {
+            1 => "publisher",
+            2 => "subscriber",
+            _ => return Err(bad()),
+        },
+        _ => &js.string("role").map_err(|_| bad())?,
+    };
+    match name {
+        "publisher" => Ok(RtcRole::Publisher),
+        "subscriber" => Ok(RtcRole::Subscriber),
+        _ => Err(bad()),
+    }
+}
+
+fn privilege_expiries(js: Js) -> fanline::Result<PrivilegeExpiries> {
+    let mut p = PrivilegeExpiries::default();
+    for (key, v) in js.entries("privilegeExpiries")? {
+        let slot = match key.as_str() {
+            "join" => &mut p.join,
+            "publishAudio" => &mut p.publish_audio,
+            "publishVideo" => &mut p.publish_video,
+            "publishData" => &mut p.publish_data,
+            other => {
+                return Err(Error::invalid(format!(
+                    "privilegeExpiries has an unknown field '{other}'"
+                )))
+            }
+        };
+        *slot = v.opt_count_as(&format!("privilegeExpiries.{key}"), U32_MAX)?;
+    }
+    Ok(p)
+}
+
+fn rtm_login(js: Js) -> fanline::Result<RtmLogin> {
+    let mut login = RtmLogin {
+        user_id: String::new(),
+        expire: None,
+    };
+    for (key, v) in js.entries("rtm")? {
+        match key.as_str() {
+            "userId" => login.user_id = v.string("rtm.userId")?,
+            "expire" => login.expire = v.opt_count_as("rtm.expire", U32_MAX)?,
+            other => {
+                return Err(Error::invalid(format!(
+                    "rtm has an unknown field '{other}'"
+                )))
+            }
+        }
+    }
+    Ok(login)
+}
+
+/// A request object: `{ channel, uid | account, role?, tokenExpire?, privilegeExpire?,
+/// privilegeExpiries?, rtm? }`. Unknown fields are refused, so a typo cannot silently fall
+/// back to a default lifetime.
+fn rtc_request(js: Js, what: &str) -> fanline::Result<RtcTokenRequest> {
+    let mut req = RtcTokenRequest::publisher(String::new(), RtcUser::Uid(0));
+    let (mut channel, mut uid, mut account) = (None, None, None);
+    for (key, v) in js.entries(what)? {
+        if v.kind()? == ValueType::Undefined {
+            continue;
+        }
+        match key.as_str() {
+            "channel" => channel = Some(v.string("channel")?),
+            "uid" => uid = Some(RtcUser::Uid(v.count_as("uid", U32_MAX)?)),
+            "account" => account = Some(RtcUser::Account(v.string("account")?)),
+            "role" => req.role = rtc_role(v)?,
+            "tokenExpire" => req.token_expire = v.count_as("tokenExpire", U32_MAX)?,
+            "privilegeExpire" => {
+                req.privilege_expire = v.opt_count_as("privilegeExpire", U32_MAX)?
+            }
+            "privilegeExpiries" => req.privilege_expiries = privilege_expiries(v)?,
+            "rtm" => req.rtm = (!v.is_nullish()?).then(|| rtm_login(v)).transpose()?,
+            other => {
+                return Err(Error::invalid(format!(
+                    "{what} has an unknown field '{other}'"
+                )))
+            }
+        }
+    }
+    req.channel = channel.ok_or_else(|| Error::invalid(format!("{what}.channel is required")))?;
+    req.uid = match (uid, account) {
+        (Some(u), None) | (None, Some(u)) => u,
+        _ => {
+            return Err(Error::invalid(format!(
+                "{what} needs exactly one of uid (number) and account (string)"
+            )))
+        }
+    };
+    Ok(req)
+}
+
+fn issue(js: Js) -> fanline::Result<Option<TokenIssue>> {
+    if js.is_nullish()? {
+        return Ok(None);
+    }
+    Ok(Some(TokenIssue::new(
+        js.get("issueTs", "issue")?
+            .count_as("issue.issueTs", U32_MAX)?,
+        js.get("salt", "issue")?.count_as("issue.salt", U32_MAX)?,
+    )))
+}
+
+/// Optional privilege lifetime: absent means the token lifetime.
+fn opt_expire(js: Js, what: &str) -> fanline::Result<Option<u32>> {
+    js.opt_count_as(what, U32_MAX)
+}
+
+/// Builds Agora AccessToken2 (`007`) RTC tokens, byte-compatible with the official builders.
+/// Credentials are checked once, here; lifetimes are RELATIVE seconds (1 to 86400), so an
+/// absolute unix time is refused with a message saying so.
+///
+/// ```js
+/// const builder = new RtcTokenBuilder(process.env.AGORA_APP_ID, process.env.AGORA_APP_CERTIFICATE)
+/// const token = builder.buildTokenWithUid('call_0123', agoraUid('fan_001'), 'publisher', 3600)
+/// ```
+#[napi]
+pub struct RtcTokenBuilder {
+    creds: AgoraCredentials,
+}
+
+#[napi]
+impl RtcTokenBuilder {
+    /// `INVALID_CONFIG` unless both are 32 hex characters.
+    #[napi(constructor, ts_args_type = "appId: string, appCertificate: string")]
+    pub fn new(env: &Env, app_id: Unknown, app_certificate: Unknown) -> napi::Result<Self> {
+        run(env, || {
+            Ok(RtcTokenBuilder {
+                creds: credentials(app_id, app_certificate)?,
+            })
+        })
+    }
+
+    /// The app id (it travels in clear in every token; the certificate is never exposed).
+    #[napi(getter)]
+    pub fn app_id(&self) -> String {
+        self.creds.app_id().to_string()
+    }
+
+    fn build_one(&self, req: &RtcTokenRequest) -> fanline::Result<String> {
+        build_rtc_token(&self.creds, req, None)
+    }
+
+    /// A token for a numeric uid (0 = any uid may join), issued now with a random salt.
+    /// `role`: `'publisher'` (join + publish) or `'subscriber'` (join), or 1 / 2 as in the
+    /// official `RtcRole`. `privilegeExpire` defaults to `tokenExpire`.
+    #[napi(
+        ts_args_type = "channel: string, uid: number, role: RtcRoleName, tokenExpire: number, privilegeExpire?: number | null"
+    )]
+    pub fn build_token_with_uid(
+        &self,
+        env: &Env,
+        channel: Unknown,
+        uid: Unknown,
+        role: Unknown,
+        token_expire: Unknown,
+        privilege_expire: Unknown,
+    ) -> napi::Result<String> {
+        run(env, || {
+            self.build_one(&RtcTokenRequest {
+                channel: Js::from(&channel).string("channel")?,
+                uid: RtcUser::Uid(Js::from(&uid).count_as("uid", U32_MAX)?),
+                role: rtc_role(Js::from(&role))?,
+                token_expire: Js::from(&token_expire).count_as("tokenExpire", U32_MAX)?,
+                privilege_expire: opt_expire(Js::from(&privilege_expire), "privilegeExpire")?,
+                privilege_expiries: PrivilegeExpiries::default(),
+                rtm: None,
+            })
+        })
+    }
+
+    /// A token for a string user account (written as is: account `"123"` equals uid 123, and
+    /// `"0"` is not the wildcard).
+    #[napi(
+        ts_args_type = "channel: string, account: string, role: RtcRoleName, tokenExpire: number, privilegeExpire?: number | null"
+    )]
+    pub fn build_token_with_user_account(
+        &self,
+        env: &Env,
+        channel: Unknown,
+        account: Unknown,
+        role: Unknown,
+        token_expire: Unknown,
+        privilege_expire: Unknown,
+    ) -> napi::Result<String> {
+        run(env, || {
+            self.build_one(&RtcTokenRequest {
+                channel: Js::from(&channel).string("channel")?,
+                uid: RtcUser::Account(Js::from(&account).string("account")?),
+                role: rtc_role(Js::from(&role))?,
+                token_expire: Js::from(&token_expire).count_as("tokenExpire", U32_MAX)?,
+                privilege_expire: opt_expire(Js::from(&privilege_expire), "privilegeExpire")?,
+                privilege_expiries: PrivilegeExpiries::default(),
+                rtm: None,
+            })
+        })
+    }
+
+    /// One token carrying RTC for `uidOrAccount` and RTM login for `rtmUserId` (default: the
+    /// account text), as the official `buildTokenWithRtm` does; the RTM login lasts
+    /// `tokenExpire`.
+    #[napi(
+        ts_args_type = "channel: string, uidOrAccount: number | string, role: RtcRoleName, tokenExpire: number, privilegeExpire?: number | null, rtmUserId?: string | null"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    pub fn build_token_with_rtm(
+        &self,
+        env: &Env,
+        channel: Unknown,
+        uid_or_account: Unknown,
+        role: Unknown,
+        token_expire: Unknown,
+        privilege_expire: Unknown,
+        rtm_user_id: Unknown,
+    ) -> napi::Result<String> {
+        run(env, || {
+            let uid = rtc_user(Js::from(&uid_or_account), "uidOrAccount")?;
+            let user_id = match Js::from(&rtm_user_id).opt_string("rtmUserId")? {
+                Some(id) => id,
+                None => uid.as_token_text(),
+            };
+            self.build_one(&RtcTokenRequest {
+                channel: Js::from(&channel).string("channel")?,
+                uid,
+                role: rtc_role(Js::from(&role))?,
+                token_expire: Js::from(&token_expire).count_as("tokenExpire", U32_MAX)?,
+                privilege_expire: opt_expire(Js::from(&privilege_expire), "privilegeExpire")?,
+                privilege_expiries: PrivilegeExpiries::default(),
+                rtm: Some(RtmLogin {
+                    user_id,
+                    expire: None,
+                }),
+            })
+        })
+    }
+
+    /// The general form: a request object (per-privilege expiries, RTM, uid or account) and,
+    /// for reproducible output, a pinned `{ issueTs, salt }`.
+    ///
+    /// ```js
+    /// builder.build({ channel: 'stage', account: 'ada', role: 'subscriber', tokenExpire: 600 })
+    /// builder.build({ channel: 'c', uid: 42, privilegeExpiries: { publishVideo: 60 } },
+    ///               { issueTs: 1700000000, salt: 1 })   // deterministic
+    /// ```
+    #[napi(ts_args_type = "request: RtcTokenRequest, issue?: TokenIssue | null")]
+    pub fn build(&self, env: &Env, request: Unknown, issue: Unknown) -> napi::Result<String> {
+        run(env, || {
+            let req = rtc_request(Js::from(&request), "request")?;
+            build_rtc_token(&self.creds, &req, self::issue(Js::from(&issue))?)
+        })
+    }
+
+    /// Many tokens in one call, built on every core, all issued now with independent salts.
+    /// The result keeps the order of `requests`; a bad request fails only its own slot, which
+    /// holds a `FanlineError` instead of a string. A malformed list throws.
+    ///
+    /// ```js
+    /// const out = builder.buildBatch(fans.map((f) => ({ channel, uid: agoraUid(f) })))
+    /// out.forEach((t, i) => { if (typeof t !== 'string') console.warn(i, t.code) })
+    /// ```
+    #[napi(
+        ts_args_type = "requests: RtcTokenRequest[]",
+        ts_return_type = "Array<string | FanlineError>"
+    )]
+    pub fn build_batch<'e>(&self, env: &'e Env, requests: Unknown) -> napi::Result<Array<'e>> {
+        let items = run(env, || Js::from(&requests).array("requests"))?;
+        let mut failures = Vec::with_capacity(items.len());
+        let mut valid = Vec::with_capacity(items.len());
+        for (i, js) in items.into_iter().enumerate() {
+            match guard(|| rtc_request(js, &format!("requests[{i}]"))) {
+                Ok(req) => {
+                    valid.push(req);
+                    failures.push(None);
+                }
+                Err(e) => failures.push(Some(e)),
+            }
+        }
+        let mut built = run(env, || Ok(build_tokens_batch(&self.creds, &valid, None)))?.into_iter();
+        let mut out = env.create_array(failures.len() as u32)?;
+        for (i, failure) in failures.into_iter().enumerate() {
+            let result = match failure {
+                Some(e) => Err(e),
+                None => built
+                    .next()
+                    .unwrap_or_else(|| Err(Error::internal("batch result missing"))),
+            };
+            match result {
+                Ok(token) => out.set(i as u32, token)?,
+                Err(e) => out.set(i as u32, error_object(env, &e)?)?,
+            }
+        }
+        Ok(out)
+    }
+}

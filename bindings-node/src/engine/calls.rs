@@ -1,0 +1,268 @@
+//! `fanline::engine` call operations: initiate, accept, decline, cancel, end, refresh,
+//! status, pending, history and the invitation sweeper.
+
+use fanline::engine::InitiateRequest;
+use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::Env;
+use napi_derive::napi;
+
+use super::{actor_arg, job, text, Fanline, Job, Op};
+use crate::convert::{Js, Json};
+use crate::error::guard;
+
+fn initiate_job(actor: &Unknown, request: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let req: InitiateRequest = Js::from(request).serde("request")?;
+    Ok(job(move |e| e.initiate(&actor, &req)))
+}
+
+fn accept_job(actor: &Unknown, call_id: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let id = text(call_id, "callId")?;
+    Ok(job(move |e| e.accept(&actor, &id)))
+}
+
+fn decline_job(actor: &Unknown, call_id: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let id = text(call_id, "callId")?;
+    Ok(job(move |e| e.decline(&actor, &id)))
+}
+
+fn cancel_job(actor: &Unknown, call_id: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let id = text(call_id, "callId")?;
+    Ok(job(move |e| e.cancel(&actor, &id)))
+}
+
+fn end_job(actor: &Unknown, call_id: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let id = text(call_id, "callId")?;
+    Ok(job(move |e| e.end(&actor, &id)))
+}
+
+fn refresh_token_job(actor: &Unknown, call_id: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let id = text(call_id, "callId")?;
+    Ok(job(move |e| e.refresh_token(&actor, &id)))
+}
+
+fn status_job(actor: &Unknown, call_id: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let id = text(call_id, "callId")?;
+    Ok(job(move |e| e.status(&actor, &id)))
+}
+
+fn pending_job(actor: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    Ok(job(move |e| e.pending(&actor)))
+}
+
+fn history_job(actor: &Unknown, page: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let page = Js::from(page);
+    let limit: u32 = page
+        .get("limit", "page")?
+        .count_as("page.limit", u64::from(u32::MAX))?;
+    let cursor = page.get("cursor", "page")?.opt_string("page.cursor")?;
+    Ok(job(move |e| e.history(&actor, cursor.as_deref(), limit)))
+}
+
+fn expire_due_job() -> fanline::Result<Job> {
+    Ok(job(|e| e.expire_due()))
+}
+
+#[napi]
+impl Fanline {
+    /// A creator calls a fan, in one transaction: rate limits (per creator, per IP), the `calls`
+    /// flag, blocks, the fan's `allowCalls`, busy checks, the per-pair cooldown and the start guard.
+    /// Resolves to the ringing call and the `call:request` event for the fan; refusals reject with
+    /// `CALL_COOLDOWN` / `RATE_LIMITED` (429, with `retryAfter`), `FEATURE_DISABLED`, `BLOCKED`, ...
+    ///
+    /// ```js
+    /// try {
+    ///   const { value: call, events } = await engine.initiate(
+    ///     { id: 'creator_max', role: 'creator' },
+    ///     { fanId: 'fan_ada', callType: 'video', message: 'Hi!', ip: req.socket.remoteAddress })
+    ///   publish(events)
+    /// } catch (err) {
+    ///   res.writeHead(err.status, err.retryAfter ? { 'Retry-After': err.retryAfter } : {})
+    ///   res.end(JSON.stringify(errorBody(err)))
+    /// }
+    /// ```
+    #[napi(
+        ts_args_type = "actor: Actor, request: InitiateRequest",
+        ts_return_type = "Promise<Outcome<CallView>>"
+    )]
+    pub fn initiate(&self, actor: Unknown, request: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| initiate_job(&actor, &request)))
+    }
+
+    /// The synchronous twin of `initiate`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, request: InitiateRequest",
+        ts_return_type = "Outcome<CallView>"
+    )]
+    pub fn initiate_sync(&self, env: &Env, actor: Unknown, request: Unknown) -> napi::Result<Json> {
+        self.now(env, guard(|| initiate_job(&actor, &request)))
+    }
+
+    /// The fan accepts a ringing call before its invitation expires: the call connects and both
+    /// sides get Agora join information (`fan` and `creator`: appId, channel, uid, token, expiresAt);
+    /// the creator's goes out in the `call:accepted` event.
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "Promise<Outcome<AcceptedCall>>"
+    )]
+    pub fn accept(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| accept_job(&actor, &call_id)))
+    }
+
+    /// The synchronous twin of `accept`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "Outcome<AcceptedCall>"
+    )]
+    pub fn accept_sync(&self, env: &Env, actor: Unknown, call_id: Unknown) -> napi::Result<Json> {
+        self.now(env, guard(|| accept_job(&actor, &call_id)))
+    }
+
+    /// The fan declines a ringing call (`call:rejected` to the creator).
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "Promise<Outcome<CallView>>"
+    )]
+    pub fn decline(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| decline_job(&actor, &call_id)))
+    }
+
+    /// The synchronous twin of `decline`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "Outcome<CallView>"
+    )]
+    pub fn decline_sync(&self, env: &Env, actor: Unknown, call_id: Unknown) -> napi::Result<Json> {
+        self.now(env, guard(|| decline_job(&actor, &call_id)))
+    }
+
+    /// The creator cancels a ringing call (`call:cancelled` to the fan).
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "Promise<Outcome<CallView>>"
+    )]
+    pub fn cancel(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| cancel_job(&actor, &call_id)))
+    }
+
+    /// The synchronous twin of `cancel`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "Outcome<CallView>"
+    )]
+    pub fn cancel_sync(&self, env: &Env, actor: Unknown, call_id: Unknown) -> napi::Result<Json> {
+        self.now(env, guard(|| cancel_job(&actor, &call_id)))
+    }
+
+    /// Either side ends a connected call. Billing is computed and settled exactly once, in the
+    /// same transaction; ending again resolves to the same settlement and no events.
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "Promise<Outcome<EndedCall>>"
+    )]
+    pub fn end(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| end_job(&actor, &call_id)))
+    }
+
+    /// The synchronous twin of `end`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "Outcome<EndedCall>"
+    )]
+    pub fn end_sync(&self, env: &Env, actor: Unknown, call_id: Unknown) -> napi::Result<Json> {
+        self.now(env, guard(|| end_job(&actor, &call_id)))
+    }
+
+    /// A fresh Agora token for the actor's side of a connected call.
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "Promise<JoinInfo>"
+    )]
+    pub fn refresh_token(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| refresh_token_job(&actor, &call_id)))
+    }
+
+    /// The synchronous twin of `refreshToken`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "JoinInfo"
+    )]
+    pub fn refresh_token_sync(
+        &self,
+        env: &Env,
+        actor: Unknown,
+        call_id: Unknown,
+    ) -> napi::Result<Json> {
+        self.now(env, guard(|| refresh_token_job(&actor, &call_id)))
+    }
+
+    /// A call's status (participants and admins), with its settlement once ended.
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "Promise<CallStatus>"
+    )]
+    pub fn status(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| status_job(&actor, &call_id)))
+    }
+
+    /// The synchronous twin of `status`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, callId: string",
+        ts_return_type = "CallStatus"
+    )]
+    pub fn status_sync(&self, env: &Env, actor: Unknown, call_id: Unknown) -> napi::Result<Json> {
+        self.now(env, guard(|| status_job(&actor, &call_id)))
+    }
+
+    /// The actor's ringing invitations that have not expired, newest first.
+    #[napi(ts_args_type = "actor: Actor", ts_return_type = "Promise<CallView[]>")]
+    pub fn pending(&self, actor: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| pending_job(&actor)))
+    }
+
+    /// The synchronous twin of `pending`: same result, on the calling thread.
+    #[napi(ts_args_type = "actor: Actor", ts_return_type = "CallView[]")]
+    pub fn pending_sync(&self, env: &Env, actor: Unknown) -> napi::Result<Json> {
+        self.now(env, guard(|| pending_job(&actor)))
+    }
+
+    /// The actor's calls, newest first, `limit` (1 to 100) at a time; pass `nextCursor` back as
+    /// `cursor` for the next page.
+    #[napi(
+        ts_args_type = "actor: Actor, page: HistoryQuery",
+        ts_return_type = "Promise<HistoryPage>"
+    )]
+    pub fn history(&self, actor: Unknown, page: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| history_job(&actor, &page)))
+    }
+
+    /// The synchronous twin of `history`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, page: HistoryQuery",
+        ts_return_type = "HistoryPage"
+    )]
+    pub fn history_sync(&self, env: &Env, actor: Unknown, page: Unknown) -> napi::Result<Json> {
+        self.now(env, guard(|| history_job(&actor, &page)))
+    }
+
+    /// Expires invitations past their time (run it on a timer; the seed used 30 s): their calls
+    /// become `missed` and both sides get `call:missed`. Resolves to the expired call ids.
+    #[napi(ts_args_type = "", ts_return_type = "Promise<Outcome<string[]>>")]
+    pub fn expire_due(&self) -> AsyncTask<Op> {
+        self.spawn(guard(|| expire_due_job()))
+    }
+
+    /// The synchronous twin of `expireDue`: same result, on the calling thread.
+    #[napi(ts_args_type = "", ts_return_type = "Outcome<string[]>")]
+    pub fn expire_due_sync(&self, env: &Env) -> napi::Result<Json> {
+        self.now(env, guard(|| expire_due_job()))
+    }
+}

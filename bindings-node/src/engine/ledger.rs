@@ -1,0 +1,136 @@
+//! `fanline::engine` ledger and audit operations.
+
+use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::Env;
+use napi_derive::napi;
+
+use super::{actor_arg, job, text, Fanline, Job, Op};
+use crate::convert::{Js, Json};
+use crate::error::guard;
+
+fn credit_job(
+    actor: &Unknown,
+    user_id: &Unknown,
+    amount: &Unknown,
+    reference: &Unknown,
+) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let user = text(user_id, "userId")?;
+    let amount = Js::from(amount).count("amount")?;
+    let reference = text(reference, "reference")?;
+    Ok(job(move |e| e.credit(&actor, &user, amount, &reference)))
+}
+
+fn balance_job(actor: &Unknown, user_id: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let user = text(user_id, "userId")?;
+    Ok(job(move |e| e.balance(&actor, &user)))
+}
+
+fn ledger_sum_job(actor: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    Ok(job(move |e| e.ledger_sum(&actor)))
+}
+
+fn audit_log_job(actor: &Unknown, after: &Unknown, limit: &Unknown) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let after = Js::from(after).integer("after")?;
+    let limit: u32 = Js::from(limit).count_as("limit", u64::from(u32::MAX))?;
+    Ok(job(move |e| e.audit_log(&actor, after, limit)))
+}
+
+#[napi]
+impl Fanline {
+    /// Credits purchased tokens to `userId` from the issuance account (admin: the host's payment
+    /// flow). `reference` makes it idempotent. Resolves to the user's balance.
+    ///
+    /// ```js
+    /// await engine.credit({ id: 'payments', role: 'admin' }, 'fan_ada', 100, `order-${orderId}`)
+    /// ```
+    #[napi(
+        ts_args_type = "actor: Actor, userId: string, amount: number, reference: string",
+        ts_return_type = "Promise<Outcome<number>>"
+    )]
+    pub fn credit(
+        &self,
+        actor: Unknown,
+        user_id: Unknown,
+        amount: Unknown,
+        reference: Unknown,
+    ) -> AsyncTask<Op> {
+        self.spawn(guard(|| credit_job(&actor, &user_id, &amount, &reference)))
+    }
+
+    /// The synchronous twin of `credit`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, userId: string, amount: number, reference: string",
+        ts_return_type = "Outcome<number>"
+    )]
+    pub fn credit_sync(
+        &self,
+        env: &Env,
+        actor: Unknown,
+        user_id: Unknown,
+        amount: Unknown,
+        reference: Unknown,
+    ) -> napi::Result<Json> {
+        self.now(
+            env,
+            guard(|| credit_job(&actor, &user_id, &amount, &reference)),
+        )
+    }
+
+    /// A user's token balance (the user themself or an admin).
+    #[napi(
+        ts_args_type = "actor: Actor, userId: string",
+        ts_return_type = "Promise<number>"
+    )]
+    pub fn balance(&self, actor: Unknown, user_id: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| balance_job(&actor, &user_id)))
+    }
+
+    /// The synchronous twin of `balance`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, userId: string",
+        ts_return_type = "number"
+    )]
+    pub fn balance_sync(&self, env: &Env, actor: Unknown, user_id: Unknown) -> napi::Result<Json> {
+        self.now(env, guard(|| balance_job(&actor, &user_id)))
+    }
+
+    /// The sum of every ledger entry: zero when the books balance (admin).
+    #[napi(ts_args_type = "actor: Actor", ts_return_type = "Promise<number>")]
+    pub fn ledger_sum(&self, actor: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| ledger_sum_job(&actor)))
+    }
+
+    /// The synchronous twin of `ledgerSum`: same result, on the calling thread.
+    #[napi(ts_args_type = "actor: Actor", ts_return_type = "number")]
+    pub fn ledger_sum_sync(&self, env: &Env, actor: Unknown) -> napi::Result<Json> {
+        self.now(env, guard(|| ledger_sum_job(&actor)))
+    }
+
+    /// Audit records after position `after`, oldest first, at most `limit` (1 to 1000) (admin).
+    #[napi(
+        ts_args_type = "actor: Actor, after: number, limit: number",
+        ts_return_type = "Promise<AuditRecord[]>"
+    )]
+    pub fn audit_log(&self, actor: Unknown, after: Unknown, limit: Unknown) -> AsyncTask<Op> {
+        self.spawn(guard(|| audit_log_job(&actor, &after, &limit)))
+    }
+
+    /// The synchronous twin of `auditLog`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, after: number, limit: number",
+        ts_return_type = "AuditRecord[]"
+    )]
+    pub fn audit_log_sync(
+        &self,
+        env: &Env,
+        actor: Unknown,
+        after: Unknown,
+        limit: Unknown,
+    ) -> napi::Result<Json> {
+        self.now(env, guard(|| audit_log_job(&actor, &after, &limit)))
+    }
+}
