@@ -252,7 +252,7 @@ export type FanlineEvent =
         message: string | null
       }
     }
-  | { channel: string; name: 'call:accepted'; payload: { callId: string; fanId: string; join: JoinInfo } }
+  | { channel: string; name: 'call:accepted'; payload: { callId: string; fanId: string } }
   | { channel: string; name: 'call:rejected' | 'call:cancelled'; payload: { callId: string; by: string } }
   | { channel: string; name: 'call:ended'; payload: { callId: string; by: string; settlement: Settlement } }
   | { channel: string; name: 'call:missed'; payload: { callId: string } }

@@ -107,8 +107,9 @@ impl Fanline {
     }
 
     /// The fan accepts a ringing call before its invitation expires: the call connects and both
-    /// sides get Agora join information (`fan` and `creator`: appId, channel, uid, token, expiresAt);
-    /// the creator's goes out in the `call:accepted` event.
+    /// sides get Agora join information (`fan` and `creator`: appId, channel, uid, token, expiresAt).
+    /// The `call:accepted` event to the creator carries no token: hand the creator its `creator`
+    /// join info over your own authenticated API, or let it call `refreshToken`.
     #[napi(
         ts_args_type = "actor: Actor, callId: string",
         ts_return_type = "Promise<Outcome<AcceptedCall>>"
