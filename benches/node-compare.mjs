@@ -1,0 +1,108 @@
+// Side-by-side in one Node process, ratios from one run:
+//   1. AccessToken2 publisher tokens by uid: fanline's binding vs the official npm
+//      `agora-token` (2.0.6), single calls, then one batch call against the official loop;
+//   2. engine initiations per second from Node (Sync on the calling thread, and Promises with
+//      4 in flight on the libuv pool) vs from Rust (the `initiations` bench binary) on the
+//      same kind of store.
+//
+// Build the addon in release first:
+//   (cd bindings-node && npm ci && npx napi build --platform --release)
+//   node benches/node-compare.mjs [TOKENS=100000] [INITIATIONS=20000] [STORE=memory:]
+import { execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const require = createRequire(join(root, 'bindings-node', 'package.json'))
+const fanline = require('./index.js')
+const official = require('agora-token')
+
+const N = Number(process.argv[2] ?? 100_000)
+const INITIATIONS = Number(process.argv[3] ?? 20_000)
+const STORE = process.argv[4] ?? 'memory:'
+const APP_ID = '970CA35de60c44645bbae8a215061b33'
+const CERT = '5CFd2fd1755d40ecb72977518be15d3b'
+
+const fmt = (x) => Math.round(x).toLocaleString('en-US')
+const hex = (i) => ((BigInt(i) * 0x9e3779b97f4a7c15n) % (1n << 128n)).toString(16).padStart(32, '0')
+const reqs = Array.from({ length: N }, (_, i) => ['call_' + hex(i), 1 + ((Math.imul(i, 2654435761) >>> 0) % 2147483647)])
+
+function rate(label, count, fn) {
+  const t0 = process.hrtime.bigint()
+  fn()
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9
+  return { label, count, secs, perSec: count / secs }
+}
+
+// ---- 1. tokens --------------------------------------------------------------------------
+const builder = new fanline.RtcTokenBuilder(APP_ID, CERT)
+const theirs = ([ch, uid]) => official.RtcTokenBuilder.buildTokenWithUid(APP_ID, CERT, ch, uid, official.RtcRole.PUBLISHER, 7200, 7200)
+const ours = ([ch, uid]) => builder.buildTokenWithUid(ch, uid, 'publisher', 7200, 7200)
+for (let i = 0; i < 10_000; i++) {
+  theirs(reqs[i % N])
+  ours(reqs[i % N])
+}
+const batchRequests = reqs.map(([channel, uid]) => ({ channel, uid, role: 'publisher', tokenExpire: 7200, privilegeExpire: 7200 }))
+builder.buildBatch(batchRequests.slice(0, 10_000))
+
+const official1 = rate('npm agora-token, one call per token', N, () => { for (const r of reqs) theirs(r) })
+const single = rate('fanline, one call per token', N, () => { for (const r of reqs) ours(r) })
+let batchOut
+const batch = rate('fanline, one buildBatch call', N, () => { batchOut = builder.buildBatch(batchRequests) })
+if (batchOut.some((t) => typeof t !== 'string')) throw new Error('a batch slot failed')
+const official2 = rate('npm agora-token, again (after ours)', N, () => { for (const r of reqs) theirs(r) })
+const officialRate = (official1.perSec + official2.perSec) / 2
+
+// ---- 2. engine initiations ----------------------------------------------------------------
+function engineWithPairs(n) {
+  const engine = new fanline.Fanline({
+    store: STORE,
+    agora: { appId: APP_ID, appCertificate: CERT },
+    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: 'bench-share-key-0123456789abcdef!' }] },
+    flags: { calls: true, fan_share_card: true },
+    clock: { manualStartMs: 1_795_608_000_000 },
+  })
+  const admin = { id: 'ops', role: 'admin' }
+  const pairs = []
+  for (let i = 0; i < n; i++) {
+    engine.recordRelationshipSync({ id: `fan_${i}`, role: 'fan' }, `creator_${i}`, 'follow')
+    engine.creditSync(admin, `fan_${i}`, 1000, `seed-${i}`)
+    pairs.push([{ id: `creator_${i}`, role: 'creator' }, { fanId: `fan_${i}`, callType: 'video' }])
+  }
+  return { engine, pairs }
+}
+
+const syncSetup = engineWithPairs(INITIATIONS)
+const nodeSync = rate('Node, initiateSync', INITIATIONS, () => {
+  for (const [creator, req] of syncSetup.pairs) syncSetup.engine.initiateSync(creator, req)
+})
+const asyncSetup = engineWithPairs(INITIATIONS)
+const t0 = process.hrtime.bigint()
+let next = 0
+await Promise.all(
+  Array.from({ length: 4 }, async () => {
+    while (next < asyncSetup.pairs.length) {
+      const [creator, req] = asyncSetup.pairs[next++]
+      await asyncSetup.engine.initiate(creator, req)
+    }
+  }),
+)
+const asyncSecs = Number(process.hrtime.bigint() - t0) / 1e9
+const nodeAsync = { label: 'Node, initiate (Promise, 4 in flight)', count: INITIATIONS, secs: asyncSecs, perSec: INITIATIONS / asyncSecs }
+
+execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'fanline-benches', '--bin', 'initiations'], { cwd: root, stdio: 'inherit' })
+const targetDir = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: root })).target_directory
+const rust = JSON.parse(execFileSync(join(targetDir, 'release', 'initiations'), [String(INITIATIONS), STORE]).toString())
+
+// ---- report -------------------------------------------------------------------------------
+console.log(`AccessToken2 publisher tokens by uid (channel call_<32 hex>, 7200 s), ${fmt(N)} per run, ${process.version}`)
+for (const r of [official1, official2]) console.log(`  ${r.label.padEnd(40)} ${fmt(r.perSec).padStart(10)} tokens/s`)
+console.log(`  ${single.label.padEnd(40)} ${fmt(single.perSec).padStart(10)} tokens/s   ${(single.perSec / officialRate).toFixed(2)}x official (target >= 3.5x)`)
+console.log(`  ${batch.label.padEnd(40)} ${fmt(batch.perSec).padStart(10)} tokens/s   ${(batch.perSec / officialRate).toFixed(2)}x official (target >= 6x)`)
+console.log(`Engine initiations on ${STORE}, ${fmt(INITIATIONS)} distinct pairs`)
+console.log(`  ${'Rust, Fanline::initiate'.padEnd(40)} ${fmt(rust.perSec).padStart(10)} /s`)
+for (const r of [nodeSync, nodeAsync]) {
+  console.log(`  ${r.label.padEnd(40)} ${fmt(r.perSec).padStart(10)} /s   ${(r.perSec / rust.perSec).toFixed(2)}x Rust (${((1 / r.perSec - 1 / rust.perSec) * 1e6).toFixed(1)} us overhead per call)`)
+}
+console.log(JSON.stringify({ tokens: { official: officialRate, single: single.perSec, batch: batch.perSec }, initiations: { rust: rust.perSec, nodeSync: nodeSync.perSec, nodeAsync: nodeAsync.perSec } }))

@@ -1,0 +1,60 @@
+//! Engine initiations per second from Rust, the baseline `benches/node-compare.mjs` compares the
+//! Node binding with. `initiations [N] [STORE_SPEC]` (default 20000 on `memory:`) prints one
+//! JSON line. Each initiation is a distinct (creator, fan) pair that follows and holds tokens, so
+//! every one succeeds; the setup is not timed.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use fanline::calls::CallType;
+use fanline::engine::InitiateRequest;
+use fanline::privacy::RelationshipKind;
+use fanline::share::ShareKeyRing;
+use fanline::store::open_store;
+use fanline::{Actor, Fanline, Flags, ManualClock, Result};
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("initiations failed: {e} ({})", e.code());
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let spec = args.next().unwrap_or_else(|| "memory:".to_string());
+    let engine = Fanline::builder()
+        .store(open_store(&spec)?)
+        .agora(
+            "970CA35de60c44645bbae8a215061b33",
+            "5CFd2fd1755d40ecb72977518be15d3b",
+        )
+        .share_keys(ShareKeyRing::new(1, b"bench-share-key-0123456789abcdef!")?)
+        .flags(Flags::all_on())
+        .clock(Arc::new(ManualClock::at_ms(1_795_608_000_000)))
+        .build()?;
+    let admin = Actor::admin("ops")?;
+    let pairs = (0..n)
+        .map(|i| {
+            let fan = Actor::fan(format!("fan_{i}"))?;
+            let creator = Actor::creator(format!("creator_{i}"))?;
+            engine.record_relationship(&fan, creator.id.as_str(), RelationshipKind::Follow)?;
+            engine.credit(&admin, fan.id.as_str(), 1_000, &format!("seed-{i}"))?;
+            Ok((
+                creator,
+                InitiateRequest::new(fan.id.as_str(), CallType::Video),
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let t0 = Instant::now();
+    for (creator, req) in &pairs {
+        engine.initiate(creator, req)?;
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    println!(
+        "{{\"initiations\":{n},\"store\":\"{spec}\",\"secs\":{secs:.4},\"perSec\":{:.0}}}",
+        n as f64 / secs
+    );
+    Ok(())
+}
