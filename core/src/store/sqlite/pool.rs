@@ -11,6 +11,12 @@ use super::SqliteOptions;
 
 /// Statements the store prepares, with room to spare; past this the cache evicts.
 const STATEMENT_CACHE: usize = 64;
+/// WAL pages after which a commit checkpoints (SQLite's default is 1,000). A checkpoint
+/// syncs the WAL and the database file even under `synchronous=NORMAL`; an operation dirties
+/// about 10 pages, so the default pays two syncs every ~100 writes. Measured on the store
+/// bench, 10,000 pages (a WAL of up to ~40 MB) cut the wall time of an initiation by a third
+/// to a half.
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 10_000;
 
 /// Where the database lives.
 #[derive(Debug)]
@@ -104,6 +110,7 @@ impl Pool {
         conn.busy_timeout(self.options.busy_timeout)?;
         conn.pragma_update(None, "synchronous", self.options.synchronous.pragma())?;
         conn.pragma_update(None, "cache_size", -i64::from(self.options.cache_kib))?;
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
     }
