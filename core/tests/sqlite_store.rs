@@ -132,7 +132,9 @@ fn history_of_a_user_on_both_sides(store: Arc<dyn Store>) -> Vec<Vec<(String, St
 
 #[test]
 fn history_merges_both_sides_newest_first_like_the_memory_store() {
-    let sqlite = history_of_a_user_on_both_sides(Arc::new(SqliteStore::open_in_memory().unwrap()));
+    let in_memory = SqliteStore::open_in_memory().unwrap();
+    assert_eq!(in_memory.path(), None);
+    let sqlite = history_of_a_user_on_both_sides(Arc::new(in_memory));
     let memory = history_of_a_user_on_both_sides(Arc::new(MemoryStore::new()));
     assert_eq!(sqlite, memory);
     let flat: Vec<_> = sqlite.iter().flatten().collect();
@@ -159,6 +161,7 @@ fn migrating_down_removes_everything_and_up_again_works() {
     let clock = ManualClock::at_ms(START_MS);
     {
         let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.path(), Some(path.as_path()));
         assert_eq!(
             store.schema_version().unwrap(),
             fanline::store::sqlite::SCHEMA_VERSION
@@ -174,6 +177,12 @@ fn migrating_down_removes_everything_and_up_again_works() {
         assert!(before.iter().any(|o| o == name), "{name} in {before:?}");
     }
 
+    let unknown = fanline::store::sqlite::SCHEMA_VERSION + 1;
+    assert_eq!(
+        SqliteStore::migrate_to(&path, unknown).unwrap_err().code(),
+        "INVALID_INPUT"
+    );
+    assert_eq!(schema_objects(&path), before);
     SqliteStore::migrate_to(&path, 0).unwrap();
     assert_eq!(schema_objects(&path), Vec::<String>::new());
 

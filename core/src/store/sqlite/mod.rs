@@ -18,7 +18,7 @@ mod rows;
 mod sql;
 mod tx;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode};
@@ -146,7 +146,9 @@ impl SqliteStore {
     }
 
     /// Walks the schema of the database at `path` down to `version` (0 removes every table,
-    /// index and view fanline created, and its migration bookkeeping) or up to it.
+    /// index and view fanline created, and its migration bookkeeping) or up to it, in one
+    /// transaction. A version this library does not know is `INVALID_INPUT`; a database
+    /// written by a newer library is left untouched (`STORE_UNAVAILABLE`).
     pub fn migrate_to(path: impl AsRef<Path>, version: u32) -> Result<()> {
         let store = SqliteStore {
             pool: Pool::new(
@@ -167,7 +169,7 @@ impl SqliteStore {
     }
 
     /// The file this store was opened on (`None` in memory).
-    pub fn path(&self) -> Option<&PathBuf> {
+    pub fn path(&self) -> Option<&Path> {
         self.pool.path()
     }
 

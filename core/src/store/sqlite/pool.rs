@@ -2,7 +2,7 @@
 //! carries its own prepared-statement cache, so connections are reused rather than reopened.
 
 use std::ops::Deref;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OpenFlags};
@@ -52,7 +52,7 @@ impl Pool {
         }
     }
 
-    pub(super) fn path(&self) -> Option<&PathBuf> {
+    pub(super) fn path(&self) -> Option<&Path> {
         match &self.target {
             Target::File(p) => Some(p),
             Target::Memory => None,
