@@ -132,6 +132,12 @@ fn each_line(f: impl Fn(&Value) -> Value) {
     }
 }
 
+/// Nanoseconds this thread has run on a CPU (Linux), to tell cost from waiting on a busy host.
+fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
 fn bench(n: usize) {
     let creds = AgoraCredentials::new(
         "970CA35de60c44645bbae8a215061b33",
@@ -155,12 +161,17 @@ fn bench(n: usize) {
     for r in reqs.iter().take(2_000) {
         std::hint::black_box(builder.build(r).expect("token"));
     }
+    let cpu0 = thread_cpu_ns();
     let start = Instant::now();
     let mut bytes = 0usize;
     for r in &reqs {
         bytes += builder.build(r).expect("token").len();
     }
     let single = start.elapsed().as_secs_f64();
+    let on_cpu = match (cpu0, thread_cpu_ns()) {
+        (Some(a), Some(b)) if b > a => Some((b - a) as f64 / 1e9),
+        _ => None,
+    };
     let start = Instant::now();
     let batch = build_tokens_batch(&creds, &reqs, None);
     let parallel = start.elapsed().as_secs_f64();
@@ -172,6 +183,8 @@ fn bench(n: usize) {
             "tokens": n,
             "singleThreadSecs": single,
             "singleThreadPerSec": (n as f64 / single).round(),
+            "singleThreadOnCpuSecs": on_cpu,
+            "singleThreadOnCpuPerSec": on_cpu.map(|c| (n as f64 / c).round()),
             "batchSecs": parallel,
             "batchPerSec": (n as f64 / parallel).round(),
             "cores": cores,
