@@ -336,15 +336,15 @@ fn hot_queries_use_their_indexes() {
     let cases = [
         (
             format!("SELECT * FROM {s}.calls WHERE creator_id = 'c1' AND state IN ('ringing', 'connected')"),
-            "calls_creator_active",
+            "calls_creator_state",
         ),
         (
             format!("SELECT * FROM {s}.calls WHERE fan_id = 'f1' AND state = 'connected'"),
-            "calls_fan_active",
+            "calls_fan_state",
         ),
         (
             format!("SELECT * FROM {s}.calls WHERE fan_id = 'f1' AND state = 'ringing' AND expires_at_ms > 5"),
-            "calls_fan_active",
+            "calls_fan_state",
         ),
         (
             format!("SELECT * FROM {s}.calls WHERE state = 'ringing' AND expires_at_ms <= 5 ORDER BY expires_at_ms, id LIMIT 500"),
