@@ -1,5 +1,7 @@
 'use strict'
-// The seed's /api/calls routes on the engine.
+// The seed's /api/calls routes on the engine, and the live meter of a connected call.
+const { billedSeconds, costAt, maxAffordableSeconds } = require('../../bindings-node')
+const { HttpError } = require('./http')
 
 /** Registers the call routes on `app`. */
 function callRoutes(app) {
@@ -49,6 +51,25 @@ function callRoutes(app) {
   app.route('POST', '/api/calls/:id/token', async (ctx) => {
     const join = await ctx.engine.refreshToken(ctx.actor(), ctx.params.id)
     return { body: { ok: true, join } }
+  })
+
+  // The live meter of a connected call, on the engine's clock and billing rules: whole
+  // seconds so far and their price (costAt). The fan also gets how long their balance lasts
+  // (maxAffordableSeconds, null for a free call); the creator does not see the fan's balance.
+  // connectedAt has whole seconds, so the meter can run up to a second ahead of the bill.
+  app.route('GET', '/api/calls/:id/meter', async (ctx) => {
+    const actor = ctx.actor()
+    const { call } = await ctx.engine.status(actor, ctx.params.id)
+    if (call.state !== 'connected') throw new HttpError(409, 'INVALID_STATE', `the call is ${call.state}`)
+    const { billing, ledger } = ctx.engine.config()
+    const elapsedSeconds = billedSeconds(Date.parse(call.connectedAt), ctx.engine.nowMs())
+    const meter = { ok: true, elapsedSeconds, ratePerMinute: call.ratePerMinute, cost: costAt(billing, elapsedSeconds, call.ratePerMinute) }
+    if (actor.id === call.fanId) {
+      // Without the ledger nobody holds a balance, so nothing runs out.
+      const seconds = ledger ? maxAffordableSeconds(billing, await ctx.engine.balance(actor, actor.id), call.ratePerMinute) : Infinity
+      meter.maxAffordableSeconds = Number.isFinite(seconds) ? seconds : null
+    }
+    return { body: meter }
   })
 
   app.route('GET', '/api/calls/:id/status', async (ctx) => {

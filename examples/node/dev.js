@@ -10,7 +10,9 @@ function devRoutes(app) {
   // { ms }: moves the simulated clock (the engine must run with clock: { manualStartMs }).
   app.route('POST', '/dev/clock/advance', async (ctx) => {
     const { ms } = await ctx.body()
-    return { body: { ok: true, nowMs: ctx.engine.advanceClock(ms) } }
+    const nowMs = ctx.engine.advanceClock(ms)
+    ctx.events.clockMoved()
+    return { body: { ok: true, nowMs } }
   })
 
   // { userId, amount, reference? }: tokens from the issuance account.

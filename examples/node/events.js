@@ -25,6 +25,17 @@ class EventHub {
     return () => this.emitter.off('event', listener)
   }
 
+  /** Says that a simulated clock moved (the dev routes do), for pages that count down. */
+  clockMoved() {
+    this.emitter.emit('clock-moved')
+  }
+
+  /** Calls `listener()` whenever a simulated clock moved; returns the unsubscribe function. */
+  onClockMoved(listener) {
+    this.emitter.on('clock-moved', listener)
+    return () => this.emitter.off('clock-moved', listener)
+  }
+
   /** Calls `listener(event)` for the events of one channel (`user:<id>`); returns the unsubscribe function. */
   subscribe(channel, listener) {
     this.emitter.on(channel, listener)

@@ -17,10 +17,11 @@ function fanRoutes(app) {
     return { body: { ok: true, settings } }
   })
 
-  // Mint a new share link (visibility must be 'link'); the token is shown once.
+  // Mint a new share link (visibility must be 'link'); the token is shown once. `url` is the
+  // public card page (web.js).
   app.route('POST', '/api/fans/share/enable', async (ctx) => {
     const link = ctx.publish(await ctx.engine.enableShare(ctx.actor()))
-    return { body: { ok: true, token: link.token, url: `/fan/card/${link.token}`, expiresAt: link.expiresAt } }
+    return { body: { ok: true, token: link.token, url: `/u/${link.token}`, expiresAt: link.expiresAt } }
   })
 
   app.route('POST', '/api/fans/share/disable', async (ctx) => {

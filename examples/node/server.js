@@ -2,10 +2,10 @@
 // An HTTP backend with the seed's /api/fans and /api/calls routes on the fanline binding,
 // using only node:http. `createServer(options)` builds it; main.js runs it.
 //
-// Extension points for the web example (examples/web/): `app.route(method, path, handler)`
-// adds a route (an SSE endpoint, say) and `app.use(handler)` adds a fallback tried before the
-// 404 (static files); `app.events` is where every engine event is published
-// (`subscribe('user:<id>', listener)` for one user's events).
+// It also serves the web example (web.js: examples/web/'s pages, the share card page, the
+// event stream). Extension points: `app.route(method, path, handler)` adds a route and
+// `app.use(handler)` adds a fallback tried before the 404; `app.events` is where every engine
+// event is published (`subscribe('user:<id>', listener)` for one user's events).
 const http = require('node:http')
 
 const { Fanline, ROBOTS_TXT, X_ROBOTS_TAG } = require('../../bindings-node')
@@ -15,6 +15,7 @@ const { devRoutes } = require('./dev')
 const { EventHub } = require('./events')
 const { fanRoutes } = require('./fans')
 const { HttpError, readJson, sendError, sendJson } = require('./http')
+const { webRoutes } = require('./web')
 
 /** `'/api/calls/:id/accept'` as a regex with named groups. */
 function compile(pattern) {
@@ -65,6 +66,7 @@ function createServer(options = {}) {
   fanRoutes(app)
   callRoutes(app)
   if (app.dev) devRoutes(app)
+  webRoutes(app)
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost')
