@@ -204,7 +204,7 @@ impl PyTokenBuilder {
         let n = channels.0.len();
         let users: Vec<RtcUser> = match (uids, accounts) {
             (Some(u), None) => u
-                .values
+                .values(py)
                 .iter()
                 .enumerate()
                 .map(|(i, &v)| {
@@ -234,15 +234,16 @@ impl PyTokenBuilder {
                 let ts = issue_ts
                     .ok_or_else(|| invalid(py, "salts need issue_ts"))?
                     .0;
-                if salts.values.len() != n {
+                let salts = salts.values(py);
+                if salts.len() != n {
                     return Err(invalid(
                         py,
-                        format!("{n} channels but {} salts", salts.values.len()),
+                        format!("{n} channels but {} salts", salts.len()),
                     ));
                 }
                 let items = requests
                     .into_iter()
-                    .zip(salts.values)
+                    .zip(salts.iter().copied())
                     .enumerate()
                     .map(|(i, (r, s))| {
                         u32::try_from(s)

@@ -1,12 +1,15 @@
 //! Integer billing (core `billing`), with the columnar batch form.
 
-use fanline::billing::{self, BillingPolicy, Column, Rounding};
-use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt};
-use serde_json::Value;
+use std::borrow::Cow;
 
-use crate::convert::{column_out, to_py, I64Column, Int, Text};
-use crate::errors::{blocking, invalid, pure};
+use fanline::billing::{self, BillingPolicy, ChargeColumnsMut, Column, Rounding};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyByteArray, PyDict, PyInt, PyMemoryView, PySlice};
+use serde_json::Value;
+use zerocopy::FromBytes;
+
+use crate::convert::{list_out, to_py, unsigned, I64Column, Int, Kind, Text};
+use crate::errors::{blocking, invalid, pure, to_py as error_to_py};
 
 /// Billing rules: rate per minute, rounding (`per_started_minute` or `per_second`), minimum
 /// billable minutes and the platform fee in basis points.
@@ -142,7 +145,8 @@ impl PyBillingPolicy {
     /// Charges many calls at once. `seconds` is a list of ints or an int64 buffer; `rates`
     /// and `balances` are the same, or one int for every call (default: the policy's rate,
     /// no balance cap). Returns a dict of columns (`billedMinutes`, `gross`, `charged`,
-    /// `shortfall`, `fee`, `creatorNet`): lists for a list, `array.array('q')` for a buffer.
+    /// `shortfall`, `fee`, `creatorNet`), the same kind as `seconds`: lists for a list, numpy
+    /// int64 arrays for numpy (or pandas, polars), `array.array('q')` for another buffer.
     #[pyo3(signature = (seconds, rates=None, balances=None))]
     fn charge_many(
         &self,
@@ -151,27 +155,83 @@ impl PyBillingPolicy {
         rates: Option<ColumnArg>,
         balances: Option<ColumnArg>,
     ) -> PyResult<Py<PyAny>> {
-        let secs = seconds.unsigned(py, "seconds")?;
-        let rates = unsigned_column(py, "rates", rates)?;
-        let balances = unsigned_column(py, "balances", balances)?;
+        let secs = seconds.values(py);
+        let secs = unsigned(py, "seconds", &secs)?;
+        let rate_values = rates.as_ref().and_then(ColumnArg::values(py));
+        let rates = column(py, "rates", rates.as_ref(), rate_values.as_deref())?
+            .unwrap_or(Column::All(self.inner.rate_per_minute));
+        let balance_values = balances.as_ref().and_then(ColumnArg::values(py));
+        let balances = column(py, "balances", balances.as_ref(), balance_values.as_deref())?;
         let policy = self.inner;
-        let cols = blocking(py, || {
-            policy.charge_many(
-                &secs,
-                column(&rates).unwrap_or(Column::All(policy.rate_per_minute)),
-                column(&balances),
+        let out = PyDict::new(py);
+        if seconds.kind == Kind::List {
+            let cols = blocking(py, || policy.charge_many(secs, rates, balances))?;
+            for (name, values) in [
+                (NAMES[0], &cols.billed_minutes),
+                (NAMES[1], &cols.gross),
+                (NAMES[2], &cols.charged),
+                (NAMES[3], &cols.shortfall),
+                (NAMES[4], &cols.fee),
+                (NAMES[5], &cols.creator_net),
+            ] {
+                out.set_item(name, list_out(py, name, values)?)?;
+            }
+            return Ok(out.into_any().unbind());
+        }
+        let n = secs.len();
+        let fill = |words: &mut [u64]| -> PyResult<()> {
+            let (billed_minutes, rest) = words.split_at_mut(n);
+            let (gross, rest) = rest.split_at_mut(n);
+            let (charged, rest) = rest.split_at_mut(n);
+            let (shortfall, rest) = rest.split_at_mut(n);
+            let (fee, creator_net) = rest.split_at_mut(n);
+            let into = ChargeColumnsMut {
+                billed_minutes,
+                gross,
+                charged,
+                shortfall,
+                fee,
+                creator_net,
+            };
+            blocking(py, || policy.charge_many_into(secs, rates, balances, into))?;
+            match words.iter().position(|&v| v > i64::MAX as u64) {
+                Some(i) => Err(invalid(
+                    py,
+                    format!("{}[{}] exceeds the int64 range", NAMES[i / n], i % n),
+                )),
+                None => Ok(()),
+            }
+        };
+        if seconds.kind == Kind::Numpy {
+            // numpy in, numpy out: the columns are computed straight into a fresh (6, n)
+            // array (numpy's allocator, huge pages), and each row goes back as a view.
+            let table = py
+                .import("numpy")?
+                .call_method1("empty", ((NAMES.len(), n), "int64"))?;
+            with_fresh_int64(&table, NAMES.len() * n, fill)?;
+            for (k, name) in NAMES.iter().enumerate() {
+                out.set_item(*name, table.get_item(k)?)?;
+            }
+            return Ok(out.into_any().unbind());
+        }
+        // Other buffers: computed into one bytearray, then an array.array copy per column.
+        let memory = PyByteArray::new_with(py, NAMES.len() * n * 8, |bytes| {
+            fill(
+                <[u64]>::mut_from_bytes(bytes)
+                    .map_err(|_| error_to_py(py, &fanline::Error::internal("misaligned buffer")))?,
             )
         })?;
-        let out = PyDict::new(py);
-        for (name, values) in [
-            ("billedMinutes", &cols.billed_minutes),
-            ("gross", &cols.gross),
-            ("charged", &cols.charged),
-            ("shortfall", &cols.shortfall),
-            ("fee", &cols.fee),
-            ("creatorNet", &cols.creator_net),
-        ] {
-            out.set_item(name, column_out(py, name, values, seconds.buffer)?)?;
+        let view = PyMemoryView::from(&memory)?;
+        for (k, name) in NAMES.iter().enumerate() {
+            let part = view.get_item(PySlice::new(
+                py,
+                (k * n * 8) as isize,
+                ((k + 1) * n * 8) as isize,
+                1,
+            ))?;
+            let array = py.import("array")?.getattr("array")?.call1(("q",))?;
+            array.call_method1("frombytes", (part,))?;
+            out.set_item(*name, array)?;
         }
         Ok(out.into_any().unbind())
     }
@@ -191,26 +251,67 @@ impl PyBillingPolicy {
     }
 }
 
-/// A column argument with its values owned and checked non-negative.
-enum Owned {
-    All(u64),
-    Each(Vec<u64>),
-}
+/// The result columns, in order.
+const NAMES: [&str; 6] = [
+    "billedMinutes",
+    "gross",
+    "charged",
+    "shortfall",
+    "fee",
+    "creatorNet",
+];
 
-fn column(c: &Option<Owned>) -> Option<Column<'_>> {
-    match c {
-        None => None,
-        Some(Owned::All(v)) => Some(Column::All(*v)),
-        Some(Owned::Each(v)) => Some(Column::Each(v)),
+impl ColumnArg {
+    /// The values of a per-call column (read in place when possible).
+    fn values<'a>(py: Python<'a>) -> impl Fn(&'a ColumnArg) -> Option<Cow<'a, [i64]>> {
+        move |c| match c {
+            ColumnArg::All(_) => None,
+            ColumnArg::Each(col) => Some(col.values(py)),
+        }
     }
 }
 
-fn unsigned_column(py: Python<'_>, name: &str, c: Option<ColumnArg>) -> PyResult<Option<Owned>> {
-    Ok(match c {
-        None => None,
-        Some(ColumnArg::All(v)) => Some(Owned::All(v)),
-        Some(ColumnArg::Each(col)) => Some(Owned::Each(col.unsigned(py, name)?)),
+/// A column argument as the core's [`Column`], checked non-negative.
+fn column<'a>(
+    py: Python<'_>,
+    name: &str,
+    arg: Option<&ColumnArg>,
+    values: Option<&'a [i64]>,
+) -> PyResult<Option<Column<'a>>> {
+    Ok(match (arg, values) {
+        (Some(ColumnArg::All(v)), _) => Some(Column::All(*v)),
+        (Some(ColumnArg::Each(_)), Some(values)) => Some(Column::Each(unsigned(py, name, values)?)),
+        _ => None,
     })
+}
+
+/// Runs `fill` over the memory of `array`, a numpy array this function's caller has just
+/// created with `numpy.empty` and not shared, holding `len` int64 items.
+fn with_fresh_int64(
+    array: &Bound<'_, PyAny>,
+    len: usize,
+    fill: impl FnOnce(&mut [u64]) -> PyResult<()>,
+) -> PyResult<()> {
+    let py = array.py();
+    if len == 0 {
+        return fill(&mut []);
+    }
+    let iface = array.getattr("__array_interface__")?;
+    let (address, readonly): (usize, bool) = iface.get_item("data")?.extract()?;
+    let contiguous = iface.get_item("strides")?.is_none();
+    let typestr: String = iface.get_item("typestr")?.extract()?;
+    if readonly || !contiguous || typestr != "<i8" || address % 8 != 0 || address == 0 {
+        return Err(error_to_py(
+            py,
+            &fanline::Error::internal("numpy.empty gave an unexpected array"),
+        ));
+    }
+    // SAFETY: numpy allocated `len` int64 items at `address`: C-contiguous, aligned and
+    // writable (all checked above). The array was created by our caller and no reference to
+    // it has been handed out, so nothing else reads or writes it while `fill` runs, and
+    // `array` keeps the memory alive for this whole call.
+    let words = unsafe { std::slice::from_raw_parts_mut(address as *mut u64, len) };
+    fill(words)
 }
 
 impl PyBillingPolicy {

@@ -2,12 +2,15 @@
 //! (wrong type, `None`, out-of-range number, text that is not valid Unicode) is an
 //! `InvalidInputError` with code `INVALID_INPUT`, raised before any work is done.
 
+use std::borrow::Cow;
+
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
 };
 use serde::Serialize;
 use serde_json::Value;
+use zerocopy::{FromBytes, IntoBytes};
 
 use crate::errors::invalid;
 
@@ -91,13 +94,44 @@ macro_rules! int_arg {
 }
 int_arg!(u8, u16, u32, u64, i64);
 
+/// How a numeric column came in, so results go back the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A list or tuple: results are lists.
+    List,
+    /// A numpy array (or an object whose `__array__` gave one): results are numpy arrays.
+    Numpy,
+    /// Any other buffer: results are `array.array('q')`.
+    Buffer,
+}
+
 /// A numeric column: a list or tuple of ints, or any 1-D int64 buffer (numpy `int64`,
 /// `array.array('q')`), or an object with `__array__` (pandas, polars) giving one.
 pub struct I64Column {
-    /// The values.
-    pub values: Vec<i64>,
-    /// Whether it came as a buffer (results then go back as `array.array('q')`).
-    pub buffer: bool,
+    data: Data,
+    /// How it came in.
+    pub kind: Kind,
+}
+
+/// The column's values: converted from a list, or a private copy of a buffer read in place
+/// (made by numpy for numpy input, by `memoryview.tobytes` otherwise).
+enum Data {
+    Owned(Vec<i64>),
+    Bytes(Py<PyBytes>),
+    /// A C-contiguous int64 numpy array this module created (`numpy.array(copy=True)`) and
+    /// never shared, with the address and length of its items.
+    Numpy {
+        _owner: Py<PyAny>,
+        address: usize,
+        len: usize,
+    },
+}
+
+fn is_numpy(obj: &Bound<'_, PyAny>) -> bool {
+    obj.get_type()
+        .getattr("__module__")
+        .and_then(|m| m.extract::<String>())
+        .is_ok_and(|m| m == "numpy")
 }
 
 /// Formats a memoryview reports for 8-byte native signed integers.
@@ -123,22 +157,33 @@ impl FromPyObject<'_, '_> for I64Column {
         }
         if let Ok(list) = obj.cast::<PyList>() {
             return ints(list.iter()).map(|values| I64Column {
-                values,
-                buffer: false,
+                data: Data::Owned(values),
+                kind: Kind::List,
             });
         }
         if let Ok(tuple) = obj.cast::<PyTuple>() {
             return ints(tuple.iter()).map(|values| I64Column {
-                values,
-                buffer: false,
+                data: Data::Owned(values),
+                kind: Kind::List,
             });
         }
         let memoryview = py.import("builtins")?.getattr("memoryview")?;
+        let mut kind = if is_numpy(&obj) {
+            Kind::Numpy
+        } else {
+            Kind::Buffer
+        };
         let view = match memoryview.call1((&obj,)) {
             Ok(view) => view,
-            Err(_) if obj.hasattr("__array__")? => memoryview
-                .call1((obj.call_method0("__array__")?,))
-                .map_err(|_| invalid(py, "the object's __array__ gives no buffer"))?,
+            Err(_) if obj.hasattr("__array__")? => {
+                let array = obj.call_method0("__array__")?;
+                if is_numpy(&array) {
+                    kind = Kind::Numpy;
+                }
+                memoryview
+                    .call1((array,))
+                    .map_err(|_| invalid(py, "the object's __array__ gives no buffer"))?
+            }
             Err(_) => {
                 return Err(invalid(
                     py,
@@ -149,9 +194,22 @@ impl FromPyObject<'_, '_> for I64Column {
                 ))
             }
         };
-        buffer_values(&view).map(|values| I64Column {
-            values,
-            buffer: true,
+        check_int64(&view)?;
+        if kind == Kind::Numpy {
+            let array = if is_numpy(&obj) {
+                obj
+            } else {
+                obj.call_method0("__array__")?
+            };
+            return numpy_copy(&array).map(|data| I64Column { data, kind });
+        }
+        Ok(I64Column {
+            data: Data::Bytes(
+                view.call_method0("tobytes")?
+                    .cast_into::<PyBytes>()?
+                    .unbind(),
+            ),
+            kind,
         })
     }
 }
@@ -172,8 +230,37 @@ fn ints<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>) -> PyResult<Vec<i64
         .collect()
 }
 
-/// Reads a 1-D int64 memoryview with one copy (`tobytes`, C order, any strides).
-fn buffer_values(view: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
+/// A private C-contiguous copy of a numpy int64 array (numpy's copy is fast: its allocator
+/// uses huge pages), with the address and length of its items.
+fn numpy_copy(array: &Bound<'_, PyAny>) -> PyResult<Data> {
+    let py = array.py();
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("dtype", "int64")?;
+    kwargs.set_item("copy", true)?;
+    kwargs.set_item("order", "C")?;
+    let copy = py
+        .import("numpy")?
+        .getattr("array")?
+        .call((array,), Some(&kwargs))?;
+    let iface = copy.getattr("__array_interface__")?;
+    let (address, _readonly): (usize, bool) = iface.get_item("data")?.extract()?;
+    let len: usize = copy.getattr("size")?.extract()?;
+    let typestr: String = iface.get_item("typestr")?.extract()?;
+    if !iface.get_item("strides")?.is_none() || typestr != "<i8" || address % 8 != 0 {
+        return Err(crate::errors::to_py(
+            py,
+            &fanline::Error::internal("numpy.array gave an unexpected copy"),
+        ));
+    }
+    Ok(Data::Numpy {
+        _owner: copy.unbind(),
+        address,
+        len,
+    })
+}
+
+/// Checks a memoryview is 1-D int64.
+fn check_int64(view: &Bound<'_, PyAny>) -> PyResult<()> {
     let py = view.py();
     let ndim: usize = view.getattr("ndim")?.extract()?;
     let itemsize: usize = view.getattr("itemsize")?.extract()?;
@@ -187,48 +274,59 @@ fn buffer_values(view: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
             ),
         ));
     }
-    let bytes = view.call_method0("tobytes")?;
-    let bytes = bytes.cast::<PyBytes>()?.as_bytes();
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|c| i64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-        .collect())
+    Ok(())
 }
 
 impl I64Column {
-    /// The values as non-negative `u64`; a negative value is `INVALID_INPUT` naming its row.
-    pub fn unsigned(&self, py: Python<'_>, name: &str) -> PyResult<Vec<u64>> {
-        self.values
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                u64::try_from(v).map_err(|_| invalid(py, format!("{name}[{i}] is negative ({v})")))
-            })
-            .collect()
+    /// The values, read in place when the buffer's bytes are aligned (they are: CPython
+    /// aligns object payloads to 8 bytes), copied otherwise.
+    pub fn values<'a>(&'a self, py: Python<'_>) -> Cow<'a, [i64]> {
+        match &self.data {
+            Data::Owned(v) => Cow::Borrowed(v),
+            Data::Numpy { len: 0, .. } => Cow::Borrowed(&[]),
+            // SAFETY: the array behind `address` is a private C-contiguous int64 copy (checked
+            // when it was made) held alive by `self`; no reference to it ever left this
+            // module, so nothing writes it while the slice lives.
+            Data::Numpy { address, len, .. } => {
+                Cow::Borrowed(unsafe { std::slice::from_raw_parts(*address as *const i64, *len) })
+            }
+            Data::Bytes(b) => {
+                let bytes = b.as_bytes(py);
+                match <[i64]>::ref_from_bytes(bytes) {
+                    Ok(values) => Cow::Borrowed(values),
+                    Err(_) => Cow::Owned(
+                        bytes
+                            .chunks_exact(8)
+                            .map(|c| {
+                                i64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
+                            })
+                            .collect(),
+                    ),
+                }
+            }
+        }
     }
 }
 
-/// A numeric result column, the same kind as the input: a list, or `array.array('q')` when
-/// the input was a buffer. Values must fit int64 (the ledger's range).
-pub fn column_out(py: Python<'_>, name: &str, values: &[u64], buffer: bool) -> PyResult<Py<PyAny>> {
-    let too_big = |i: usize| invalid(py, format!("{name}[{i}] exceeds the int64 range"));
-    if buffer {
-        let mut bytes = Vec::with_capacity(values.len() * 8);
-        for (i, &v) in values.iter().enumerate() {
-            let v = i64::try_from(v).map_err(|_| too_big(i))?;
-            bytes.extend_from_slice(&v.to_ne_bytes());
-        }
-        let array = py
-            .import("array")?
-            .getattr("array")?
-            .call1(("q", PyBytes::new(py, &bytes)))?;
-        Ok(array.unbind())
-    } else {
-        if let Some(i) = values.iter().position(|&v| v > i64::MAX as u64) {
-            return Err(too_big(i));
-        }
-        Ok(PyList::new(py, values)?.into_any().unbind())
+/// The values as non-negative `u64`, in place; a negative value is `INVALID_INPUT` naming
+/// its row.
+pub fn unsigned<'a>(py: Python<'_>, name: &str, values: &'a [i64]) -> PyResult<&'a [u64]> {
+    if let Some(i) = values.iter().position(|&v| v < 0) {
+        return Err(invalid(
+            py,
+            format!("{name}[{i}] is negative ({})", values[i]),
+        ));
     }
+    <[u64]>::ref_from_bytes(values.as_bytes())
+        .map_err(|_| crate::errors::to_py(py, &fanline::Error::internal("misaligned column")))
+}
+
+/// A numeric result column as a list; values must fit int64 (the ledger's range).
+pub fn list_out(py: Python<'_>, name: &str, values: &[u64]) -> PyResult<Py<PyAny>> {
+    if let Some(i) = values.iter().position(|&v| v > i64::MAX as u64) {
+        return Err(invalid(py, format!("{name}[{i}] exceeds the int64 range")));
+    }
+    Ok(PyList::new(py, values)?.into_any().unbind())
 }
 
 /// A sequence of `str` (list, tuple or any iterable), as Rust strings.

@@ -90,9 +90,10 @@ def test_charge_many_with_numpy_columns():
     policy = fanline.BillingPolicy(rate_per_minute=12, fee_bps=1_500)
     seconds = np.arange(0, 10_000, dtype=np.int64)
     cols = policy.charge_many(seconds, balances=50)
-    gross = np.frombuffer(cols["gross"], dtype=np.int64)
+    assert isinstance(cols["gross"], np.ndarray) and cols["gross"].dtype == np.int64
+    gross = cols["gross"]
     assert gross.tolist() == [policy.bill(int(s))["gross"] for s in seconds]
-    charged = np.frombuffer(cols["charged"], dtype=np.int64)
+    charged = cols["charged"]
     assert (charged == np.minimum(gross, 50)).all()
     # A strided view and an object with __array__ (a stand-in for a pandas column).
     assert list(policy.charge_many(seconds[::2])["gross"]) == gross[::2].tolist()
@@ -150,7 +151,10 @@ def test_bad_billing_input():
         lambda: p.charge_many(None),
         lambda: p.charge_many([1, 2], rates=[1]),
         lambda: p.charge_many([1, 2], balances=[-1, 0]),
-        lambda: p.charge_many([2**40], rates=[2**40]),  # gross beyond int64
+        lambda: p.charge_many([2**40], rates=[2**40]),  # gross beyond uint64
+        lambda: p.charge_many([2**40], rates=[2**29]),  # gross beyond int64
+        lambda: p.charge_many(array.array("q", [2**40]), rates=2**29),
+        lambda: p.charge_many(array.array("q", [1, -1])),
         lambda: fanline.split(10, 10_001),
         lambda: fanline.split(-1, 0),
     ]:

@@ -94,6 +94,7 @@ impl Column<'_> {
         }
     }
 
+    #[inline]
     fn at(&self, i: usize) -> u64 {
         match self {
             Column::All(v) => *v,
@@ -120,6 +121,26 @@ pub struct ChargeColumns {
     pub creator_net: Vec<u64>,
 }
 
+/// Output columns for [`BillingPolicy::charge_many_into`], one slot per row.
+#[derive(Debug)]
+pub struct ChargeColumnsMut<'a> {
+    /// Minutes billed.
+    pub billed_minutes: &'a mut [u64],
+    /// Full prices.
+    pub gross: &'a mut [u64],
+    /// What each fan pays.
+    pub charged: &'a mut [u64],
+    /// `gross - charged`.
+    pub shortfall: &'a mut [u64],
+    /// The platform's part.
+    pub fee: &'a mut [u64],
+    /// The creator's part.
+    pub creator_net: &'a mut [u64],
+}
+
+/// Batches from this many rows are billed on every core.
+const PARALLEL_ROWS: usize = 1 << 16;
+
 fn overflow() -> Error {
     Error::invalid("billing amount overflows")
 }
@@ -131,12 +152,17 @@ pub fn billed_seconds(connected_ms: i64, ended_ms: i64) -> u64 {
 
 /// Splits `amount` into `(fee, net)` at `fee_bps` basis points: `fee = floor(amount * bps /
 /// 10000)`, `net = amount - fee`.
+#[inline]
 pub fn split(amount: u64, fee_bps: u16) -> Result<(u64, u64)> {
     if fee_bps > 10_000 {
         return Err(Error::invalid("fee_bps must be at most 10000"));
     }
-    // Through u128, the product cannot overflow and the fee is at most `amount`.
-    let fee = (u128::from(amount) * u128::from(fee_bps) / 10_000) as u64;
+    let fee = match amount.checked_mul(u64::from(fee_bps)) {
+        // The common case stays in u64, where dividing by a constant is a multiply.
+        Some(product) => product / 10_000,
+        // Through u128, the product cannot overflow and the fee is at most `amount`.
+        None => (u128::from(amount) * u128::from(fee_bps) / 10_000) as u64,
+    };
     Ok((fee, amount - fee))
 }
 
@@ -167,6 +193,7 @@ impl BillingPolicy {
     }
 
     /// The bill for `seconds` at `rate` tokens per minute.
+    #[inline]
     pub fn bill(&self, seconds: u64, rate: u64) -> Result<Bill> {
         let minimum = if seconds > 0 {
             u64::from(self.minimum_minutes)
@@ -179,8 +206,11 @@ impl BillingPolicy {
                 (minutes, minutes.checked_mul(rate).ok_or_else(overflow)?)
             }
             Rounding::PerSecond => {
-                let pro_rata = u128::from(seconds) * u128::from(rate) / 60;
-                let pro_rata = u64::try_from(pro_rata).map_err(|_| overflow())?;
+                let pro_rata = match seconds.checked_mul(rate) {
+                    Some(product) => product / 60,
+                    None => u64::try_from(u128::from(seconds) * u128::from(rate) / 60)
+                        .map_err(|_| overflow())?,
+                };
                 let floor = minimum.checked_mul(rate).ok_or_else(overflow)?;
                 if pro_rata < floor {
                     (minimum, floor)
@@ -204,6 +234,7 @@ impl BillingPolicy {
 
     /// Settles `seconds` at `rate` against a fan holding `balance`: the charge is capped at
     /// the balance, the shortfall recorded, and the charged amount split by the fee.
+    #[inline]
     pub fn charge(&self, seconds: u64, rate: u64, balance: u64) -> Result<Charge> {
         let bill = self.bill(seconds, rate)?;
         let charged = bill.gross.min(balance);
@@ -227,29 +258,140 @@ impl BillingPolicy {
         balances: Option<Column<'_>>,
     ) -> Result<ChargeColumns> {
         let rows = seconds.len();
+        let mut out = ChargeColumns {
+            billed_minutes: vec![0; rows],
+            gross: vec![0; rows],
+            charged: vec![0; rows],
+            shortfall: vec![0; rows],
+            fee: vec![0; rows],
+            creator_net: vec![0; rows],
+        };
+        self.charge_many_into(
+            seconds,
+            rates,
+            balances,
+            ChargeColumnsMut {
+                billed_minutes: &mut out.billed_minutes,
+                gross: &mut out.gross,
+                charged: &mut out.charged,
+                shortfall: &mut out.shortfall,
+                fee: &mut out.fee,
+                creator_net: &mut out.creator_net,
+            },
+        )?;
+        Ok(out)
+    }
+
+    /// [`charge_many`](Self::charge_many) into columns the caller allocated (each exactly
+    /// `seconds.len()` long), so a binding can fill its own buffers without a copy. On an
+    /// error the columns hold partial results and must be discarded.
+    pub fn charge_many_into(
+        &self,
+        seconds: &[u64],
+        rates: Column<'_>,
+        balances: Option<Column<'_>>,
+        out: ChargeColumnsMut<'_>,
+    ) -> Result<()> {
+        let rows = seconds.len();
         rates.check_len("rates", rows)?;
         let balances = balances.unwrap_or(Column::All(u64::MAX));
         balances.check_len("balances", rows)?;
-        let mut out = ChargeColumns {
-            billed_minutes: Vec::with_capacity(rows),
-            gross: Vec::with_capacity(rows),
-            charged: Vec::with_capacity(rows),
-            shortfall: Vec::with_capacity(rows),
-            fee: Vec::with_capacity(rows),
-            creator_net: Vec::with_capacity(rows),
-        };
-        for (i, &secs) in seconds.iter().enumerate() {
-            let c = self
+        let ChargeColumnsMut {
+            billed_minutes,
+            gross,
+            charged,
+            shortfall,
+            fee,
+            creator_net,
+        } = out;
+        for (name, col) in [
+            ("billed_minutes", &*billed_minutes),
+            ("gross", &*gross),
+            ("charged", &*charged),
+            ("shortfall", &*shortfall),
+            ("fee", &*fee),
+            ("creator_net", &*creator_net),
+        ] {
+            Column::Each(col).check_len(name, rows)?;
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads <= 1 || rows < PARALLEL_ROWS {
+            let out = ChargeColumnsMut {
+                billed_minutes,
+                gross,
+                charged,
+                shortfall,
+                fee,
+                creator_net,
+            };
+            return self.charge_rows(0, seconds, rates, balances, out);
+        }
+        // Large batches use every core, one contiguous chunk of rows each; the first error
+        // in row order wins.
+        let chunk = rows.div_ceil(threads);
+        let parts = seconds
+            .chunks(chunk)
+            .zip(billed_minutes.chunks_mut(chunk))
+            .zip(gross.chunks_mut(chunk))
+            .zip(charged.chunks_mut(chunk))
+            .zip(shortfall.chunks_mut(chunk))
+            .zip(fee.chunks_mut(chunk))
+            .zip(creator_net.chunks_mut(chunk));
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = parts
+                .enumerate()
+                .map(
+                    |(
+                        k,
+                        (
+                            (((((secs, billed_minutes), gross), charged), shortfall), fee),
+                            creator_net,
+                        ),
+                    )| {
+                        let out = ChargeColumnsMut {
+                            billed_minutes,
+                            gross,
+                            charged,
+                            shortfall,
+                            fee,
+                            creator_net,
+                        };
+                        scope.spawn(move || self.charge_rows(k * chunk, secs, rates, balances, out))
+                    },
+                )
+                .collect();
+            handles.into_iter().try_for_each(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::internal("a billing thread panicked")))
+            })
+        })
+    }
+
+    /// Rows `first..first + seconds.len()` of a batch, on this thread.
+    fn charge_rows(
+        &self,
+        first: usize,
+        seconds: &[u64],
+        rates: Column<'_>,
+        balances: Column<'_>,
+        out: ChargeColumnsMut<'_>,
+    ) -> Result<()> {
+        let outputs = out
+            .billed_minutes
+            .iter_mut()
+            .zip(out.gross.iter_mut())
+            .zip(out.charged.iter_mut().zip(out.shortfall.iter_mut()))
+            .zip(out.fee.iter_mut().zip(out.creator_net.iter_mut()));
+        for (j, (&secs, (((m, g), (c, s)), (f, n)))) in seconds.iter().zip(outputs).enumerate() {
+            let i = first + j;
+            let charge = self
                 .charge(secs, rates.at(i), balances.at(i))
                 .map_err(|e| Error::invalid(format!("row {i}: {e}")))?;
-            out.billed_minutes.push(c.bill.billed_minutes);
-            out.gross.push(c.bill.gross);
-            out.charged.push(c.charged);
-            out.shortfall.push(c.shortfall);
-            out.fee.push(c.fee);
-            out.creator_net.push(c.creator_net);
+            (*m, *g) = (charge.bill.billed_minutes, charge.bill.gross);
+            (*c, *s) = (charge.charged, charge.shortfall);
+            (*f, *n) = (charge.fee, charge.creator_net);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The balance a fan needs to start a call at `rate`: 30 seconds' worth, `ceil(rate / 2)`.
@@ -354,6 +496,49 @@ mod tests {
             .charge_many(&[1, u64::MAX], Column::All(u64::MAX), None)
             .unwrap_err();
         assert!(e.to_string().contains("row 1"), "{e}");
+    }
+
+    #[test]
+    fn large_batches_split_across_threads_keep_order_and_the_first_error() {
+        let p = BillingPolicy::new(7, Rounding::PerSecond, 1, 1_234).unwrap();
+        let rows = PARALLEL_ROWS * 3 + 17;
+        let seconds: Vec<u64> = (0..rows as u64).map(|i| i % 5_000).collect();
+        let rates: Vec<u64> = (0..rows as u64).map(|i| i % 97).collect();
+        let cols = p
+            .charge_many(&seconds, Column::Each(&rates), Some(Column::All(300)))
+            .unwrap();
+        for i in [0, 1, PARALLEL_ROWS, rows / 2, rows - 1] {
+            let c = p.charge(seconds[i], rates[i], 300).unwrap();
+            assert_eq!(
+                (cols.gross[i], cols.fee[i]),
+                (c.bill.gross, c.fee),
+                "row {i}"
+            );
+        }
+        let mut bad = seconds.clone();
+        bad[rows - 5] = u64::MAX;
+        bad[rows / 2] = u64::MAX;
+        let e = p.charge_many(&bad, Column::All(100), None).unwrap_err();
+        assert!(e.to_string().contains(&format!("row {}", rows / 2)), "{e}");
+    }
+
+    #[test]
+    fn u64_fast_paths_agree_with_u128_at_the_edges() {
+        let edge = u64::MAX / 10_000;
+        for amount in [0, 1, edge - 1, edge, edge + 1, u64::MAX / 2, u64::MAX] {
+            for bps in [0u16, 1, 2_000, 9_999, 10_000] {
+                let exact = (u128::from(amount) * u128::from(bps) / 10_000) as u64;
+                assert_eq!(split(amount, bps).unwrap(), (exact, amount - exact));
+            }
+        }
+        let p = BillingPolicy::new(0, Rounding::PerSecond, 0, 0).unwrap();
+        for (secs, rate) in [(u64::MAX / 7, 7), (u64::MAX / 7 + 1, 7), (1 << 40, 1 << 30)] {
+            let exact = u128::from(secs) * u128::from(rate) / 60;
+            match u64::try_from(exact) {
+                Ok(v) => assert_eq!(p.bill(secs, rate).unwrap().gross, v),
+                Err(_) => assert!(p.bill(secs, rate).is_err()),
+            }
+        }
     }
 
     #[test]

@@ -19,10 +19,11 @@ ActionName = Literal["view_profile", "message", "call", "view_share_card", "appe
 RelationshipKindName = Literal["follow", "tipped", "purchased", "messaged", "called"]
 Rounding = Literal["per_started_minute", "per_second"]
 #: A list of ints, or a 1-D int64 buffer (numpy ``int64``, ``array.array('q')``), or an object
-#: whose ``__array__`` gives one (pandas, polars). Results come back as lists for lists and
-#: as ``array.array('q')`` for buffers.
+#: whose ``__array__`` gives one (pandas, polars).
 IntColumn = Any
-IntColumnOut = Union[List[int], "array.array[int]"]
+#: Results: a list for a list, a numpy int64 array for numpy (pandas, polars), else
+#: ``array.array("q")``.
+IntColumnOut = Union[List[int], "array.array[int]", Any]
 
 class Event(TypedDict):
     channel: str

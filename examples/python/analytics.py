@@ -1,0 +1,147 @@
+"""Funnel analytics over a fanline store: the metrics the seed asks operators to watch, as
+tables, and a chart of calls per state over time.
+
+    python examples/python/analytics.py                 # builds a demo day in a temp SQLite file
+    python examples/python/analytics.py STORE [OUT.png]  # a store spec or a SQLite file path
+
+Needs the `fanline` package (`maturin develop` in bindings-python/). The chart needs
+matplotlib; without it the script says so and prints the tables only. The metrics come back
+as plain lists of dicts, so `pandas.DataFrame(metrics["timeline"])` works as well.
+"""
+
+import os
+import random
+import sys
+import tempfile
+
+import fanline
+
+# Analytics only reads; any well-formed credentials open the engine.
+APP_ID = "970CA35de60c44645bbae8a215061b33"
+CERTIFICATE = "5CFd2fd1755d40ecb72977518be15d3b"
+SHARE_KEY = b"analytics-example-share-key-0123"
+#: 2026-11-25T08:00:00Z
+START_MS = 1_795_593_600_000
+HOUR_MS = 3_600_000
+
+
+def open_engine(spec, clock_ms=None):
+    return fanline.Fanline(spec, app_id=APP_ID, app_certificate=CERTIFICATE,
+                           share_key=SHARE_KEY, clock_ms=clock_ms,
+                           flags={name: True for name in fanline.FEATURES},
+                           billing=fanline.BillingPolicy(rate_per_minute=30, fee_bps=2_000))
+
+
+def build_demo(spec):
+    """A simulated working day: 4 creators call 40 fans; every outcome happens."""
+    rng = random.Random(7)
+    engine = open_engine(spec, clock_ms=START_MS)
+    admin = fanline.Actor.admin("ops")
+    creators = [fanline.Actor.creator(f"creator_{i}") for i in range(4)]
+    fans = [fanline.Actor.fan(f"fan_{i:02}") for i in range(40)]
+    for fan in fans:
+        engine.credit(admin, fan.id, rng.choice([50, 500, 5_000]), f"purchase-{fan.id}")
+        for creator in rng.sample(creators, 3):
+            engine.record_relationship(fan, creator.id, rng.choice(["follow"] * 3 + ["tipped"]))
+        if rng.random() < 0.2:
+            engine.update_settings(fan, {"allowCalls": rng.choice(["none", "following"]),
+                                         "visibility": "creators"})
+        if rng.random() < 0.1:
+            engine.block(fan, rng.choice(creators).id)
+    for _ in range(200):
+        engine.advance_clock(rng.randint(30_000, 200_000))
+        creator, fan = rng.choice(creators), rng.choice(fans)
+        try:
+            call = engine.initiate(creator, fan.id, rng.choice(["voice", "video"]))["value"]
+        except fanline.FanlineError:
+            continue  # refused: the audit log keeps the reason
+        outcome = rng.random()
+        if outcome < 0.6:
+            engine.accept(fan, call["id"])
+            engine.advance_clock(rng.randint(5, 1_800) * 1000)
+            engine.end(rng.choice([fan, creator]), call["id"])
+        elif outcome < 0.75:
+            engine.decline(fan, call["id"])
+        elif outcome < 0.85:
+            engine.cancel(creator, call["id"])
+        else:
+            engine.advance_clock(125_000)
+            engine.expire_due()
+    return engine
+
+
+def table(title, rows, columns=None):
+    print(f"\n== {title}")
+    if not rows:
+        print("(none)")
+        return
+    columns = columns or list(rows[0])
+    cells = [[fmt(row[c]) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    for r in cells:
+        print("  ".join(v.rjust(w) for v, w in zip(r, widths)))
+
+
+def fmt(value):
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def chart(timeline, path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("\nmatplotlib is not installed: skipping the chart (pip install matplotlib)")
+        return
+    states = ["initiated", "accepted", "ended", "declined", "cancelled", "missed", "refused"]
+    hours = [row["bucketStart"][11:16] for row in timeline]
+    fig, ax = plt.subplots(figsize=(10, 5))
+    for state in states:
+        ax.plot(hours, [row[state] for row in timeline], marker="o", label=state)
+    ax.set_title("fanline: call events per hour (UTC)")
+    ax.set_xlabel("hour")
+    ax.set_ylabel("events")
+    ax.legend(ncol=4)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    print(f"\nchart written to {path}")
+
+
+def main(argv):
+    if len(argv) > 1:
+        spec = argv[1] if ":" in argv[1] else f"sqlite:{argv[1]}"
+        engine = open_engine(spec)
+        print(f"store: {spec}")
+    else:
+        path = os.path.join(tempfile.mkdtemp(prefix="fanline-analytics-"), "demo.db")
+        print(f"building a demo day in {path} ...")
+        engine = build_demo(f"sqlite:{path}")
+    out = argv[2] if len(argv) > 2 else "fanline-calls.png"
+    m = engine.metrics(fanline.Actor.admin("ops"), bucket_ms=HOUR_MS)
+    summary = m["summary"][0]
+    table("funnel", [summary], ["initiated", "accepted", "declined", "cancelled", "missed",
+                                "ended", "successRate", "declineRate", "missRate",
+                                "cancelRate"])
+    table("durations and revenue", [summary], ["avgDurationSecs", "p95DurationSecs",
+                                               "charged", "fee"])
+    table("limits and privacy", [summary], ["refused", "cooldownHits", "rateLimitHits",
+                                            "permissionDenials", "otherRefusals", "fansSeen",
+                                            "fansChangedDefault", "changedDefaultShare"])
+    table("revenue per creator", m["revenueByCreator"])
+    table("permission denials by reason", m["denialsByReason"])
+    table("calls per hour", m["timeline"], ["bucketStart", "initiated", "accepted", "ended",
+                                            "declined", "cancelled", "missed", "refused"])
+    if m["timeline"]:
+        chart(m["timeline"], out)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
