@@ -1,8 +1,13 @@
 """Shared fixtures: Agora test credentials, an engine on a manual clock, actors."""
 
 import pytest
+from hypothesis import settings
 
 import fanline
+
+# Shared machines run these under load: no per-example deadline (no test asserts a timing).
+settings.register_profile("fanline", deadline=None)
+settings.load_profile("fanline")
 
 APP_ID = "970CA35de60c44645bbae8a215061b33"
 CERT = "5CFd2fd1755d40ecb72977518be15d3b"
