@@ -2,14 +2,16 @@
 
 import sys
 import threading
+import time
 
 import fanline
 
 
 def ticks_during(call):
-    """How many times a busy Python thread ticked while `call` ran (the main thread keeps
-    the GIL between reading the counter and entering `call`, thanks to a long switch
-    interval, so ticks can only happen while `call` has released the GIL)."""
+    """How many times a busy Python thread ticked while `call` ran. Just before, the main
+    thread sleeps (letting the ticker run) and takes the GIL back with a fresh switch
+    interval of 100 ms, far longer than the few bytecodes until `call` starts: so the
+    ticker can only tick if `call` releases the GIL."""
     counter = [0]
     stop = threading.Event()
 
@@ -21,7 +23,8 @@ def ticks_during(call):
     old = sys.getswitchinterval()
     thread.start()
     try:
-        sys.setswitchinterval(5.0)
+        sys.setswitchinterval(0.1)
+        time.sleep(0.01)
         before = counter[0]
         call()
         after = counter[0]
@@ -45,4 +48,4 @@ def test_batch_calls_release_the_gil():
         lambda: builder.build_many(channels, list(range(20_000))),
     ]:
         # Scheduling is up to the OS: retry a few times before calling it held.
-        assert any(ticks_during(call) > 0 for _ in range(5))
+        assert any(ticks_during(call) > 0 for _ in range(10))
