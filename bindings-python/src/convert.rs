@@ -113,13 +113,13 @@ pub struct I64Column {
     pub kind: Kind,
 }
 
-/// The column's values: converted from a list, or a private copy of a buffer read in place
-/// (made by numpy for numpy input, by `memoryview.tobytes` otherwise).
+/// The column's values: converted from a list, a numpy array read in place, or the bytes
+/// of another buffer (one copy, by `memoryview.tobytes`, then read in place).
 enum Data {
     Owned(Vec<i64>),
     Bytes(Py<PyBytes>),
-    /// A C-contiguous int64 numpy array this module created (`numpy.array(copy=True)`) and
-    /// never shared, with the address and length of its items.
+    /// A C-contiguous int64 numpy array (the caller's, or numpy's copy of a strided one),
+    /// with the address and length of its items.
     Numpy {
         _owner: Py<PyAny>,
         address: usize,
@@ -201,7 +201,7 @@ impl FromPyObject<'_, '_> for I64Column {
             } else {
                 obj.call_method0("__array__")?
             };
-            return numpy_copy(&array).map(|data| I64Column { data, kind });
+            return numpy_data(&array).map(|data| I64Column { data, kind });
         }
         Ok(I64Column {
             data: Data::Bytes(
@@ -230,33 +230,44 @@ fn ints<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>) -> PyResult<Vec<i64
         .collect()
 }
 
-/// A private C-contiguous copy of a numpy int64 array (numpy's copy is fast: its allocator
-/// uses huge pages), with the address and length of its items.
-fn numpy_copy(array: &Bound<'_, PyAny>) -> PyResult<Data> {
+/// A numpy int64 array to read in place: the array itself when it is C-contiguous and
+/// aligned (numpy's own loops read their operands like this, without the GIL), else a
+/// C-contiguous copy made by numpy.
+fn numpy_data(array: &Bound<'_, PyAny>) -> PyResult<Data> {
     let py = array.py();
+    if let Some(data) = numpy_in_place(array)? {
+        return Ok(data);
+    }
     let kwargs = PyDict::new(py);
     kwargs.set_item("dtype", "int64")?;
-    kwargs.set_item("copy", true)?;
     kwargs.set_item("order", "C")?;
     let copy = py
         .import("numpy")?
         .getattr("array")?
         .call((array,), Some(&kwargs))?;
-    let iface = copy.getattr("__array_interface__")?;
-    let (address, _readonly): (usize, bool) = iface.get_item("data")?.extract()?;
-    let len: usize = copy.getattr("size")?.extract()?;
-    let typestr: String = iface.get_item("typestr")?.extract()?;
-    if !iface.get_item("strides")?.is_none() || typestr != "<i8" || address % 8 != 0 {
-        return Err(crate::errors::to_py(
+    numpy_in_place(&copy)?.ok_or_else(|| {
+        crate::errors::to_py(
             py,
             &fanline::Error::internal("numpy.array gave an unexpected copy"),
-        ));
-    }
-    Ok(Data::Numpy {
-        _owner: copy.unbind(),
+        )
+    })
+}
+
+/// The address and length of a C-contiguous, aligned int64 numpy array's items.
+fn numpy_in_place(array: &Bound<'_, PyAny>) -> PyResult<Option<Data>> {
+    let iface = array.getattr("__array_interface__")?;
+    let (address, _readonly): (usize, bool) = iface.get_item("data")?.extract()?;
+    let len: usize = array.getattr("size")?.extract()?;
+    let typestr: String = iface.get_item("typestr")?.extract()?;
+    let usable = iface.get_item("strides")?.is_none()
+        && typestr == "<i8"
+        && address % 8 == 0
+        && address != 0;
+    Ok(usable.then(|| Data::Numpy {
+        _owner: array.clone().unbind(),
         address,
         len,
-    })
+    }))
 }
 
 /// Checks a memoryview is 1-D int64.
@@ -284,9 +295,11 @@ impl I64Column {
         match &self.data {
             Data::Owned(v) => Cow::Borrowed(v),
             Data::Numpy { len: 0, .. } => Cow::Borrowed(&[]),
-            // SAFETY: the array behind `address` is a private C-contiguous int64 copy (checked
-            // when it was made) held alive by `self`; no reference to it ever left this
-            // module, so nothing writes it while the slice lives.
+            // SAFETY: `address` holds `len` aligned int64 items of a C-contiguous numpy array
+            // (checked in `numpy_in_place`) that `self` keeps alive, and numpy cannot move
+            // or resize the data of an array with outside references. The read happens
+            // without the GIL, as numpy's own loops read their operands: the documented
+            // contract is that nobody writes the array while the call runs.
             Data::Numpy { address, len, .. } => {
                 Cow::Borrowed(unsafe { std::slice::from_raw_parts(*address as *const i64, *len) })
             }
