@@ -683,6 +683,16 @@ export declare class RtcTokenBuilder {
    */
   build(request: RtcTokenRequest, issue?: TokenIssue | null): string
   /**
+   * The columnar batch: one token per uid, for one shared channel or a channel per uid, with
+   * one role and lifetime. Crossing the boundary costs a few napi calls per token instead of
+   * a property walk, so it is the fastest way to issue many tokens.
+   *
+   * ```js
+   * const tokens = builder.buildBatchWithUids('call_0123', fans.map(agoraUid), 'publisher', 3600)
+   * ```
+   */
+  buildBatchWithUids(channels: string | string[], uids: number[], role: RtcRoleName, tokenExpire: number, privilegeExpire?: number | null): Array<string | FanlineError>
+  /**
    * Many tokens in one call, built on every core, all issued now with independent salts.
    * The result keeps the order of `requests`; a bad request fails only its own slot, which
    * holds a `FanlineError` instead of a string. A malformed list throws.

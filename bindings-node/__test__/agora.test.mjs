@@ -233,6 +233,31 @@ test('buildBatch keeps the order and isolates bad requests', () => {
   throwsCode(() => b.buildBatch({ length: 3 }), 'INVALID_INPUT')
 })
 
+test('buildBatchWithUids: one shared channel or one per uid, errors in their slots', () => {
+  const b = new RtcTokenBuilder(APP_ID, CERT)
+  const shared = b.buildBatchWithUids('stage', [1, 2, 0], 'subscriber', 600)
+  assert.deepEqual(shared.map((t) => parseToken(t).services[0].uid), ['1', '2', ''])
+  assert.deepEqual(parseToken(shared[0]).services[0].privileges, [[1, 600]])
+  assert.equal(officialVerify(shared[1]).verified, true)
+  const uids = Array.from({ length: 100 }, (_, i) => i + 1)
+  const channels = uids.map((u) => `c${u}`)
+  channels[5] = 'bad/channel'
+  uids[7] = 1.5
+  const out = b.buildBatchWithUids(channels, uids, 'publisher', 3600, 60)
+  assert.equal(out.length, 100)
+  assert.equal(out[5].code, 'INVALID_INPUT')
+  assert.match(out[7].message, /requests\[7\]/)
+  const p = parseToken(out[9])
+  assert.equal(p.services[0].channel, 'c10')
+  assert.deepEqual(p.services[0].privileges, [[1, 60], [2, 60], [3, 60], [4, 60]])
+  throwsCode(() => b.buildBatchWithUids(['a'], [1, 2], 1, 60), 'INVALID_INPUT')
+  throwsCode(() => b.buildBatchWithUids('a', 'nope', 1, 60), 'INVALID_INPUT')
+  // A lifetime the core refuses fails every slot (each request is validated on its own).
+  assert.match(b.buildBatchWithUids('a', [1], 1, 90_000)[0].message, /relative seconds/)
+  throwsCode(() => b.buildBatchWithUids('a', [1], 'owner', 60), 'INVALID_INPUT')
+  assert.deepEqual(b.buildBatchWithUids([], [], 1, 60), [])
+})
+
 test('token constants', () => {
   assert.equal(fanline.DEFAULT_EXPIRE_SECS, 7200)
   assert.equal(fanline.MAX_EXPIRE_SECS, 86400)

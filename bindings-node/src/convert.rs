@@ -83,31 +83,46 @@ impl Js {
         }
     }
 
-    /// A string of at most [`MAX_STRING_BYTES`].
+    /// A string of at most [`MAX_STRING_BYTES`]. Short strings (the usual case) take one napi
+    /// call; longer ones are measured first.
     pub fn string(self, what: &str) -> Result<String> {
-        if self.kind()? != ValueType::String {
-            return Err(invalid(what, "a string"));
-        }
-        let mut len = 0;
-        status(unsafe {
-            sys::napi_get_value_string_utf8(self.env, self.value, ptr::null_mut(), 0, &mut len)
-        })?;
-        if len > MAX_STRING_BYTES {
-            return Err(Error::invalid(format!(
-                "{what} is longer than {MAX_STRING_BYTES} bytes"
-            )));
-        }
-        let mut buf = vec![0u8; len + 1];
+        const SHORT: usize = 256;
+        let mut buf = vec![0u8; SHORT];
         let mut written = 0;
-        status(unsafe {
+        let code = unsafe {
             sys::napi_get_value_string_utf8(
                 self.env,
                 self.value,
                 buf.as_mut_ptr().cast(),
-                buf.len(),
+                SHORT,
                 &mut written,
             )
-        })?;
+        };
+        if code == sys::Status::napi_string_expected {
+            return Err(invalid(what, "a string"));
+        }
+        status(code)?;
+        if written + 1 >= SHORT {
+            let mut len = 0;
+            status(unsafe {
+                sys::napi_get_value_string_utf8(self.env, self.value, ptr::null_mut(), 0, &mut len)
+            })?;
+            if len > MAX_STRING_BYTES {
+                return Err(Error::invalid(format!(
+                    "{what} is longer than {MAX_STRING_BYTES} bytes"
+                )));
+            }
+            buf = vec![0u8; len + 1];
+            status(unsafe {
+                sys::napi_get_value_string_utf8(
+                    self.env,
+                    self.value,
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    &mut written,
+                )
+            })?;
+        }
         buf.truncate(written);
         // V8 writes lone surrogates as U+FFFD, so this is valid UTF-8.
         String::from_utf8(buf).map_err(|_| invalid(what, "valid text"))
@@ -124,11 +139,12 @@ impl Js {
 
     /// A number (any finite double).
     pub fn number(self, what: &str) -> Result<f64> {
-        if self.kind()? != ValueType::Number {
+        let mut x = 0.0;
+        let code = unsafe { sys::napi_get_value_double(self.env, self.value, &mut x) };
+        if code == sys::Status::napi_number_expected {
             return Err(invalid(what, "a number"));
         }
-        let mut x = 0.0;
-        status(unsafe { sys::napi_get_value_double(self.env, self.value, &mut x) })?;
+        status(code)?;
         if !x.is_finite() {
             return Err(invalid(what, "a finite number"));
         }
@@ -250,11 +266,34 @@ impl Js {
     pub fn get(self, name: &str, what: &str) -> Result<Js> {
         self.require_object(what)?;
         let key = std::ffi::CString::new(name).map_err(Error::internal)?;
+        self.field(&key)
+    }
+
+    /// Property `name` of a value already known to be an object.
+    pub fn field(self, name: &std::ffi::CStr) -> Result<Js> {
         let mut v = ptr::null_mut();
         status(unsafe {
-            sys::napi_get_named_property(self.env, self.value, key.as_ptr(), &mut v)
+            sys::napi_get_named_property(self.env, self.value, name.as_ptr(), &mut v)
         })?;
         Ok(self.with(v))
+    }
+
+    /// How many own enumerable string keys an object has.
+    pub fn key_count(self) -> Result<u32> {
+        let mut names = ptr::null_mut();
+        status(unsafe {
+            sys::napi_get_all_property_names(
+                self.env,
+                self.value,
+                sys::KeyCollectionMode::own_only,
+                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+                sys::KeyConversion::numbers_to_strings,
+                &mut names,
+            )
+        })?;
+        let mut len = 0;
+        status(unsafe { sys::napi_get_array_length(self.env, names, &mut len) })?;
+        Ok(len)
     }
 
     /// The own enumerable string keys of a plain object, with their values.

@@ -1,5 +1,5 @@
 //! Engine initiations per second from Rust, the baseline `benches/node-compare.mjs` compares the
-//! Node binding with. `initiations [N] [STORE_SPEC]` (default 20000 on `memory:`) prints one
+//! Node binding with. `initiations [N] [STORE_SPEC]` (default 5000 on `sqlite::memory:`) prints one
 //! JSON line. Each initiation is a distinct (creator, fan) pair that follows and holds tokens, so
 //! every one succeeds; the setup is not timed.
 
@@ -22,8 +22,8 @@ fn main() {
 
 fn run() -> Result<()> {
     let mut args = std::env::args().skip(1);
-    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
-    let spec = args.next().unwrap_or_else(|| "memory:".to_string());
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5_000);
+    let spec = args.next().unwrap_or_else(|| "sqlite::memory:".to_string());
     let engine = Fanline::builder()
         .store(open_store(&spec)?)
         .agora(

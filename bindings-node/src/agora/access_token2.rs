@@ -6,6 +6,8 @@ use fanline::agora::{
     RtcTokenRequest, RtcUser, RtmLogin, TokenIssue,
 };
 use fanline::Error;
+use std::ffi::CStr;
+
 use napi::bindgen_prelude::{Array, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
@@ -28,6 +30,14 @@ pub fn credentials(app_id: Unknown, certificate: Unknown) -> fanline::Result<Ago
         &text(app_id, "appId")?,
         &text(certificate, "appCertificate")?,
     )
+}
+
+/// Names the slot of a batch in an input error.
+fn at_index(e: Error, i: usize) -> Error {
+    match e {
+        Error::InvalidInput(m) => Error::invalid(format!("requests[{i}]: {m}")),
+        other => other,
+    }
 }
 
 /// `'publisher'` / `'subscriber'`, or the official builders' numbers 1 / 2; default publisher.
@@ -89,43 +99,76 @@ fn rtm_login(js: Js) -> fanline::Result<RtmLogin> {
     Ok(login)
 }
 
+/// The fields of a request object, in the order they are read.
+const REQUEST_FIELDS: [&CStr; 8] = [
+    c"channel",
+    c"uid",
+    c"account",
+    c"role",
+    c"tokenExpire",
+    c"privilegeExpire",
+    c"privilegeExpiries",
+    c"rtm",
+];
+
 /// A request object: `{ channel, uid | account, role?, tokenExpire?, privilegeExpire?,
 /// privilegeExpiries?, rtm? }`. Unknown fields are refused, so a typo cannot silently fall
-/// back to a default lifetime.
-fn rtc_request(js: Js, what: &str) -> fanline::Result<RtcTokenRequest> {
-    let mut req = RtcTokenRequest::publisher(String::new(), RtcUser::Uid(0));
-    let (mut channel, mut uid, mut account) = (None, None, None);
-    for (key, v) in js.entries(what)? {
-        if v.kind()? == ValueType::Undefined {
-            continue;
+/// back to a default lifetime. Fields are read by name (the batch hot path); the keys are
+/// listed only when their count says something else is there.
+fn rtc_request(js: Js) -> fanline::Result<RtcTokenRequest> {
+    js.require_object("request")?;
+    let mut fields = [None; 8];
+    let mut present = 0;
+    for (slot, name) in fields.iter_mut().zip(REQUEST_FIELDS) {
+        let v = js.field(name)?;
+        if v.kind()? != ValueType::Undefined {
+            *slot = Some(v);
+            present += 1;
         }
-        match key.as_str() {
-            "channel" => channel = Some(v.string("channel")?),
-            "uid" => uid = Some(RtcUser::Uid(v.count_as("uid", U32_MAX)?)),
-            "account" => account = Some(RtcUser::Account(v.string("account")?)),
-            "role" => req.role = rtc_role(v)?,
-            "tokenExpire" => req.token_expire = v.count_as("tokenExpire", U32_MAX)?,
-            "privilegeExpire" => {
-                req.privilege_expire = v.opt_count_as("privilegeExpire", U32_MAX)?
-            }
-            "privilegeExpiries" => req.privilege_expiries = privilege_expiries(v)?,
-            "rtm" => req.rtm = (!v.is_nullish()?).then(|| rtm_login(v)).transpose()?,
-            other => {
+    }
+    if js.key_count()? != present {
+        for (key, v) in js.entries("request")? {
+            let known = REQUEST_FIELDS
+                .iter()
+                .any(|f| f.to_bytes() == key.as_bytes());
+            if !known && v.kind()? != ValueType::Undefined {
                 return Err(Error::invalid(format!(
-                    "{what} has an unknown field '{other}'"
-                )))
+                    "request has an unknown field '{key}'"
+                )));
             }
         }
     }
-    req.channel = channel.ok_or_else(|| Error::invalid(format!("{what}.channel is required")))?;
-    req.uid = match (uid, account) {
-        (Some(u), None) | (None, Some(u)) => u,
+    let [channel, uid, account, role, token_expire, privilege_expire, expiries, rtm] = fields;
+    let uid = match (uid, account) {
+        (Some(u), None) => RtcUser::Uid(u.count_as("uid", U32_MAX)?),
+        (None, Some(a)) => RtcUser::Account(a.string("account")?),
         _ => {
-            return Err(Error::invalid(format!(
-                "{what} needs exactly one of uid (number) and account (string)"
-            )))
+            return Err(Error::invalid(
+                "request needs exactly one of uid (number) and account (string)",
+            ))
         }
     };
+    let mut req = RtcTokenRequest::publisher(
+        channel
+            .ok_or_else(|| Error::invalid("request.channel is required"))?
+            .string("channel")?,
+        uid,
+    );
+    if let Some(v) = role {
+        req.role = rtc_role(v)?;
+    }
+    if let Some(v) = token_expire {
+        req.token_expire = v.count_as("tokenExpire", U32_MAX)?;
+    }
+    if let Some(v) = privilege_expire {
+        req.privilege_expire = v.opt_count_as("privilegeExpire", U32_MAX)?;
+    }
+    if let Some(v) = expiries {
+        req.privilege_expiries = privilege_expiries(v)?;
+    }
+    if let Some(v) = rtm {
+        req.rtm = (!v.is_nullish()?).then(|| rtm_login(v)).transpose()?;
+    }
     Ok(req)
 }
 
@@ -284,9 +327,104 @@ impl RtcTokenBuilder {
     #[napi(ts_args_type = "request: RtcTokenRequest, issue?: TokenIssue | null")]
     pub fn build(&self, env: &Env, request: Unknown, issue: Unknown) -> napi::Result<String> {
         run(env, || {
-            let req = rtc_request(Js::from(&request), "request")?;
+            let req = rtc_request(Js::from(&request))?;
             build_rtc_token(&self.creds, &req, self::issue(Js::from(&issue))?)
         })
+    }
+
+    /// Builds the valid requests on every core and lays the results out in the caller's order,
+    /// a coded error in each failed slot.
+    fn batch_results<'e>(
+        &self,
+        env: &'e Env,
+        failures: Vec<Option<Error>>,
+        valid: Vec<RtcTokenRequest>,
+    ) -> napi::Result<Array<'e>> {
+        let mut built = run(env, || Ok(build_tokens_batch(&self.creds, &valid, None)))?.into_iter();
+        let mut out = env.create_array(failures.len() as u32)?;
+        for (i, failure) in failures.into_iter().enumerate() {
+            let result = match failure {
+                Some(e) => Err(e),
+                None => built
+                    .next()
+                    .unwrap_or_else(|| Err(Error::internal("batch result missing"))),
+            };
+            match result {
+                Ok(token) => out.set(i as u32, token)?,
+                Err(e) => out.set(i as u32, error_object(env, &e)?)?,
+            }
+        }
+        Ok(out)
+    }
+
+    /// The columnar batch: one token per uid, for one shared channel or a channel per uid, with
+    /// one role and lifetime. Crossing the boundary costs a few napi calls per token instead of
+    /// a property walk, so it is the fastest way to issue many tokens.
+    ///
+    /// ```js
+    /// const tokens = builder.buildBatchWithUids('call_0123', fans.map(agoraUid), 'publisher', 3600)
+    /// ```
+    #[napi(
+        ts_args_type = "channels: string | string[], uids: number[], role: RtcRoleName, tokenExpire: number, privilegeExpire?: number | null",
+        ts_return_type = "Array<string | FanlineError>"
+    )]
+    pub fn build_batch_with_uids<'e>(
+        &self,
+        env: &'e Env,
+        channels: Unknown,
+        uids: Unknown,
+        role: Unknown,
+        token_expire: Unknown,
+        privilege_expire: Unknown,
+    ) -> napi::Result<Array<'e>> {
+        let (failures, valid) = run(env, || {
+            let uids = Js::from(&uids).array("uids")?;
+            let channels = Js::from(&channels);
+            let shared = match channels.kind()? {
+                ValueType::String => Some(channels.string("channels")?),
+                _ => None,
+            };
+            let per_uid = match shared {
+                Some(_) => Vec::new(),
+                None => channels.array("channels")?,
+            };
+            if shared.is_none() && per_uid.len() != uids.len() {
+                return Err(Error::invalid(
+                    "channels must be one string or an array as long as uids",
+                ));
+            }
+            let role = rtc_role(Js::from(&role))?;
+            let token_expire = Js::from(&token_expire).count_as("tokenExpire", U32_MAX)?;
+            let privilege_expire = opt_expire(Js::from(&privilege_expire), "privilegeExpire")?;
+            let mut failures = Vec::with_capacity(uids.len());
+            let mut valid = Vec::with_capacity(uids.len());
+            for (i, uid) in uids.into_iter().enumerate() {
+                let one = || -> fanline::Result<RtcTokenRequest> {
+                    let channel = match &shared {
+                        Some(c) => c.clone(),
+                        None => per_uid[i].string("channel")?,
+                    };
+                    Ok(RtcTokenRequest {
+                        channel,
+                        uid: RtcUser::Uid(uid.count_as("uid", U32_MAX)?),
+                        role,
+                        token_expire,
+                        privilege_expire,
+                        privilege_expiries: PrivilegeExpiries::default(),
+                        rtm: None,
+                    })
+                };
+                match one().map_err(|e| at_index(e, i)) {
+                    Ok(req) => {
+                        valid.push(req);
+                        failures.push(None);
+                    }
+                    Err(e) => failures.push(Some(e)),
+                }
+            }
+            Ok((failures, valid))
+        })?;
+        self.batch_results(env, failures, valid)
     }
 
     /// Many tokens in one call, built on every core, all issued now with independent salts.
@@ -306,7 +444,7 @@ impl RtcTokenBuilder {
         let mut failures = Vec::with_capacity(items.len());
         let mut valid = Vec::with_capacity(items.len());
         for (i, js) in items.into_iter().enumerate() {
-            match guard(|| rtc_request(js, &format!("requests[{i}]"))) {
+            match guard(|| rtc_request(js)).map_err(|e| at_index(e, i)) {
                 Ok(req) => {
                     valid.push(req);
                     failures.push(None);
@@ -314,20 +452,6 @@ impl RtcTokenBuilder {
                 Err(e) => failures.push(Some(e)),
             }
         }
-        let mut built = run(env, || Ok(build_tokens_batch(&self.creds, &valid, None)))?.into_iter();
-        let mut out = env.create_array(failures.len() as u32)?;
-        for (i, failure) in failures.into_iter().enumerate() {
-            let result = match failure {
-                Some(e) => Err(e),
-                None => built
-                    .next()
-                    .unwrap_or_else(|| Err(Error::internal("batch result missing"))),
-            };
-            match result {
-                Ok(token) => out.set(i as u32, token)?,
-                Err(e) => out.set(i as u32, error_object(env, &e)?)?,
-            }
-        }
-        Ok(out)
+        self.batch_results(env, failures, valid)
     }
 }
