@@ -66,12 +66,11 @@ struct Body {
 }
 
 fn fanline_body(err: Js) -> fanline::Result<Option<Body>> {
-    if err.kind()? != napi::ValueType::Object
-        || err.get("name", "error")?.kind()? != napi::ValueType::String
-    {
+    if err.kind()? != napi::ValueType::Object {
         return Ok(None);
     }
-    if err.get("name", "error")?.string("name")? != ERROR_NAME {
+    let name = err.get("name", "error")?;
+    if name.kind()? != napi::ValueType::String || name.string("name")? != ERROR_NAME {
         return Ok(None);
     }
     let code = err.get("code", "error")?.opt_string("code")?;
