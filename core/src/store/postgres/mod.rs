@@ -133,6 +133,9 @@ impl PostgresStore {
             // Connections are opened on demand; none is kept open just in case.
             .min_idle(Some(0))
             .connection_timeout(options.checkout_timeout)
+            // No probe query per checkout (a round trip per transaction): a dead connection
+            // fails at BEGIN, which is safe to retry, and then every older one is dropped.
+            .test_on_check_out(false)
             // Failures are reported to the caller of each operation, not logged here.
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build_unchecked(Manager::new(config, setup, loss_epoch.clone()));

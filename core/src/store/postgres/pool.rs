@@ -137,6 +137,7 @@ impl r2d2::ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut PgConn) -> PgResult<()> {
+        // Only called if checkout testing is on (the store turns it off, see `connect_with`).
         conn.client.batch_execute("")
     }
 
