@@ -20,6 +20,7 @@
 //! - Rules live in the engine, never in a store: a store only reads and writes typed rows.
 
 mod memory;
+mod migration;
 mod open;
 #[cfg(feature = "postgres")]
 pub mod postgres;

@@ -8,14 +8,7 @@
 use rusqlite::{params, Connection};
 
 use crate::error::Error;
-
-/// One schema step.
-struct Migration {
-    version: u32,
-    name: &'static str,
-    up: &'static str,
-    down: &'static str,
-}
+use crate::store::migration::Migration;
 
 /// Every migration, in version order (versions are 1, 2, 3, ... without gaps).
 const MIGRATIONS: &[Migration] = &[Migration {
