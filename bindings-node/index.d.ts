@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'INVALID_STATE'
   | 'BUSY'
   | 'INVITATION_EXPIRED'
+  | 'PRICE_CHANGED'
+  | 'CONFLICT'
   | 'INSUFFICIENT_TOKENS'
   | 'STORE_UNAVAILABLE'
   | 'INTERNAL'
@@ -183,9 +185,12 @@ export interface InitiateRequest {
   callType: CallType
   /** At most 500 characters. */
   message?: string | null
-  /** The client's IP address, for the per-IP rate limit. */
+  /** The client's IP address, for the per-IP rate limit (required when `limits.ipRate` is set). */
   ip?: string | null
-  /** The creator's rate for this call (default: the billing policy's). */
+  /**
+   * Host-trusted only: a rate the host computed itself, overriding the creator's price
+   * (`setCallPrice`). Never copy it from a request body.
+   */
   ratePerMinute?: number | null
 }
 export interface CallView {
@@ -201,7 +206,11 @@ export interface CallView {
   createdAt: string
   expiresAt: string
   connectedAt: string | null
+  /** When a connected call ends on its own (fixed at accept). */
+  limitAt: string | null
   finishedAt: string | null
+  /** In `pending()` only (what the fan reads): whole minutes the fan's balance pays for. */
+  affordableMinutes?: number
 }
 export interface JoinInfo {
   appId: string
@@ -233,6 +242,15 @@ export interface HistoryQuery {
   /** `nextCursor` of the previous page. */
   cursor?: string | null
 }
+export interface AcceptOptions {
+  /** The price the fan was shown: a call that costs more is refused with PRICE_CHANGED. */
+  maxRatePerMinute?: number | null
+}
+export interface RefusalCount {
+  minuteMs: number
+  code: ErrorCode
+  count: number
+}
 export interface HistoryPage {
   items: CallView[]
   nextCursor: string | null
@@ -250,11 +268,22 @@ export type FanlineEvent =
         callType: CallType
         expiresAt: string
         message: string | null
+        ratePerMinute: number
+        /** Whole minutes the fan's balance pays for (null when the ledger is off). */
+        affordableMinutes: number | null
       }
     }
-  | { channel: string; name: 'call:accepted'; payload: { callId: string; fanId: string } }
-  | { channel: string; name: 'call:rejected' | 'call:cancelled'; payload: { callId: string; by: string } }
-  | { channel: string; name: 'call:ended'; payload: { callId: string; by: string; settlement: Settlement } }
+  | { channel: string; name: 'call:accepted'; payload: { callId: string; fanId: string; limitAt: string | null } }
+  | {
+      channel: string
+      name: 'call:rejected' | 'call:cancelled'
+      payload: { callId: string; by: string; reason?: 'blocked' }
+    }
+  | {
+      channel: string
+      name: 'call:ended'
+      payload: { callId: string; by: string | null; reason: 'hangup' | 'limit' | 'blocked'; settlement: Settlement }
+    }
   | { channel: string; name: 'call:missed'; payload: { callId: string } }
 
 /** What a mutating engine method resolves to: its value and the events to publish. */
@@ -282,6 +311,7 @@ export interface EngineConfig {
   invitationTtlMs: number
   tokenLifetimeSecs: number
   shareLifetimeSecs: number
+  maxCallSecs: number
 }
 
 /** The engine's configuration. Every mistake is INVALID_CONFIG, thrown by the constructor. */
@@ -300,8 +330,11 @@ export interface FanlineConfig {
   limits?: {
     cooldownMs?: number
     creatorRate?: { max: number; periodMs: number }
+    /** Per client IP (default none); when set, `initiate` requires `ip`. */
     ipRate?: { max: number; periodMs: number }
     invitationTtlMs?: number
+    /** The longest call in seconds (default 7200, at most 86400). */
+    maxCallSecs?: number
     tokenLifetimeSecs?: number
     shareLifetimeSecs?: number
   }
@@ -448,12 +481,15 @@ export declare class Fanline {
   /**
    * The fan accepts a ringing call before its invitation expires: the call connects and both
    * sides get Agora join information (`fan` and `creator`: appId, channel, uid, token, expiresAt).
-   * The `call:accepted` event to the creator carries no token: hand the creator its `creator`
-   * join info over your own authenticated API, or let it call `refreshToken`.
+   * Pass the price the fan was shown as `{ maxRatePerMinute }`: a call that costs more is
+   * refused with `PRICE_CHANGED`. The call's time limit (`call.limitAt`) is fixed here from the
+   * fan's balance; tokens expire a minute after it. The `call:accepted` event to the creator
+   * carries no token: hand the creator its `creator` join info over your own authenticated API,
+   * or let it call `refreshToken`.
    */
-  accept(actor: Actor, callId: string): Promise<Outcome<AcceptedCall>>
+  accept(actor: Actor, callId: string, options?: AcceptOptions): Promise<Outcome<AcceptedCall>>
   /** The synchronous twin of `accept`: same result, on the calling thread. */
-  acceptSync(actor: Actor, callId: string): Outcome<AcceptedCall>
+  acceptSync(actor: Actor, callId: string, options?: AcceptOptions): Outcome<AcceptedCall>
   /** The fan declines a ringing call (`call:rejected` to the creator). */
   decline(actor: Actor, callId: string): Promise<Outcome<CallView>>
   /** The synchronous twin of `decline`: same result, on the calling thread. */
@@ -582,6 +618,13 @@ export declare class Fanline {
   /** The synchronous twin of `hasBlocked`: same result, on the calling thread. */
   hasBlockedSync(actor: Actor, otherId: string): boolean
   /**
+   * The refusal counters (admin): refusals by the `calls` flag, the creator role and the rate
+   * limits, counted per code and minute instead of audited one by one.
+   */
+  refusalCounts(actor: Actor, range?: { sinceMs?: number | null; untilMs?: number | null }): Promise<RefusalCount[]>
+  /** The synchronous twin of `refusalCounts`: same result, on the calling thread. */
+  refusalCountsSync(actor: Actor, range?: { sinceMs?: number | null; untilMs?: number | null }): RefusalCount[]
+  /**
    * Credits purchased tokens to `userId` from the issuance account (admin: the host's payment
    * flow). `reference` makes it idempotent. Resolves to the user's balance.
    *
@@ -604,6 +647,22 @@ export declare class Fanline {
   auditLog(actor: Actor, after: number, limit: number): Promise<AuditRecord[]>
   /** The synchronous twin of `auditLog`: same result, on the calling thread. */
   auditLogSync(actor: Actor, after: number, limit: number): AuditRecord[]
+  /**
+   * Sets a creator's price per minute (the creator themself, or an admin); the calls they start
+   * from now on take it, so a route never passes a rate from a request body. Resolves to the
+   * price.
+   *
+   * ```js
+   * await engine.setCallPrice({ id: 'creator_max', role: 'creator' }, 'creator_max', 30)
+   * ```
+   */
+  setCallPrice(actor: Actor, creatorId: string, ratePerMinute: number): Promise<Outcome<number>>
+  /** The synchronous twin of `setCallPrice`: same result, on the calling thread. */
+  setCallPriceSync(actor: Actor, creatorId: string, ratePerMinute: number): Outcome<number>
+  /** A creator's price per minute: what they set, else the billing policy's default. */
+  callPrice(creatorId: string): Promise<number>
+  /** The synchronous twin of `callPrice`: same result, on the calling thread. */
+  callPriceSync(creatorId: string): number
   /**
    * Opens the store and builds the engine. Any configuration mistake (unknown field, bad
    * app id, short share key, unknown flag, bad store spec) is `INVALID_CONFIG`.

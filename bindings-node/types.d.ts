@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'INVALID_STATE'
   | 'BUSY'
   | 'INVITATION_EXPIRED'
+  | 'PRICE_CHANGED'
+  | 'CONFLICT'
   | 'INSUFFICIENT_TOKENS'
   | 'STORE_UNAVAILABLE'
   | 'INTERNAL'
@@ -183,9 +185,12 @@ export interface InitiateRequest {
   callType: CallType
   /** At most 500 characters. */
   message?: string | null
-  /** The client's IP address, for the per-IP rate limit. */
+  /** The client's IP address, for the per-IP rate limit (required when `limits.ipRate` is set). */
   ip?: string | null
-  /** The creator's rate for this call (default: the billing policy's). */
+  /**
+   * Host-trusted only: a rate the host computed itself, overriding the creator's price
+   * (`setCallPrice`). Never copy it from a request body.
+   */
   ratePerMinute?: number | null
 }
 export interface CallView {
@@ -201,7 +206,11 @@ export interface CallView {
   createdAt: string
   expiresAt: string
   connectedAt: string | null
+  /** When a connected call ends on its own (fixed at accept). */
+  limitAt: string | null
   finishedAt: string | null
+  /** In `pending()` only (what the fan reads): whole minutes the fan's balance pays for. */
+  affordableMinutes?: number
 }
 export interface JoinInfo {
   appId: string
@@ -233,6 +242,15 @@ export interface HistoryQuery {
   /** `nextCursor` of the previous page. */
   cursor?: string | null
 }
+export interface AcceptOptions {
+  /** The price the fan was shown: a call that costs more is refused with PRICE_CHANGED. */
+  maxRatePerMinute?: number | null
+}
+export interface RefusalCount {
+  minuteMs: number
+  code: ErrorCode
+  count: number
+}
 export interface HistoryPage {
   items: CallView[]
   nextCursor: string | null
@@ -250,11 +268,22 @@ export type FanlineEvent =
         callType: CallType
         expiresAt: string
         message: string | null
+        ratePerMinute: number
+        /** Whole minutes the fan's balance pays for (null when the ledger is off). */
+        affordableMinutes: number | null
       }
     }
-  | { channel: string; name: 'call:accepted'; payload: { callId: string; fanId: string } }
-  | { channel: string; name: 'call:rejected' | 'call:cancelled'; payload: { callId: string; by: string } }
-  | { channel: string; name: 'call:ended'; payload: { callId: string; by: string; settlement: Settlement } }
+  | { channel: string; name: 'call:accepted'; payload: { callId: string; fanId: string; limitAt: string | null } }
+  | {
+      channel: string
+      name: 'call:rejected' | 'call:cancelled'
+      payload: { callId: string; by: string; reason?: 'blocked' }
+    }
+  | {
+      channel: string
+      name: 'call:ended'
+      payload: { callId: string; by: string | null; reason: 'hangup' | 'limit' | 'blocked'; settlement: Settlement }
+    }
   | { channel: string; name: 'call:missed'; payload: { callId: string } }
 
 /** What a mutating engine method resolves to: its value and the events to publish. */
@@ -282,6 +311,7 @@ export interface EngineConfig {
   invitationTtlMs: number
   tokenLifetimeSecs: number
   shareLifetimeSecs: number
+  maxCallSecs: number
 }
 
 /** The engine's configuration. Every mistake is INVALID_CONFIG, thrown by the constructor. */
@@ -300,8 +330,11 @@ export interface FanlineConfig {
   limits?: {
     cooldownMs?: number
     creatorRate?: { max: number; periodMs: number }
+    /** Per client IP (default none); when set, `initiate` requires `ip`. */
     ipRate?: { max: number; periodMs: number }
     invitationTtlMs?: number
+    /** The longest call in seconds (default 7200, at most 86400). */
+    maxCallSecs?: number
     tokenLifetimeSecs?: number
     shareLifetimeSecs?: number
   }

@@ -243,7 +243,7 @@ fn main() {
                     )?
                     .value;
                 let id = call.id.to_string();
-                let rest = e.accept(&fan, &id).and_then(|_| {
+                let rest = e.accept(&fan, &id, None).and_then(|_| {
                     clock.advance_secs(30);
                     e.end(&creator, &id)
                 });

@@ -139,7 +139,7 @@ fn bench_mode(c: &mut Criterion, template: &Path, synchronous: Synchronous, labe
                 .collect();
             let t = Instant::now();
             for (call, fan) in &calls {
-                f.accept(fan, call).unwrap();
+                f.accept(fan, call, None).unwrap();
             }
             t.elapsed()
         })
@@ -151,7 +151,7 @@ fn bench_mode(c: &mut Criterion, template: &Path, synchronous: Synchronous, labe
                 .into_iter()
                 .map(|(creator, fan)| {
                     let call = initiate(&f, &creator, &fan);
-                    f.accept(&fan, &call).unwrap();
+                    f.accept(&fan, &call, None).unwrap();
                     (call, creator)
                 })
                 .collect();
@@ -170,7 +170,7 @@ fn bench_mode(c: &mut Criterion, template: &Path, synchronous: Synchronous, labe
             let t = Instant::now();
             for (creator, fan) in &batch {
                 let call = initiate(&f, creator, fan);
-                f.accept(fan, &call).unwrap();
+                f.accept(fan, &call, None).unwrap();
                 f.end(creator, &call).unwrap();
             }
             t.elapsed()

@@ -37,7 +37,7 @@ const STORE_METHODS = [
   'resolveShare', 'miniProfile', 'decidePairs', 'relationship', 'recordRelationship',
   'unfollow', 'block', 'unblock', 'hasBlocked', 'initiate', 'accept', 'decline', 'cancel',
   'end', 'refreshToken', 'status', 'pending', 'history', 'expireDue', 'credit', 'balance',
-  'ledgerSum', 'auditLog',
+  'ledgerSum', 'auditLog', 'setCallPrice', 'callPrice', 'refusalCounts',
 ]
 
 /** Calls `name` as a Promise (async mode) or through its Sync twin, wrapped in a Promise. */
@@ -367,3 +367,35 @@ test('results never lose precision: a balance beyond 2^53 - 1 is an error, not a
   const err = await rejectsCode(engine.balance(admin, 'fan_ada'), 'INVALID_INPUT')
   assert.match(err.message, /2\^53/)
 })
+
+for (const mode of ['async', 'sync']) {
+  test(`prices come from the store, and accept holds the fan to the price they saw (${mode})`, async () => {
+    const engine = new Fanline(config())
+    const call = caller(engine, mode)
+    assert.equal(await call('callPrice', 'creator_max'), 10) // the billing default
+    await rejectsCode(call('setCallPrice', ada, 'creator_max', 50), 'NOT_FOUND', 404)
+    for (const bad of [-1, 1.5, '30', 2 ** 60, null]) {
+      await rejectsCode(call('setCallPrice', max, 'creator_max', bad), 'INVALID_INPUT', 400)
+    }
+    assert.equal((await call('setCallPrice', max, 'creator_max', 30)).value, 30)
+    assert.equal(await call('callPrice', 'creator_max'), 30)
+    await call('recordRelationship', ada, 'creator_max', 'follow')
+    await call('credit', admin, 'fan_ada', 100, 'order-1')
+    // A rate in the request body of an HTTP route must not reach `initiate`; the store's price
+    // is what the call carries.
+    const { value: ringing, events } = await call('initiate', max, { fanId: 'fan_ada', callType: 'voice' })
+    assert.equal(ringing.ratePerMinute, 30)
+    assert.equal(ringing.affordableMinutes, undefined, 'the creator never learns the balance')
+    assert.equal(events[0].payload.ratePerMinute, 30)
+    assert.equal(events[0].payload.affordableMinutes, 3)
+    const [pending] = await call('pending', ada)
+    assert.equal(pending.affordableMinutes, 3)
+    await rejectsCode(call('accept', ada, ringing.id, { maxRatePerMinute: 29 }), 'PRICE_CHANGED', 409)
+    await rejectsCode(call('accept', ada, ringing.id, { maxRate: 30 }), 'INVALID_INPUT', 400)
+    await rejectsCode(call('accept', ada, ringing.id, { maxRatePerMinute: -1 }), 'INVALID_INPUT', 400)
+    const { value: accepted } = await call('accept', ada, ringing.id, { maxRatePerMinute: 30 })
+    assert.equal(accepted.call.limitAt, new Date(START_MS + 180_000).toISOString().replace('.000Z', 'Z'))
+    // Credits reuse: same reference, other amount, is a conflict.
+    await rejectsCode(call('credit', admin, 'fan_ada', 101, 'order-1'), 'CONFLICT', 409)
+  })
+}

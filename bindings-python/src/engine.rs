@@ -103,7 +103,7 @@ impl PyFanline {
     #[pyo3(signature = (store=None, *, app_id, app_certificate, share_key, share_key_id=None,
         flags=None, clock_ms=None, billing=None, ledger=None, invitation_ttl_ms=None,
         token_lifetime_secs=None, share_lifetime_secs=None, cooldown_ms=None,
-        creator_rate=None, ip_rate=None))]
+        creator_rate=None, ip_rate=None, max_call_secs=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -122,6 +122,7 @@ impl PyFanline {
         cooldown_ms: Option<Int<i64>>,
         creator_rate: Option<Bound<'_, PyAny>>,
         ip_rate: Option<Bound<'_, PyAny>>,
+        max_call_secs: Option<Int<u32>>,
     ) -> PyResult<Self> {
         let spec = store.map_or_else(|| "memory:".to_string(), |s| s.0);
         let flags = flags_of(py, flags.as_ref())?;
@@ -141,10 +142,11 @@ impl PyFanline {
             cooldown: cooldown_ms.map_or(defaults.cooldown, |c| Cooldown { duration_ms: c.0 }),
             creator_rate: rate_of(py, "creator_rate", creator_rate.as_ref())?
                 .unwrap_or(defaults.creator_rate),
-            ip_rate: rate_of(py, "ip_rate", ip_rate.as_ref())?.unwrap_or(defaults.ip_rate),
+            ip_rate: rate_of(py, "ip_rate", ip_rate.as_ref())?.or(defaults.ip_rate),
             invitation_ttl_ms: invitation_ttl_ms.map_or(defaults.invitation_ttl_ms, |v| v.0),
             token_lifetime_secs: token_lifetime_secs.map_or(defaults.token_lifetime_secs, |v| v.0),
             share_lifetime_secs: share_lifetime_secs.map_or(defaults.share_lifetime_secs, |v| v.0),
+            max_call_secs: max_call_secs.map_or(defaults.max_call_secs, |v| v.0),
         };
         let clock = clock_ms.map(|ms| ManualClock::at_ms(ms.0));
         let key_id = share_key_id.map_or(1, |k| k.0);
@@ -379,8 +381,52 @@ impl PyFanline {
     }
 
     /// The fan accepts; both sides get join information with a token.
-    fn accept(&self, py: Python<'_>, actor: ActorArg, call_id: Text) -> PyResult<Py<PyAny>> {
-        let v = blocking(py, || self.inner.accept(&actor.0, &call_id.0))?;
+    #[pyo3(signature = (actor, call_id, *, max_rate_per_minute=None))]
+    fn accept(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        call_id: Text,
+        max_rate_per_minute: Option<Int<u64>>,
+    ) -> PyResult<Py<PyAny>> {
+        let max = max_rate_per_minute.map(|m| m.0);
+        let v = blocking(py, || self.inner.accept(&actor.0, &call_id.0, max))?;
+        to_py(py, &v)
+    }
+
+    /// Sets a creator's price per minute (the creator themself, or an admin); calls they
+    /// start from now on take it. The value is the price.
+    fn set_call_price(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        creator_id: Text,
+        rate_per_minute: Int<u64>,
+    ) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || {
+            self.inner
+                .set_call_price(&actor.0, &creator_id.0, rate_per_minute.0)
+        })?;
+        to_py(py, &v)
+    }
+
+    /// A creator's price per minute: what they set, else the billing policy's default.
+    fn call_price(&self, py: Python<'_>, creator_id: Text) -> PyResult<u64> {
+        blocking(py, || self.inner.call_price(&creator_id.0))
+    }
+
+    /// The refusal counters (admin): refusals by the `calls` flag, the creator role and the
+    /// rate limits, counted per code and minute instead of audited.
+    #[pyo3(signature = (actor, *, since_ms=None, until_ms=None))]
+    fn refusal_counts(
+        &self,
+        py: Python<'_>,
+        actor: ActorArg,
+        since_ms: Option<Int<i64>>,
+        until_ms: Option<Int<i64>>,
+    ) -> PyResult<Py<PyAny>> {
+        let (since, until) = (since_ms.map(|v| v.0), until_ms.map(|v| v.0));
+        let v = blocking(py, || self.inner.refusal_counts(&actor.0, since, until))?;
         to_py(py, &v)
     }
 

@@ -23,7 +23,7 @@ fn class_name(code: &str) -> &'static str {
         | "CALL_NOT_ALLOWED" => "PermissionDeniedError",
         "NOT_FOUND" => "NotFoundError",
         "CALL_COOLDOWN" | "RATE_LIMITED" => "RateLimitError",
-        "INVALID_STATE" | "BUSY" => "ConflictError",
+        "INVALID_STATE" | "BUSY" | "PRICE_CHANGED" | "CONFLICT" => "ConflictError",
         "INVITATION_EXPIRED" => "ExpiredError",
         "INSUFFICIENT_TOKENS" => "InsufficientTokensError",
         "STORE_UNAVAILABLE" => "StoreUnavailableError",

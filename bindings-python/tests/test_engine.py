@@ -204,12 +204,14 @@ def test_engine_options_clock_flags_and_config(tmp_path):
     c = fanline.Actor.creator("c")
     f = fanline.Actor.fan("f")
     e.record_relationship(f, "c", "follow")
-    e.initiate(c, "f", "voice")
+    with pytest.raises(fanline.InvalidInputError):
+        e.initiate(c, "f", "voice")  # an IP limit is configured: the IP is required
+    e.initiate(c, "f", "voice", ip="198.51.100.1")
     e.advance_clock(1_000)
     with pytest.raises(fanline.PermissionDeniedError):
-        e.initiate(c, "f2", "voice")  # refused, but it counts toward the rate limit
+        e.initiate(c, "f2", "voice", ip="198.51.100.2")  # refused, but it counts
     with pytest.raises(fanline.RateLimitError) as info:
-        e.initiate(c, "f3", "voice")
+        e.initiate(c, "f3", "voice", ip="198.51.100.3")
     assert (info.value.code, info.value.retry_after) == ("RATE_LIMITED", 29)
     path = tmp_path / "x.db"
     durable = make_engine(f"sqlite:{path}")

@@ -19,6 +19,8 @@ FAMILIES = {
     "RATE_LIMITED": (fanline.RateLimitError, 429),
     "INVALID_STATE": (fanline.ConflictError, 409),
     "BUSY": (fanline.ConflictError, 409),
+    "PRICE_CHANGED": (fanline.ConflictError, 409),
+    "CONFLICT": (fanline.ConflictError, 409),
     "INVITATION_EXPIRED": (fanline.ExpiredError, 410),
     "INSUFFICIENT_TOKENS": (fanline.InsufficientTokensError, 402),
     "STORE_UNAVAILABLE": (fanline.StoreUnavailableError, 503),

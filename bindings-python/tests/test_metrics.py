@@ -72,8 +72,9 @@ def run_scenario(engine):
     return admin
 
 
-def independent(log, since=None, until=None, bucket_ms=3_600_000):
-    """The metrics' definitions, written again from the audit records."""
+def independent(log, counts, since=None, until=None, bucket_ms=3_600_000):
+    """The metrics' definitions, written again from the audit records and the refusal
+    counters (refusals by the flag, the role and the rate limits are counted, not audited)."""
     events = [r for r in log if (since is None or r["atMs"] >= since)
               and (until is None or r["atMs"] < until)]
     count = Counter(r["event"] for r in events)
@@ -91,6 +92,9 @@ def independent(log, since=None, until=None, bucket_ms=3_600_000):
             row[key] += e[key]
     refusals = Counter(json.loads(r["detail"])["code"] for r in events
                        if r["event"] == "call_refused")
+    for c in counts:
+        if (since is None or c["minuteMs"] >= since) and (until is None or c["minuteMs"] < until):
+            refusals[c["code"]] += c["count"]
     fans = {r["fanId"] for r in events if r["fanId"] and (
         r["event"].startswith(("call_", "share_", "relationship_"))
         or r["event"] == "privacy_updated")}
@@ -104,6 +108,9 @@ def independent(log, since=None, until=None, bucket_ms=3_600_000):
     for r in events:
         if r["event"].startswith("call_"):
             timeline[r["atMs"] // bucket_ms * bucket_ms][r["event"][5:]] += 1
+    for c in counts:
+        if (since is None or c["minuteMs"] >= since) and (until is None or c["minuteMs"] < until):
+            timeline[c["minuteMs"] // bucket_ms * bucket_ms]["refused"] += c["count"]
     return {
         "summary": {
             "initiated": initiated, "accepted": count["call_accepted"],
@@ -157,17 +164,18 @@ def check(metrics, expected):
 def test_metrics_match_an_independent_count(engine):
     admin = run_scenario(engine)
     log = whole_log(engine, admin)
-    expected = independent(log)
+    counts = engine.refusal_counts(admin)
+    expected = independent(log, counts)
     s = expected["summary"]
     # The scenario really exercised every metric.
     assert s["accepted"] >= 4 and s["declined"] and s["cancelled"] and s["missed"]
     assert s["cooldownHits"] and s["rateLimitHits"] and s["permissionDenials"] >= 3
     assert s["fansChangedDefault"] == 2 and s["fansSeen"] == 5
     check(engine.metrics(admin), expected)
-    check(engine.metrics(admin, bucket_ms=60_000), independent(log, bucket_ms=60_000))
+    check(engine.metrics(admin, bucket_ms=60_000), independent(log, counts, bucket_ms=60_000))
     since, until = START_MS + 100_000, START_MS + 400_000
     windowed = engine.metrics(admin, since_ms=since, until_ms=until, bucket_ms=10_000)
-    check(windowed, independent(log, since, until, 10_000))
+    check(windowed, independent(log, counts, since, until, 10_000))
     assert windowed["timeline"][0]["bucketStart"].startswith("2026-11-25T12:0")
 
 

@@ -161,6 +161,9 @@ pub struct Call {
     pub expires_at_ms: i64,
     /// When the fan accepted.
     pub connected_at_ms: Option<i64>,
+    /// When a connected call must end: fixed at accept to what the fan's balance afforded then,
+    /// capped by the configured longest call. Billing never goes past it.
+    pub limit_at_ms: Option<i64>,
     /// When the call left `ringing`/`connected` (ended, declined, cancelled, missed).
     pub finished_at_ms: Option<i64>,
     /// Who ended it, for connected calls.
@@ -207,7 +210,9 @@ impl Call {
             created_at: rfc3339(self.created_at_ms),
             expires_at: rfc3339(self.expires_at_ms),
             connected_at: self.connected_at_ms.map(rfc3339),
+            limit_at: self.limit_at_ms.map(rfc3339),
             finished_at: self.finished_at_ms.map(rfc3339),
+            affordable_minutes: None,
         }
     }
 }
@@ -240,8 +245,15 @@ pub struct CallView {
     pub expires_at: String,
     /// RFC 3339.
     pub connected_at: Option<String>,
+    /// RFC 3339: when a connected call ends on its own (set at accept).
+    pub limit_at: Option<String>,
     /// RFC 3339.
     pub finished_at: Option<String>,
+    /// Whole minutes of this call the fan's balance pays for, capped by the longest call.
+    /// Only in what the fan reads (`pending`); absent for the creator, who never learns the
+    /// fan's balance, and when the ledger is off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affordable_minutes: Option<u64>,
 }
 
 /// The billing of one ended call, written once in the same transaction as the end.

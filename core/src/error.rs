@@ -62,6 +62,17 @@ pub enum Error {
     /// The invitation expired before it was answered (`INVITATION_EXPIRED`, 410).
     #[error("the call invitation has expired")]
     InvitationExpired,
+    /// The call's rate is higher than the most the fan agreed to (`PRICE_CHANGED`, 409).
+    #[error("the call costs {rate_per_minute} tokens per minute, more than the {max_rate_per_minute} agreed")]
+    PriceChanged {
+        /// The call's rate.
+        rate_per_minute: u64,
+        /// The most the fan agreed to pay per minute.
+        max_rate_per_minute: u64,
+    },
+    /// An idempotency key was reused for a different request (`CONFLICT`, 409).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The fan's balance does not cover the start guard (`INSUFFICIENT_TOKENS`, 402).
     #[error("not enough tokens: {needed} needed")]
     InsufficientTokens {
@@ -129,6 +140,8 @@ impl Error {
             Error::InvalidState(_) => "INVALID_STATE",
             Error::Busy => "BUSY",
             Error::InvitationExpired => "INVITATION_EXPIRED",
+            Error::PriceChanged { .. } => "PRICE_CHANGED",
+            Error::Conflict(_) => "CONFLICT",
             Error::InsufficientTokens { .. } => "INSUFFICIENT_TOKENS",
             Error::StoreUnavailable { .. } => "STORE_UNAVAILABLE",
             Error::Internal { .. } => "INTERNAL",
@@ -147,7 +160,10 @@ impl Error {
             | Error::DmNotAllowed
             | Error::CallNotAllowed => 403,
             Error::NotFound(_) => 404,
-            Error::InvalidState(_) | Error::Busy => 409,
+            Error::InvalidState(_)
+            | Error::Busy
+            | Error::PriceChanged { .. }
+            | Error::Conflict(_) => 409,
             Error::InvitationExpired => 410,
             Error::CallCooldown { .. } | Error::RateLimited { .. } => 429,
             Error::InvalidConfig(_) | Error::Internal { .. } => 500,
@@ -196,8 +212,9 @@ pub(crate) fn clip(text: &str, max_chars: usize) -> String {
     out
 }
 
-/// Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG`).
-pub const ALL_CODES: [&str; 17] = [
+/// Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG`, `PRICE_CHANGED`
+/// and `CONFLICT`).
+pub const ALL_CODES: [&str; 19] = [
     "INVALID_INPUT",
     "INVALID_CONFIG",
     "NOT_CREATOR",
@@ -212,6 +229,8 @@ pub const ALL_CODES: [&str; 17] = [
     "INVALID_STATE",
     "BUSY",
     "INVITATION_EXPIRED",
+    "PRICE_CHANGED",
+    "CONFLICT",
     "INSUFFICIENT_TOKENS",
     "STORE_UNAVAILABLE",
     "INTERNAL",
@@ -283,6 +302,14 @@ mod tests {
             (Error::state("x"), 409),
             (Error::Busy, 409),
             (Error::InvitationExpired, 410),
+            (
+                Error::PriceChanged {
+                    rate_per_minute: 20,
+                    max_rate_per_minute: 10,
+                },
+                409,
+            ),
+            (Error::Conflict("x".into()), 409),
             (Error::InsufficientTokens { needed: 5 }, 402),
             (Error::internal("x"), 500),
         ];

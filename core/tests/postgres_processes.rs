@@ -96,7 +96,7 @@ fn worker() {
             for j in 0..FANS {
                 let fan = Actor::fan(fan_id(j)).unwrap();
                 for call in e.pending(&fan).unwrap() {
-                    let r = e.accept(&fan, &call.id.to_string());
+                    let r = e.accept(&fan, &call.id.to_string(), None);
                     println!("RESULT accept {} {}", call.id, code(r.map(|_| ())));
                 }
             }

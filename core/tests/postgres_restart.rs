@@ -41,7 +41,7 @@ fn lifecycle(e: &Fanline, clock: &ManualClock, creator: &Actor, n: usize) -> fan
         )?
         .value;
     let id = call.id.to_string();
-    e.accept(&fan, &id)?;
+    e.accept(&fan, &id, None)?;
     clock.advance_secs(65);
     e.end(creator, &id)?;
     Ok(())

@@ -124,7 +124,7 @@ fn a_call_lifecycle_settles_once_and_the_books_balance() {
         .unwrap()
         .value;
     let id = call.id.to_string();
-    e.accept(&fan, &id).unwrap();
+    e.accept(&fan, &id, None).unwrap();
     clock.advance_secs(61);
     let ended = e.end(&creator, &id).unwrap().value;
     assert_eq!(ended.settlement.charge.charged, 20);

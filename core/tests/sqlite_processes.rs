@@ -119,7 +119,7 @@ fn processes_racing_to_call_and_to_end_agree_on_one_call_and_one_settlement() {
     assert_eq!(count(&conn, "SELECT COUNT(*) FROM calls"), 1);
 
     let call = calls[0].to_string();
-    f.accept(&Actor::fan("fan").unwrap(), &call).unwrap();
+    f.accept(&Actor::fan("fan").unwrap(), &call, None).unwrap();
     std::thread::sleep(Duration::from_millis(1_100));
     let start = now_ms() + 2_000;
     let enders: Vec<Child> = (0..RACERS)
@@ -382,7 +382,7 @@ fn run_calls_until_killed(db: &Path, run: i64) {
             Ok(o) => o.value.id.to_string(),
             Err(e) => return report(format!("err initiate {}", e.code())),
         };
-        step("accept", f.accept(&fan_actor, &call).map(drop));
+        step("accept", f.accept(&fan_actor, &call, None).map(drop));
         step("end", f.end(&creator, &call).map(drop));
         report("ended");
     }

@@ -58,7 +58,7 @@ fn a_whole_call_is_stored_and_survives_reopening() {
             .value;
         assert_eq!(f.pending(&fan).unwrap().len(), 1);
         clock.advance_secs(5);
-        f.accept(&fan, &call.id.to_string()).unwrap();
+        f.accept(&fan, &call.id.to_string(), None).unwrap();
         clock.advance_secs(190);
         let ended = f.end(&creator, &call.id.to_string()).unwrap();
         // 3 min 10 s at the default 10 tokens/min, per started minute: 4 minutes.

@@ -57,7 +57,11 @@ def build_demo(spec):
             continue  # refused: the audit log keeps the reason
         outcome = rng.random()
         if outcome < 0.6:
-            engine.accept(fan, call["id"])
+            try:
+                engine.accept(fan, call["id"], max_rate_per_minute=call["ratePerMinute"])
+            except fanline.InsufficientTokensError:
+                engine.decline(fan, call["id"])  # not a minute's worth left: the fan says no
+                continue
             engine.advance_clock(rng.randint(5, 1_800) * 1000)
             engine.end(rng.choice([fan, creator]), call["id"])
         elif outcome < 0.75:

@@ -98,7 +98,8 @@ fn limits(js: Js, config: &mut EngineConfig) -> fanline::Result<()> {
                 }
             }
             "creatorRate" => config.creator_rate = rate_limit(v, &what)?,
-            "ipRate" => config.ip_rate = rate_limit(v, &what)?,
+            "ipRate" => config.ip_rate = Some(rate_limit(v, &what)?),
+            "maxCallSecs" => config.max_call_secs = v.count_as(&what, u64::from(u32::MAX))?,
             "invitationTtlMs" => config.invitation_ttl_ms = v.integer(&what)?,
             "tokenLifetimeSecs" => {
                 config.token_lifetime_secs = v.count_as(&what, u64::from(u32::MAX))?

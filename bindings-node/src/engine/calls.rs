@@ -16,10 +16,31 @@ fn initiate_job(actor: &Unknown, request: &Unknown) -> fanline::Result<Job> {
     Ok(job(move |e| e.initiate(&actor, &req)))
 }
 
-fn accept_job(actor: &Unknown, call_id: &Unknown) -> fanline::Result<Job> {
+/// Largest integer a JavaScript number holds exactly.
+const MAX_SAFE: u64 = (1 << 53) - 1;
+
+fn accept_job(
+    actor: &Unknown,
+    call_id: &Unknown,
+    options: Option<&Unknown>,
+) -> fanline::Result<Job> {
     let actor = actor_arg(actor)?;
     let id = text(call_id, "callId")?;
-    Ok(job(move |e| e.accept(&actor, &id)))
+    let max_rate = match options.map(Js::from) {
+        Some(o) if !o.is_nullish()? => {
+            for (key, _) in o.entries("options")? {
+                if key != "maxRatePerMinute" {
+                    return Err(fanline::Error::invalid(format!(
+                        "options has an unknown field '{key}'"
+                    )));
+                }
+            }
+            o.get("maxRatePerMinute", "options")?
+                .opt_count_as("options.maxRatePerMinute", MAX_SAFE)?
+        }
+        _ => None,
+    };
+    Ok(job(move |e| e.accept(&actor, &id, max_rate)))
 }
 
 fn decline_job(actor: &Unknown, call_id: &Unknown) -> fanline::Result<Job> {
@@ -108,23 +129,40 @@ impl Fanline {
 
     /// The fan accepts a ringing call before its invitation expires: the call connects and both
     /// sides get Agora join information (`fan` and `creator`: appId, channel, uid, token, expiresAt).
-    /// The `call:accepted` event to the creator carries no token: hand the creator its `creator`
-    /// join info over your own authenticated API, or let it call `refreshToken`.
+    /// Pass the price the fan was shown as `{ maxRatePerMinute }`: a call that costs more is
+    /// refused with `PRICE_CHANGED`. The call's time limit (`call.limitAt`) is fixed here from the
+    /// fan's balance; tokens expire a minute after it. The `call:accepted` event to the creator
+    /// carries no token: hand the creator its `creator` join info over your own authenticated API,
+    /// or let it call `refreshToken`.
     #[napi(
-        ts_args_type = "actor: Actor, callId: string",
+        ts_args_type = "actor: Actor, callId: string, options?: AcceptOptions",
         ts_return_type = "Promise<Outcome<AcceptedCall>>"
     )]
-    pub fn accept(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
-        self.spawn(guard(|| accept_job(&actor, &call_id)))
+    pub fn accept(
+        &self,
+        actor: Unknown,
+        call_id: Unknown,
+        options: Option<Unknown>,
+    ) -> AsyncTask<Op> {
+        self.spawn(guard(|| accept_job(&actor, &call_id, options.as_ref())))
     }
 
     /// The synchronous twin of `accept`: same result, on the calling thread.
     #[napi(
-        ts_args_type = "actor: Actor, callId: string",
+        ts_args_type = "actor: Actor, callId: string, options?: AcceptOptions",
         ts_return_type = "Outcome<AcceptedCall>"
     )]
-    pub fn accept_sync(&self, env: &Env, actor: Unknown, call_id: Unknown) -> napi::Result<Json> {
-        self.now(env, guard(|| accept_job(&actor, &call_id)))
+    pub fn accept_sync(
+        &self,
+        env: &Env,
+        actor: Unknown,
+        call_id: Unknown,
+        options: Option<Unknown>,
+    ) -> napi::Result<Json> {
+        self.now(
+            env,
+            guard(|| accept_job(&actor, &call_id, options.as_ref())),
+        )
     }
 
     /// The fan declines a ringing call (`call:rejected` to the creator).

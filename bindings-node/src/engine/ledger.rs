@@ -39,8 +39,57 @@ fn audit_log_job(actor: &Unknown, after: &Unknown, limit: &Unknown) -> fanline::
     Ok(job(move |e| e.audit_log(&actor, after, limit)))
 }
 
+fn refusal_counts_job(actor: &Unknown, range: Option<&Unknown>) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let (mut since, mut until) = (None, None);
+    if let Some(range) = range
+        .map(Js::from)
+        .filter(|r| !r.is_nullish().unwrap_or(true))
+    {
+        for (key, v) in range.entries("range")? {
+            let slot = match key.as_str() {
+                "sinceMs" => &mut since,
+                "untilMs" => &mut until,
+                other => {
+                    return Err(fanline::Error::invalid(format!(
+                        "range has an unknown field '{other}'"
+                    )))
+                }
+            };
+            if !v.is_nullish()? {
+                *slot = Some(v.integer(&format!("range.{key}"))?);
+            }
+        }
+    }
+    Ok(job(move |e| e.refusal_counts(&actor, since, until)))
+}
+
 #[napi]
 impl Fanline {
+    /// The refusal counters (admin): refusals by the `calls` flag, the creator role and the rate
+    /// limits, counted per code and minute instead of audited one by one.
+    #[napi(
+        ts_args_type = "actor: Actor, range?: { sinceMs?: number | null; untilMs?: number | null }",
+        ts_return_type = "Promise<RefusalCount[]>"
+    )]
+    pub fn refusal_counts(&self, actor: Unknown, range: Option<Unknown>) -> AsyncTask<Op> {
+        self.spawn(guard(|| refusal_counts_job(&actor, range.as_ref())))
+    }
+
+    /// The synchronous twin of `refusalCounts`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, range?: { sinceMs?: number | null; untilMs?: number | null }",
+        ts_return_type = "RefusalCount[]"
+    )]
+    pub fn refusal_counts_sync(
+        &self,
+        env: &Env,
+        actor: Unknown,
+        range: Option<Unknown>,
+    ) -> napi::Result<Json> {
+        self.now(env, guard(|| refusal_counts_job(&actor, range.as_ref())))
+    }
+
     /// Credits purchased tokens to `userId` from the issuance account (admin: the host's payment
     /// flow). `reference` makes it idempotent. Resolves to the user's balance.
     ///

@@ -12,6 +12,7 @@ mod builder;
 mod calls;
 mod fans;
 mod ledger;
+mod prices;
 
 use fanline::{Actor, Error, Feature, ManualClock};
 use napi::bindgen_prelude::{AsyncTask, Unknown};

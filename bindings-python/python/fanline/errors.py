@@ -64,7 +64,9 @@ class NotFoundError(FanlineError):
 
 
 class ConflictError(FanlineError):
-    """The 409 family: ``INVALID_STATE`` and ``BUSY``."""
+    """The 409 family: ``INVALID_STATE``, ``BUSY``, ``PRICE_CHANGED`` (the call costs more
+    than the ``max_rate_per_minute`` the fan accepted with) and ``CONFLICT`` (an idempotency
+    reference reused for a different request)."""
 
 
 class ExpiredError(FanlineError):

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::calls::MAX_RATE_PER_MINUTE;
 use super::Fanline;
 use crate::agora::{AgoraCredentials, RtcTokenBuilder};
 use crate::billing::BillingPolicy;
@@ -29,15 +30,20 @@ pub struct EngineConfig {
     /// Initiations per creator (default 10 per minute).
     #[serde(skip)]
     pub creator_rate: RateLimit,
-    /// Initiations per client IP (default 5 per minute).
+    /// Initiations per client IP (default: none). When set, every initiation must carry the
+    /// client's IP ([`InitiateRequest::ip`](super::InitiateRequest::ip)); one without is
+    /// `INVALID_INPUT`, never a skipped limit. The seed used 5 per minute.
     #[serde(skip)]
-    pub ip_rate: RateLimit,
+    pub ip_rate: Option<RateLimit>,
     /// Invitation lifetime in milliseconds (default 120 s).
     pub invitation_ttl_ms: i64,
     /// Agora token and privilege lifetime in seconds (default 7200, at most 86400).
     pub token_lifetime_secs: u32,
     /// Share-link lifetime in seconds (default 30 days).
     pub share_lifetime_secs: i64,
+    /// The longest a call may last, in seconds (default 2 h, at most 24 h). A call's limit,
+    /// fixed at accept, is the smaller of this and what the fan's balance affords.
+    pub max_call_secs: u32,
 }
 
 impl Default for EngineConfig {
@@ -50,13 +56,11 @@ impl Default for EngineConfig {
                 max: 10,
                 period_ms: 60_000,
             },
-            ip_rate: RateLimit {
-                max: 5,
-                period_ms: 60_000,
-            },
+            ip_rate: None,
             invitation_ttl_ms: 120_000,
             token_lifetime_secs: 7_200,
             share_lifetime_secs: DEFAULT_LIFETIME_SECS,
+            max_call_secs: 7_200,
         }
     }
 }
@@ -68,7 +72,17 @@ impl EngineConfig {
             .validate()
             .map_err(|e| Error::config(e.to_string()))?;
         RateLimit::new(self.creator_rate.max, self.creator_rate.period_ms)?;
-        RateLimit::new(self.ip_rate.max, self.ip_rate.period_ms)?;
+        if let Some(ip_rate) = self.ip_rate {
+            RateLimit::new(ip_rate.max, ip_rate.period_ms)?;
+        }
+        if self.billing.rate_per_minute > MAX_RATE_PER_MINUTE {
+            return Err(Error::config(format!(
+                "the default rate must be at most {MAX_RATE_PER_MINUTE} tokens per minute"
+            )));
+        }
+        if !(1..=86_400).contains(&self.max_call_secs) {
+            return Err(Error::config("the longest call is 1 to 86400 seconds"));
+        }
         if self.cooldown.duration_ms < 0 {
             return Err(Error::config("the cooldown cannot be negative"));
         }

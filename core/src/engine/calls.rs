@@ -7,6 +7,7 @@
 
 use serde_json::json;
 
+use super::call_end::{call_limit_ms, EndReason};
 use super::fans::PairFacts;
 use super::ledger::require_user_account;
 use super::views::{
@@ -15,14 +16,13 @@ use super::views::{
 };
 use super::{audit, detail, Fanline, Outcome};
 use crate::agora::{call_uids, RtcTokenRequest, RtcUser};
-use crate::billing::billed_seconds;
-use crate::calls::{Call, CallState, Event, Settlement};
+use crate::calls::{Call, CallState, Event};
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::flags::Feature;
 use crate::ids::{Actor, CallId, Role, UserId};
 use crate::privacy::{decide, Action, RelationshipKind};
-use crate::store::{AuditRecord, HistoryCursor, LedgerEntry, Tx, PLATFORM_ACCOUNT};
+use crate::store::{AuditRecord, HistoryCursor, Tx};
 
 /// Longest invitation note, in characters.
 const MAX_MESSAGE_CHARS: usize = 500;
@@ -32,11 +32,20 @@ const MAX_IP_BYTES: usize = 64;
 pub const MAX_PAGE: u32 = 100;
 /// Invitations the sweeper handles per run; the rest wait for the next run.
 const SWEEP_BATCH: usize = 500;
+/// How long a call's tokens outlive its limit, in seconds: room for the clients to hear that
+/// the call ended before Agora drops them.
+const TOKEN_MARGIN_SECS: i64 = 60;
 /// Highest rate a call may have, in tokens per minute. Far above any real price, and low
 /// enough that no call, however long, overflows its bill (which would leave it unendable).
 pub const MAX_RATE_PER_MINUTE: u64 = 1_000_000_000;
 
-fn call_audit(event: &str, actor: Option<&Actor>, call: &Call, now_ms: i64) -> AuditRecord {
+/// An audit record of a call event.
+pub(super) fn call_audit(
+    event: &str,
+    actor: Option<&Actor>,
+    call: &Call,
+    now_ms: i64,
+) -> AuditRecord {
     let mut rec = audit(event, actor, now_ms);
     rec.call_id = Some(call.id.to_string());
     rec.creator_id = Some(call.creator.to_string());
@@ -76,21 +85,52 @@ fn validate_initiate(req: &InitiateRequest) -> Result<(UserId, Option<String>)> 
     Ok((fan, ip))
 }
 
+/// The start of the minute `now_ms` falls in: the key of a refusal counter.
+fn minute_of(now_ms: i64) -> i64 {
+    now_ms - now_ms.rem_euclid(60_000)
+}
+
+/// The per-IP limit key: an IPv6 client is one /64 (what one subscriber usually holds), so
+/// rotating through its own addresses does not multiply its budget. Anything else is used as
+/// given.
+fn ip_key(ip: &str) -> String {
+    match ip.parse::<std::net::Ipv6Addr>() {
+        Ok(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(v6) => v6
+            .to_ipv4_mapped()
+            .map_or_else(|| ip.to_string(), |v4| v4.to_string()),
+        Err(_) => ip.to_string(),
+    }
+}
+
 /// The store key of a cooldown; `\n` cannot occur in a user id, so keys never collide.
 fn cooldown_key(creator: &UserId, fan: &UserId) -> String {
     format!("cooldown\n{creator}\n{fan}")
 }
 
 impl Fanline {
-    /// A creator calls a fan, in one transaction. The per-creator and per-IP rate limits
-    /// come first and count every well-formed attempt, as the seed's rate-limit middleware
-    /// did; then the `calls` flag, the creator role, blocks, the fan's `allow_calls` and
-    /// whether the fan is in a call, whether the creator already has a ringing or connected
-    /// call, the pair's cooldown and the start guard. A refused attempt keeps only its
-    /// rate-limit count and a `call_refused` audit row (for the metrics): it never starts the
-    /// cooldown. A successful one writes the ringing call and starts the cooldown. A creator's
-    /// invitation that expired but was not swept yet does not make them busy: a successful
-    /// initiate marks it missed, and its `call:missed` events come before the `call:request`.
+    /// A creator calls a fan, in one transaction. The `calls` flag and the creator role come
+    /// first, then the per-creator and per-IP rate limits (which count every attempt that got
+    /// that far), then blocks, the fan's `allow_calls` and whether the fan is in a call,
+    /// whether the creator already has a ringing or connected call, the pair's cooldown and
+    /// the start guard.
+    ///
+    /// What a refusal writes is bounded: a refusal by the flag, the role or a rate limit only
+    /// moves a per-minute counter (so a stranger repeating it cannot grow the store, nor burn
+    /// a shared IP's budget without being a creator); a later refusal keeps the rate-limit
+    /// counts and a `call_refused` audit row. Neither starts the cooldown. A successful
+    /// initiation writes the ringing call and starts the cooldown.
+    ///
+    /// The rate is the creator's price ([`Fanline::set_call_price`]), else the billing
+    /// policy's default. [`InitiateRequest::rate_per_minute`] overrides both and is for hosts
+    /// that compute a price themselves: never fill it from a request body.
+    ///
+    /// A creator's invitation that expired but was not swept yet does not make them busy: a
+    /// successful initiate marks it missed, and its `call:missed` events come before the
+    /// `call:request`.
     pub fn initiate(
         &self,
         actor: &Actor,
@@ -103,12 +143,32 @@ impl Fanline {
         // The call settles into both users' ledger accounts.
         require_user_account(&actor.id)?;
         require_user_account(&fan)?;
+        if self.config.ip_rate.is_some() && ip.is_none() {
+            return Err(Error::invalid(
+                "ip is required: a per-IP rate limit is configured",
+            ));
+        }
         let now = self.now_ms();
+        let gate = self.flags.require(Feature::Calls).and_then(|()| {
+            if actor.role == Role::Creator {
+                Ok(())
+            } else {
+                Err(Error::NotCreator)
+            }
+        });
+        if let Err(refusal) = gate {
+            self.write(|tx| tx.count_refusal(refusal.code(), minute_of(now)))?;
+            return Err(refusal);
+        }
         self.write(|tx| {
-            let attempt = self
-                .take_initiation_limits(tx, actor, ip.as_deref(), now)
-                .and_then(|()| self.ring(tx, actor, &fan, req, now));
-            match attempt {
+            if let Err(e) = self.take_initiation_limits(tx, actor, ip.as_deref(), now) {
+                if !matches!(e, Error::RateLimited { .. }) {
+                    return Err(e);
+                }
+                tx.count_refusal(e.code(), minute_of(now))?;
+                return Ok(Err(e));
+            }
+            match self.ring(tx, actor, &fan, req, now) {
                 Err(e) if is_refusal(&e) => {
                     let mut rec = audit("call_refused", Some(actor), now);
                     rec.creator_id = Some(actor.id.to_string());
@@ -137,8 +197,8 @@ impl Fanline {
             format!("rate\ncreator\n{}", actor.id),
             self.config.creator_rate,
         )];
-        if let Some(ip) = ip {
-            takes.push((format!("rate\nip\n{ip}"), self.config.ip_rate));
+        if let (Some(ip), Some(limit)) = (ip, self.config.ip_rate) {
+            takes.push((format!("rate\nip\n{}", ip_key(ip)), limit));
         }
         let mut updates = Vec::with_capacity(takes.len());
         for (key, limit) in takes {
@@ -160,10 +220,6 @@ impl Fanline {
         req: &InitiateRequest,
         now: i64,
     ) -> Result<Outcome<crate::calls::CallView>> {
-        self.flags.require(Feature::Calls)?;
-        if actor.role != Role::Creator {
-            return Err(Error::NotCreator);
-        }
         let facts = PairFacts::read(tx, &actor.id, fan)?;
         let mut input = facts.input(Action::Call, actor, fan);
         input.fan_in_connected_call = tx.fan_connected(fan)?;
@@ -176,13 +232,14 @@ impl Fanline {
         };
         let cd_key = cooldown_key(&actor.id, fan);
         self.config.cooldown.check(tx.get_limit(&cd_key)?, now)?;
-        let rate = req
-            .rate_per_minute
-            .unwrap_or(self.config.billing.rate_per_minute);
-        if self.config.ledger {
+        let rate = match req.rate_per_minute {
+            Some(rate) => rate,
+            None => self.price_of(tx, &actor.id)?,
+        };
+        let balance = self.fan_balance(tx, fan)?;
+        if let Some(balance) = balance {
             let needed = self.config.billing.start_guard(rate);
-            let balance = tx.balance(fan.as_str())?;
-            if balance < 0 || (balance as u64) < needed {
+            if balance < needed {
                 return Err(Error::InsufficientTokens { needed });
             }
         }
@@ -210,6 +267,7 @@ impl Fanline {
             created_at_ms: now,
             expires_at_ms: now.saturating_add(self.config.invitation_ttl_ms),
             connected_at_ms: None,
+            limit_at_ms: None,
             finished_at_ms: None,
             ended_by: None,
         };
@@ -227,6 +285,8 @@ impl Fanline {
                 "callType": call.call_type,
                 "expiresAt": rfc3339(call.expires_at_ms),
                 "message": call.message,
+                "ratePerMinute": call.rate_per_minute,
+                "affordableMinutes": balance.map(|b| self.affordable_minutes(b, rate)),
             }),
         ));
         Ok(Outcome {
@@ -245,14 +305,22 @@ impl Fanline {
         }
     }
 
-    fn join_info(&self, call: &Call, uid: u32) -> Result<JoinInfo> {
-        let mut req = RtcTokenRequest::publisher(call.channel(), RtcUser::Uid(uid));
-        req.token_expire = self.config.token_lifetime_secs;
-        let token = self.tokens.build(&req)?;
-        let expires = self
-            .now_ms()
+    /// Join information for one side of a connected call. The token (and its privileges)
+    /// expire at the call's limit plus [`TOKEN_MARGIN_SECS`], or after the configured token
+    /// lifetime when that comes first (the side then refreshes it).
+    fn join_info(&self, call: &Call, uid: u32, now: i64) -> Result<JoinInfo> {
+        let until_limit = call_limit_ms(call, self.config.max_call_secs)
+            .saturating_sub(now)
+            .max(0)
             .div_euclid(1000)
-            .saturating_add(i64::from(self.config.token_lifetime_secs));
+            .saturating_add(TOKEN_MARGIN_SECS);
+        let lifetime = u32::try_from(until_limit)
+            .unwrap_or(u32::MAX)
+            .clamp(1, self.config.token_lifetime_secs);
+        let mut req = RtcTokenRequest::publisher(call.channel(), RtcUser::Uid(uid));
+        req.token_expire = lifetime;
+        let token = self.tokens.build(&req)?;
+        let expires = now.div_euclid(1000).saturating_add(i64::from(lifetime));
         Ok(JoinInfo {
             app_id: self.tokens.credentials().app_id().to_string(),
             channel: call.channel(),
@@ -262,12 +330,27 @@ impl Fanline {
         })
     }
 
-    /// The fan accepts a ringing call before its invitation expires. Both sides get a
-    /// publisher token for the call's channel with their stable uids. The `call:accepted`
-    /// event to the creator carries no token (events travel through the realtime provider):
-    /// the host hands the creator its [`AcceptedCall::creator`] over its own authenticated
-    /// API, or the creator asks for one with [`Fanline::refresh_token`].
-    pub fn accept(&self, actor: &Actor, call_id: &str) -> Result<Outcome<AcceptedCall>> {
+    /// The fan accepts a ringing call before its invitation expires. `max_rate_per_minute`
+    /// is the price the fan was shown: a call that costs more is refused (`PRICE_CHANGED`).
+    /// Blocks and the start guard are checked again, since either may have changed while the
+    /// call rang.
+    ///
+    /// The call's limit is fixed here: the smaller of what the fan's balance affords now
+    /// ([`BillingPolicy::max_affordable_seconds`](crate::billing::BillingPolicy::max_affordable_seconds))
+    /// and the longest call. Billing never goes past it, [`Fanline::expire_due`] ends the call
+    /// there, and the tokens handed out expire shortly after it. A balance that affords no
+    /// time at all is `INSUFFICIENT_TOKENS`.
+    ///
+    /// Both sides get a publisher token for the call's channel with their stable uids. The
+    /// `call:accepted` event to the creator carries no token (events travel through the
+    /// realtime provider): the host hands the creator its [`AcceptedCall::creator`] over its
+    /// own authenticated API, or the creator asks for one with [`Fanline::refresh_token`].
+    pub fn accept(
+        &self,
+        actor: &Actor,
+        call_id: &str,
+        max_rate_per_minute: Option<u64>,
+    ) -> Result<Outcome<AcceptedCall>> {
         let id = CallId::parse(call_id)?;
         self.flags.require(Feature::Calls)?;
         let now = self.now_ms();
@@ -282,22 +365,41 @@ impl Fanline {
             if now >= call.expires_at_ms {
                 return Err(Error::InvitationExpired);
             }
+            if let Some(max) = max_rate_per_minute.filter(|max| call.rate_per_minute > *max) {
+                return Err(Error::PriceChanged {
+                    rate_per_minute: call.rate_per_minute,
+                    max_rate_per_minute: max,
+                });
+            }
+            if tx.is_blocked(&call.creator, &call.fan)?
+                || tx.is_blocked(&call.fan, &call.creator)?
+            {
+                return Err(Error::Blocked);
+            }
             if tx.fan_connected(&call.fan)? {
                 return Err(Error::Busy);
             }
+            let limit_secs = self.call_limit_secs(tx, &call)?;
             call.state = CallState::Connected;
             call.connected_at_ms = Some(now);
+            call.limit_at_ms = Some(now.saturating_add(limit_secs.saturating_mul(1000)));
             if !tx.update_call(&call, CallState::Ringing)? {
                 return Err(Error::state("the call changed state"));
             }
             tx.record_relationship(&call.creator, &call.fan, RelationshipKind::Called, now)?;
-            tx.append_audit(&call_audit("call_accepted", Some(actor), &call, now))?;
-            let fan = self.join_info(&call, call.fan_uid)?;
-            let creator = self.join_info(&call, call.creator_uid)?;
+            let mut rec = call_audit("call_accepted", Some(actor), &call, now);
+            rec.detail = detail(json!({ "limitSeconds": limit_secs }));
+            tx.append_audit(&rec)?;
+            let fan = self.join_info(&call, call.fan_uid, now)?;
+            let creator = self.join_info(&call, call.creator_uid, now)?;
             let event = Event::to_user(
                 &call.creator,
                 "call:accepted",
-                json!({ "callId": call.id, "fanId": call.fan }),
+                json!({
+                    "callId": call.id,
+                    "fanId": call.fan,
+                    "limitAt": call.limit_at_ms.map(rfc3339),
+                }),
             );
             Ok(Outcome {
                 value: AcceptedCall {
@@ -308,6 +410,28 @@ impl Fanline {
                 events: vec![event],
             })
         })
+    }
+
+    /// The length, in whole seconds, of the call about to connect: what the fan's balance
+    /// affords at its rate, capped by the longest call. The start guard applies again, and a
+    /// balance that affords no time is refused, naming what one billed second would cost.
+    fn call_limit_secs(&self, tx: &mut dyn Tx, call: &Call) -> Result<i64> {
+        let max = u64::from(self.config.max_call_secs);
+        let Some(balance) = self.fan_balance(tx, &call.fan)? else {
+            return Ok(i64::from(self.config.max_call_secs));
+        };
+        let policy = &self.config.billing;
+        let rate = call.rate_per_minute;
+        let affordable = policy.max_affordable_seconds(balance, rate).min(max);
+        let guard = policy.start_guard(rate);
+        if balance < guard || affordable == 0 {
+            let first_second = policy.cost_at(1, rate)?;
+            return Err(Error::InsufficientTokens {
+                needed: guard.max(first_second),
+            });
+        }
+        // `affordable <= max_call_secs <= 86400`.
+        Ok(affordable as i64)
     }
 
     /// The fan declines a ringing call. Once its invitation expired (swept or not) the call
@@ -381,13 +505,15 @@ impl Fanline {
     }
 
     /// Either side ends a connected call. Billing is computed and settled exactly once, in
-    /// the same transaction; ending again returns the same settlement and no events.
-    /// Admins read calls but do not end them (`INVALID_STATE`).
+    /// the same transaction, and never past the call's limit: a call ended after its limit
+    /// (before the sweeper got to it) is billed to the limit and ends with reason `limit`.
+    /// Ending again returns the same settlement and no events. Admins read calls but do not
+    /// end them (`INVALID_STATE`).
     pub fn end(&self, actor: &Actor, call_id: &str) -> Result<Outcome<EndedCall>> {
         let id = CallId::parse(call_id)?;
         let now = self.now_ms();
         self.write(|tx| {
-            let mut call = Self::participant_call(tx, actor, &id)?;
+            let call = Self::participant_call(tx, actor, &id)?;
             if !call.has_participant(&actor.id) {
                 return Err(Error::state("only a participant can end the call"));
             }
@@ -403,66 +529,28 @@ impl Fanline {
             if call.state != CallState::Connected {
                 return Err(Error::state(format!("the call is {}", call.state.as_str())));
             }
-            let connected = call.connected_at_ms.unwrap_or(now);
-            let seconds = billed_seconds(connected, now);
-            let balance = if self.config.ledger {
-                u64::try_from(tx.balance(call.fan.as_str())?).unwrap_or(0)
-            } else {
-                u64::MAX
-            };
-            let charge = self
-                .config
-                .billing
-                .charge(seconds, call.rate_per_minute, balance)?;
-            let settlement = Settlement {
-                call_id: call.id,
-                charge,
-                settled_at_ms: now,
-            };
-            if !tx.insert_settlement(&settlement)? {
-                return Err(Error::state("the call was already settled"));
-            }
-            if self.config.ledger {
-                tx.append_ledger(&settlement_entries(&call, &settlement)?)?;
-            }
-            call.state = CallState::Ended;
-            call.finished_at_ms = Some(now);
-            call.ended_by = Some(actor.id.clone());
-            if !tx.update_call(&call, CallState::Connected)? {
-                return Err(Error::state("the call changed state"));
-            }
-            let mut rec = call_audit("call_ended", Some(actor), &call, now);
-            rec.detail = detail(json!({
-                "billedSeconds": charge.bill.billed_seconds,
-                "gross": charge.bill.gross,
-                "charged": charge.charged,
-                "fee": charge.fee,
-                "creatorNet": charge.creator_net,
-                "shortfall": charge.shortfall,
-            }));
-            tx.append_audit(&rec)?;
-            let event = Event::to_user(
-                call.other(&actor.id),
-                "call:ended",
-                json!({ "callId": call.id, "by": actor.id, "settlement": settlement }),
-            );
+            let mut events = Vec::new();
+            let ended =
+                self.end_connected(tx, call, Some(actor), EndReason::Hangup, now, &mut events)?;
             Ok(Outcome {
-                value: EndedCall {
-                    call: call.view(),
-                    settlement,
-                },
-                events: vec![event],
+                value: ended,
+                events,
             })
         })
     }
 
-    /// A fresh token for the actor's side of a connected call.
+    /// A fresh token for the actor's side of a connected call, expiring shortly after the
+    /// call's limit. Refused once the limit has passed.
     pub fn refresh_token(&self, actor: &Actor, call_id: &str) -> Result<JoinInfo> {
         let id = CallId::parse(call_id)?;
         self.flags.require(Feature::Calls)?;
+        let now = self.now_ms();
         let call = self.read(|tx| Self::participant_call(tx, actor, &id))?;
         if call.state != CallState::Connected {
             return Err(Error::state(format!("the call is {}", call.state.as_str())));
+        }
+        if now >= call_limit_ms(&call, self.config.max_call_secs) {
+            return Err(Error::state("the call reached its time limit"));
         }
         let uid = if call.creator == actor.id {
             call.creator_uid
@@ -471,7 +559,7 @@ impl Fanline {
         } else {
             return Err(Error::state("only a participant can join"));
         };
-        self.join_info(&call, uid)
+        self.join_info(&call, uid, now)
     }
 
     /// A call's status (participants and admins), with its settlement once ended.
@@ -491,14 +579,24 @@ impl Fanline {
         })
     }
 
-    /// The actor's ringing invitations that have not expired, newest first.
+    /// The actor's ringing invitations that have not expired, newest first, each with its
+    /// rate and how many whole minutes of it the actor's balance affords.
     pub fn pending(&self, actor: &Actor) -> Result<Vec<crate::calls::CallView>> {
         let now = self.now_ms();
         self.read(|tx| {
-            Ok(tx
-                .pending_for_fan(&actor.id, now)?
+            let calls = tx.pending_for_fan(&actor.id, now)?;
+            if calls.is_empty() {
+                return Ok(Vec::new());
+            }
+            let balance = self.fan_balance(tx, &actor.id)?;
+            Ok(calls
                 .iter()
-                .map(Call::view)
+                .map(|call| {
+                    let mut view = call.view();
+                    view.affordable_minutes =
+                        balance.map(|b| self.affordable_minutes(b, call.rate_per_minute));
+                    view
+                })
                 .collect())
         })
     }
@@ -529,9 +627,11 @@ impl Fanline {
         })
     }
 
-    /// Expires invitations past their time (the host runs this on a timer, every 30 s in the
-    /// seed): their calls become `missed`, and both sides get `call:missed`. Also prunes limit
-    /// rows that no longer limit anything. Returns the calls it expired.
+    /// The sweeper (the host runs it on a timer, every 30 s in the seed). Invitations past
+    /// their time become `missed`, and both sides get `call:missed`; connected calls past
+    /// their limit end, settled to the limit, and both sides get `call:ended` with reason
+    /// `limit`. Also prunes limit rows that no longer limit anything. Returns the calls it
+    /// expired or ended, at most 500 of each per run (the rest wait for the next run).
     pub fn expire_due(&self) -> Result<Outcome<Vec<String>>> {
         let now = self.now_ms();
         self.write(|tx| {
@@ -542,6 +642,10 @@ impl Fanline {
                 if miss(tx, call, now, &mut events)? {
                     expired.push(id);
                 }
+            }
+            for call in tx.due_call_limits(now, SWEEP_BATCH)? {
+                expired.push(call.id.to_string());
+                self.end_connected(tx, call, None, EndReason::Limit, now, &mut events)?;
             }
             tx.prune_limits(now)?;
             Ok(Outcome {
@@ -554,7 +658,12 @@ impl Fanline {
 
 /// Marks a ringing call whose invitation expired as missed, with its audit record and a
 /// `call:missed` event to each side. `false` when the call was no longer ringing.
-fn miss(tx: &mut dyn Tx, mut call: Call, now: i64, events: &mut Vec<Event>) -> Result<bool> {
+pub(super) fn miss(
+    tx: &mut dyn Tx,
+    mut call: Call,
+    now: i64,
+    events: &mut Vec<Event>,
+) -> Result<bool> {
     call.state = CallState::Missed;
     call.finished_at_ms = Some(now);
     if !tx.update_call(&call, CallState::Ringing)? {
@@ -569,31 +678,6 @@ fn miss(tx: &mut dyn Tx, mut call: Call, now: i64, events: &mut Vec<Event>) -> R
         ));
     }
     Ok(true)
-}
-
-/// The ledger entries of a settlement: the fan pays `charged`, the creator gets the net and
-/// the platform the fee. Zero amounts are left out; the entries always sum to zero.
-fn settlement_entries(call: &Call, s: &Settlement) -> Result<Vec<LedgerEntry>> {
-    let amount = |v: u64| i64::try_from(v).map_err(|_| Error::invalid("amount exceeds i64"));
-    let parts = [
-        ("fan", call.fan.as_str(), -amount(s.charge.charged)?),
-        (
-            "creator",
-            call.creator.as_str(),
-            amount(s.charge.creator_net)?,
-        ),
-        ("platform", PLATFORM_ACCOUNT, amount(s.charge.fee)?),
-    ];
-    Ok(parts
-        .into_iter()
-        .filter(|(_, _, a)| *a != 0)
-        .map(|(side, account, a)| LedgerEntry {
-            reference: format!("call:{}:{side}", call.id),
-            account: account.to_string(),
-            amount: a,
-            at_ms: s.settled_at_ms,
-        })
-        .collect())
 }
 
 /// Whether an error is a refusal by the rules (audited, limits kept) rather than bad input or

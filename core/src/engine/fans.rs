@@ -348,7 +348,9 @@ impl Fanline {
         })
     }
 
-    /// The actor blocks `other`; `false` when already blocked.
+    /// The actor blocks `other`; `false` when already blocked. A call between the two stops
+    /// in the same transaction: a ringing one is cancelled, a connected one ends (billed to
+    /// this moment), each with its events (reason `blocked`) for the other side.
     pub fn block(&self, actor: &Actor, other_id: &str) -> Result<Outcome<bool>> {
         self.set_block(actor, other_id, true)
     }
@@ -376,7 +378,14 @@ impl Fanline {
                 rec.detail = detail(json!({ "other": other.as_str() }));
                 tx.append_audit(&rec)?;
             }
-            Ok(Outcome::quiet(changed))
+            let mut events = Vec::new();
+            if on {
+                self.stop_calls_between(tx, actor, &other, now, &mut events)?;
+            }
+            Ok(Outcome {
+                value: changed,
+                events,
+            })
         })
     }
 

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{audit, detail, require_admin, require_self_or_admin, Fanline, Outcome};
 use crate::error::{Error, Result};
 use crate::ids::{Actor, UserId};
-use crate::store::{AuditRecord, LedgerEntry, ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT};
+use crate::store::{AuditRecord, LedgerEntry, RefusalCount, ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT};
 
 /// A user's ledger account is their id, so the ids of the system accounts cannot be users:
 /// a user called `@platform` would read and receive the platform's fees.
@@ -25,8 +25,9 @@ const MAX_AUDIT_PAGE: u32 = 1000;
 
 impl Fanline {
     /// Credits purchased tokens to `user` from the issuance account (admin, i.e. the host's
-    /// payment flow). `reference` makes it idempotent: crediting the same reference twice
-    /// changes nothing the second time. Returns the user's balance.
+    /// payment flow). `reference` makes it idempotent: crediting the same reference again
+    /// with the same user and amount changes nothing and returns the balance; with another
+    /// user or amount it is `CONFLICT`. Returns the user's balance.
     pub fn credit(
         &self,
         actor: &Actor,
@@ -78,6 +79,15 @@ impl Fanline {
                 rec.fan_id = Some(user.to_string());
                 rec.detail = detail(json!({ "amount": amount }));
                 tx.append_audit(&rec)?;
+            } else {
+                // A replay must be the same credit: the same reference for another user or
+                // amount is a bug or an attack on the host's payment flow, never a no-op.
+                let first = tx.ledger_entry(&entries[0].reference)?;
+                if first.is_none_or(|e| e.account != entries[0].account || e.amount != amount) {
+                    return Err(Error::Conflict(
+                        "this credit reference was used for another user or amount".into(),
+                    ));
+                }
             }
             Ok(Outcome::quiet(tx.balance(user.as_str())?))
         })
@@ -107,5 +117,19 @@ impl Fanline {
             return Err(Error::invalid("after must be >= 0 and limit 1 to 1000"));
         }
         self.read(|tx| tx.audit(after, limit as usize))
+    }
+
+    /// The refusal counters of the minutes starting in `[since_ms, until_ms)` (admin): the
+    /// refusals by the `calls` flag, the creator role and the rate limits, which are counted
+    /// per code and minute instead of audited one by one.
+    pub fn refusal_counts(
+        &self,
+        actor: &Actor,
+        since_ms: Option<i64>,
+        until_ms: Option<i64>,
+    ) -> Result<Vec<RefusalCount>> {
+        require_admin(actor)?;
+        let (since, until) = (since_ms.unwrap_or(i64::MIN), until_ms.unwrap_or(i64::MAX));
+        self.read(|tx| tx.refusal_counts(since, until))
     }
 }

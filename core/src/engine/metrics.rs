@@ -10,8 +10,11 @@
 //! - duration = `billedSeconds` of each `call_ended`; p95 is the nearest-rank percentile
 //!   (the smallest duration with at least 95% of the calls at or below it);
 //! - revenue per creator sums the settlement amounts of `call_ended`;
-//! - cooldown hits, rate-limit hits and permission denials count `call_refused` events by
-//!   code (`CALL_COOLDOWN`, `RATE_LIMITED`, and the 403 codes by reason); other refusals
+//! - cooldown hits, rate-limit hits and permission denials count `call_refused` events and
+//!   the store's refusal counters (refusals by the `calls` flag, the creator role and the rate
+//!   limits are counted per code and minute instead of audited; a counter belongs to the window
+//!   its minute starts in) by code (`CALL_COOLDOWN`, `RATE_LIMITED`, and the 403 codes by
+//!   reason); other refusals
 //!   (`BUSY`, `INSUFFICIENT_TOKENS`, ...) are `otherRefusals`;
 //! - fans seen: distinct fans named by call, privacy, share-link and relationship events;
 //!   a fan "changed a privacy default" when their latest `privacy_updated` says
@@ -26,7 +29,7 @@ use super::{require_admin, Fanline};
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::ids::Actor;
-use crate::store::AuditRecord;
+use crate::store::{AuditRecord, RefusalCount};
 
 /// Audit records read per store transaction.
 const PAGE: usize = 1000;
@@ -247,6 +250,17 @@ impl MetricsBuilder {
         })
     }
 
+    /// Adds a refusal counter (ignored when its minute starts outside the window).
+    pub fn add_refusals(&mut self, count: &RefusalCount) {
+        if !self.query.contains(count.minute_ms) {
+            return;
+        }
+        self.counts.refused += count.count;
+        let start = count.minute_ms.div_euclid(self.query.bucket_ms) * self.query.bucket_ms;
+        self.timeline.entry(start).or_default().refused += count.count;
+        *self.refusals.entry(count.code.clone()).or_default() += count.count;
+    }
+
     /// Adds one record (ignored when outside the window or not an event the metrics use).
     pub fn add(&mut self, rec: &AuditRecord) {
         if !self.query.contains(rec.at_ms) {
@@ -415,6 +429,13 @@ impl Fanline {
                 Some(last) if page.len() == PAGE => after = last.seq,
                 _ => break,
             }
+        }
+        let (since, until) = (
+            query.since_ms.unwrap_or(i64::MIN),
+            query.until_ms.unwrap_or(i64::MAX),
+        );
+        for count in self.read(|tx| tx.refusal_counts(since, until))? {
+            builder.add_refusals(&count);
         }
         Ok(builder.finish())
     }

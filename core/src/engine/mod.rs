@@ -3,10 +3,12 @@
 //! realtime events for the host to publish.
 
 mod builder;
+mod call_end;
 mod calls;
 mod fans;
 mod ledger;
 mod metrics;
+mod prices;
 mod views;
 
 use std::sync::Arc;

@@ -8,7 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use super::records::{AuditRecord, HistoryCursor, LedgerEntry, Profile, Relationship, ShareState};
+use super::records::{
+    AuditRecord, HistoryCursor, LedgerEntry, Profile, RefusalCount, Relationship, ShareState,
+};
 use super::{Store, Tx};
 use crate::calls::{Call, CallState, Settlement};
 use crate::error::{Error, Result};
@@ -31,6 +33,8 @@ struct State {
     calls: BTreeMap<CallId, Call>,
     settlements: BTreeMap<CallId, Settlement>,
     limits: BTreeMap<String, i64>,
+    prices: BTreeMap<UserId, u64>,
+    refusals: BTreeMap<(i64, String), u64>,
     ledger: Vec<LedgerEntry>,
     references: BTreeSet<String>,
     balances: BTreeMap<String, i64>,
@@ -244,6 +248,29 @@ impl Tx for State {
         Ok(calls)
     }
 
+    fn due_call_limits(&mut self, now_ms: i64, limit: usize) -> Result<Vec<Call>> {
+        let mut calls: Vec<Call> = self
+            .calls
+            .values()
+            .filter(|c| {
+                c.state == CallState::Connected && c.limit_at_ms.is_some_and(|at| at <= now_ms)
+            })
+            .cloned()
+            .collect();
+        calls.sort_by_key(|c| (c.limit_at_ms, c.id));
+        calls.truncate(limit);
+        Ok(calls)
+    }
+
+    fn get_call_price(&mut self, creator: &UserId) -> Result<Option<u64>> {
+        Ok(self.prices.get(creator).copied())
+    }
+
+    fn put_call_price(&mut self, creator: &UserId, rate: u64, _now_ms: i64) -> Result<()> {
+        self.prices.insert(creator.clone(), rate);
+        Ok(())
+    }
+
     fn get_settlement(&mut self, call: &CallId) -> Result<Option<Settlement>> {
         Ok(self.settlements.get(call).copied())
     }
@@ -271,6 +298,27 @@ impl Tx for State {
         Ok((before - self.limits.len()) as u64)
     }
 
+    fn count_refusal(&mut self, code: &str, minute_ms: i64) -> Result<()> {
+        *self
+            .refusals
+            .entry((minute_ms, code.to_string()))
+            .or_insert(0) += 1;
+        Ok(())
+    }
+
+    fn refusal_counts(&mut self, since_ms: i64, until_ms: i64) -> Result<Vec<RefusalCount>> {
+        Ok(self
+            .refusals
+            .iter()
+            .filter(|((m, _), _)| (since_ms..until_ms).contains(m))
+            .map(|((m, code), n)| RefusalCount {
+                minute_ms: *m,
+                code: code.clone(),
+                count: *n,
+            })
+            .collect())
+    }
+
     fn balance(&mut self, account: &str) -> Result<i64> {
         Ok(self.balances.get(account).copied().unwrap_or(0))
     }
@@ -293,6 +341,14 @@ impl Tx for State {
             self.ledger.push(e.clone());
         }
         Ok(true)
+    }
+
+    fn ledger_entry(&mut self, reference: &str) -> Result<Option<LedgerEntry>> {
+        Ok(self
+            .ledger
+            .iter()
+            .find(|e| e.reference == reference)
+            .cloned())
     }
 
     fn ledger_sum(&mut self) -> Result<i64> {
@@ -476,6 +532,19 @@ impl Tx for Journal<'_> {
         self.state.due_invitations(now_ms, limit)
     }
 
+    fn due_call_limits(&mut self, now_ms: i64, limit: usize) -> Result<Vec<Call>> {
+        self.state.due_call_limits(now_ms, limit)
+    }
+
+    fn get_call_price(&mut self, creator: &UserId) -> Result<Option<u64>> {
+        self.state.get_call_price(creator)
+    }
+
+    fn put_call_price(&mut self, creator: &UserId, rate: u64, now_ms: i64) -> Result<()> {
+        self.remember(|s| &mut s.prices, creator);
+        self.state.put_call_price(creator, rate, now_ms)
+    }
+
     fn get_settlement(&mut self, call: &CallId) -> Result<Option<Settlement>> {
         self.state.get_settlement(call)
     }
@@ -506,6 +575,15 @@ impl Tx for Journal<'_> {
         self.state.prune_limits(now_ms)
     }
 
+    fn count_refusal(&mut self, code: &str, minute_ms: i64) -> Result<()> {
+        self.remember(|s| &mut s.refusals, &(minute_ms, code.to_string()));
+        self.state.count_refusal(code, minute_ms)
+    }
+
+    fn refusal_counts(&mut self, since_ms: i64, until_ms: i64) -> Result<Vec<RefusalCount>> {
+        self.state.refusal_counts(since_ms, until_ms)
+    }
+
     fn balance(&mut self, account: &str) -> Result<i64> {
         self.state.balance(account)
     }
@@ -517,6 +595,10 @@ impl Tx for Journal<'_> {
             self.remember(|s| &mut s.balances, &e.account);
         }
         self.state.append_ledger(entries)
+    }
+
+    fn ledger_entry(&mut self, reference: &str) -> Result<Option<LedgerEntry>> {
+        self.state.ledger_entry(reference)
     }
 
     fn ledger_sum(&mut self) -> Result<i64> {
@@ -552,6 +634,7 @@ mod tests {
             created_at_ms: 0,
             expires_at_ms: 10,
             connected_at_ms: None,
+            limit_at_ms: None,
             finished_at_ms: None,
             ended_by: None,
         }
@@ -581,6 +664,8 @@ mod tests {
         }
         tx.put_limit("k", n)?;
         tx.prune_limits(n - 1)?;
+        tx.put_call_price(&c, n as u64, n)?;
+        tx.count_refusal("RATE_LIMITED", n)?;
         tx.append_ledger(&[LedgerEntry {
             reference: format!("r{n}"),
             account: "f".into(),

@@ -32,8 +32,8 @@ pub use open::open_store;
 #[cfg(feature = "postgres")]
 pub use postgres::{PostgresOptions, PostgresStore};
 pub use records::{
-    AuditRecord, HistoryCursor, LedgerEntry, Profile, Relationship, ShareState, ISSUANCE_ACCOUNT,
-    PLATFORM_ACCOUNT,
+    AuditRecord, HistoryCursor, LedgerEntry, Profile, RefusalCount, Relationship, ShareState,
+    ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT,
 };
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous};
 
@@ -124,6 +124,15 @@ pub trait Tx {
     /// `limit`.
     fn due_invitations(&mut self, now_ms: i64, limit: usize) -> Result<Vec<Call>>;
 
+    /// Connected calls whose time limit is at or before `now_ms`, oldest limit first, at most
+    /// `limit`.
+    fn due_call_limits(&mut self, now_ms: i64, limit: usize) -> Result<Vec<Call>>;
+    /// A creator's stored price per minute, `None` when they never set one.
+    fn get_call_price(&mut self, creator: &UserId) -> Result<Option<u64>>;
+    /// Stores a creator's price per minute.
+    fn put_call_price(&mut self, creator: &UserId, rate_per_minute: u64, now_ms: i64)
+        -> Result<()>;
+
     /// The settlement of a call.
     fn get_settlement(&mut self, call: &CallId) -> Result<Option<Settlement>>;
     /// Inserts a settlement; `false` (and nothing written) when the call already has one.
@@ -138,12 +147,20 @@ pub trait Tx {
     /// returns how many.
     fn prune_limits(&mut self, now_ms: i64) -> Result<u64>;
 
+    /// Adds one refusal with `code` to the counter of the minute starting at `minute_ms`.
+    fn count_refusal(&mut self, code: &str, minute_ms: i64) -> Result<()>;
+    /// The refusal counters of the minutes in `[since_ms, until_ms)`, as
+    /// `(minute_ms, code, count)` in minute then code order.
+    fn refusal_counts(&mut self, since_ms: i64, until_ms: i64) -> Result<Vec<RefusalCount>>;
+
     // --- ledger ----------------------------------------------------------------------------
     /// The balance of an account (a user id, [`PLATFORM_ACCOUNT`] or [`ISSUANCE_ACCOUNT`]).
     fn balance(&mut self, account: &str) -> Result<i64>;
     /// Appends entries and moves balances, all or nothing. Returns `false` and writes
     /// nothing when the first entry's reference already exists (the batch was applied).
     fn append_ledger(&mut self, entries: &[LedgerEntry]) -> Result<bool>;
+    /// The entry with this reference, if one was appended.
+    fn ledger_entry(&mut self, reference: &str) -> Result<Option<LedgerEntry>>;
     /// The sum of every ledger entry (zero when the books balance).
     fn ledger_sum(&mut self) -> Result<i64>;
 

@@ -98,3 +98,16 @@ impl AuditRecord {
         rfc3339(self.at_ms)
     }
 }
+
+/// How many refusals with one code happened in one minute (refusals counted instead of
+/// audited: those before and at the rate limits).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusalCount {
+    /// The start of the minute (unix ms, a multiple of 60 000).
+    pub minute_ms: i64,
+    /// The error code.
+    pub code: String,
+    /// How many.
+    pub count: u64,
+}

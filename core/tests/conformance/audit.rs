@@ -79,7 +79,7 @@ pub fn every_state_change_is_audited(h: Harness) {
 
     let c = h.ring("c3", "f1").id.to_string();
     h.clock.advance_secs(2);
-    h.engine.accept(&f, &c).unwrap();
+    h.engine.accept(&f, &c, None).unwrap();
     h.clock.advance_secs(60);
     h.engine.end(&creator("c3"), &c).unwrap();
     let r = log.expect(&h, &["call_initiated", "call_accepted", "call_ended"]);
@@ -174,7 +174,7 @@ pub fn events_go_to_the_right_channels(h: Harness) {
     assert_eq!(e.payload["callId"], id);
 
     let id = h.ring("c3", "f1").id.to_string();
-    let out = h.engine.accept(&f, &id).unwrap();
+    let out = h.engine.accept(&f, &id, None).unwrap();
     let e = only_event(&out.events, "call:accepted", "c3");
     assert_eq!(e.payload["callId"], id);
     assert_eq!(e.payload["fanId"], "f1");
@@ -208,7 +208,7 @@ pub fn tokens_never_leak(h: Harness) {
         .initiate(&creator("c1"), &InitiateRequest::new("f1", CallType::Video))
         .unwrap();
     let id = initiated.value.id.to_string();
-    let accepted = h.engine.accept(&f, &id).unwrap();
+    let accepted = h.engine.accept(&f, &id, None).unwrap();
     let refreshed = h.engine.refresh_token(&creator("c1"), &id).unwrap();
     let tokens = [
         share_token.clone(),

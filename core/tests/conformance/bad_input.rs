@@ -91,7 +91,7 @@ pub fn bad_call_ids_change_nothing(h: Harness) {
         let bad = bad.as_str();
         for who in [fan("f1"), creator("c1"), admin()] {
             let e = "INVALID_INPUT";
-            h.refused_unchanged(e, || h.engine.accept(&who, bad));
+            h.refused_unchanged(e, || h.engine.accept(&who, bad, None));
             h.refused_unchanged(e, || h.engine.decline(&who, bad));
             h.refused_unchanged(e, || h.engine.cancel(&who, bad));
             h.refused_unchanged(e, || h.engine.end(&who, bad));

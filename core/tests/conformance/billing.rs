@@ -14,7 +14,7 @@ fn connect_with_balance(h: &Harness, c: &str, f: &str, balance: u64) -> String {
         h.credit(f, balance);
     }
     let id = h.ring(c, f).id.to_string();
-    h.engine.accept(&fan(f), &id).unwrap();
+    h.engine.accept(&fan(f), &id, None).unwrap();
     id
 }
 
@@ -79,7 +79,10 @@ pub fn fee_split_and_conservation(mut h: Harness) {
 }
 
 pub fn charge_is_capped_with_shortfall(h: Harness) {
+    // 35 tokens at 10 per minute afford 3 started minutes: the call's limit. Billing stops
+    // there however long the call stays up, and tokens bought meanwhile are not taken.
     let id = connect_with_balance(&h, "c1", "f1", 35);
+    h.credit("f1", 1_000);
     h.clock.advance_secs(600);
     let c = h
         .engine
@@ -88,16 +91,17 @@ pub fn charge_is_capped_with_shortfall(h: Harness) {
         .value
         .settlement
         .charge;
-    assert_eq!((c.bill.gross, c.charged, c.shortfall), (100, 35, 65));
-    assert_eq!(
-        balance(&h, "f1"),
-        0,
-        "the balance went negative or was not charged"
-    );
-    assert_eq!(balance(&h, "c1"), 35);
+    assert_eq!(c.bill.billed_seconds, 180);
+    assert_eq!((c.bill.gross, c.charged, c.shortfall), (30, 30, 0));
+    assert_eq!(balance(&h, "f1"), 1_005);
+    assert_eq!(balance(&h, "c1"), 30);
     assert_eq!(h.engine.ledger_sum(&admin()).unwrap(), 0);
     let status = h.engine.status(&fan("f1"), &id).unwrap();
-    assert_eq!(status.settlement.unwrap().charge.shortfall, 65);
+    assert_eq!(status.settlement.unwrap().charge.shortfall, 0);
+    assert_eq!(
+        status.call.finished_at.as_deref(),
+        status.call.limit_at.as_deref()
+    );
 }
 
 pub fn zero_second_call_bills_nothing(h: Harness) {
@@ -135,18 +139,19 @@ pub fn per_second_rounding_and_minimum_minutes(mut h: Harness) {
 
 pub fn request_rate_overrides_the_default(h: Harness) {
     h.follow("f1", "c1");
-    h.credit("f1", 13);
+    h.credit("f1", 60);
     let mut req = InitiateRequest::new("f1", CallType::Video);
     req.rate_per_minute = Some(25);
     let call = h.engine.initiate(&creator("c1"), &req).unwrap().value;
     assert_eq!(call.rate_per_minute, 25);
     let id = call.id.to_string();
-    h.engine.accept(&fan("f1"), &id).unwrap();
+    h.engine.accept(&fan("f1"), &id, None).unwrap();
     h.clock.advance_secs(61);
     let s = h.engine.end(&fan("f1"), &id).unwrap().value.settlement;
     assert_eq!(s.charge.bill.rate_per_minute, 25);
     assert_eq!(s.charge.bill.gross, 50);
-    assert_eq!((s.charge.charged, s.charge.shortfall), (13, 37));
+    assert_eq!((s.charge.charged, s.charge.shortfall), (50, 0));
+    assert_eq!(balance(&h, "f1"), 10);
 }
 
 pub fn ledger_off_charges_nothing(mut h: Harness) {
@@ -154,7 +159,7 @@ pub fn ledger_off_charges_nothing(mut h: Harness) {
     h.follow("f1", "c1");
     // No start guard without a ledger.
     let id = h.ring("c1", "f1").id.to_string();
-    h.engine.accept(&fan("f1"), &id).unwrap();
+    h.engine.accept(&fan("f1"), &id, None).unwrap();
     h.clock.advance_secs(190);
     let s = h.engine.end(&fan("f1"), &id).unwrap().value.settlement;
     assert_eq!(
@@ -178,8 +183,10 @@ pub fn credit_is_idempotent_and_admin_only(h: Harness) {
     );
     assert_eq!(h.dump(), before, "a repeated credit wrote something");
     assert_eq!(h.engine.credit(&a, "f1", 50, "order-2").unwrap().value, 150);
-    // The same reference for another user is still the same, already applied, credit.
-    assert_eq!(h.engine.credit(&a, "f2", 50, "order-2").unwrap().value, 0);
+    // The same reference for another user or amount is a conflict, not a silent replay.
+    h.refused_unchanged("CONFLICT", || h.engine.credit(&a, "f2", 50, "order-2"));
+    h.refused_unchanged("CONFLICT", || h.engine.credit(&a, "f1", 51, "order-2"));
+    assert_eq!(h.engine.credit(&a, "f1", 50, "order-2").unwrap().value, 150);
     for who in [fan("f1"), creator("c1")] {
         h.refused_unchanged("NOT_FOUND", || h.engine.credit(&who, "f1", 10, "order-3"));
     }

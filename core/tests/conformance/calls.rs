@@ -49,7 +49,7 @@ pub fn call_lifecycle_end_to_end(h: Harness) {
     }
 
     h.clock.advance_secs(10);
-    let out = h.engine.accept(&f, &id).unwrap();
+    let out = h.engine.accept(&f, &id, None).unwrap();
     let accepted = out.value;
     assert_eq!(accepted.call.state, CallState::Connected);
     assert_eq!(accepted.call.invitation, InvitationState::Accepted);
@@ -105,15 +105,21 @@ pub fn accepted_tokens_verify_with_stable_uids(h: Harness) {
     assert_eq!(accepted.fan.uid, agora_uid("f1").unwrap());
     assert_eq!(accepted.creator.uid, agora_uid("c1").unwrap());
     assert_ne!(accepted.fan.uid, accepted.creator.uid);
+    // 1000 tokens at 10 per minute afford 100 minutes: the call's limit, and the tokens
+    // expire a minute after it (not after a fixed 2 h).
+    assert_eq!(
+        accepted.call.limit_at.as_deref(),
+        Some(at(6_000_000).as_str())
+    );
     for join in [&accepted.fan, &accepted.creator] {
         assert_eq!(join.app_id, super::APP_ID);
         assert_eq!(join.channel, channel);
-        assert_eq!(join.expires_at, at(7_200_000));
+        assert_eq!(join.expires_at, at(6_060_000));
         let t = inspect_token(&join.token, Some(CERTIFICATE)).unwrap();
         assert_eq!(t.signature_valid, Some(true));
         assert_eq!(t.channel.as_deref(), Some(channel.as_str()));
         assert_eq!(t.numeric_uid, Some(join.uid));
-        assert_eq!(t.expire, 7_200);
+        assert_eq!(t.expire, 6_060);
         assert_eq!(i64::from(t.issue_ts), T0_MS / 1000);
         // Publisher: join plus the three publish privileges.
         assert_eq!(t.services[0].privileges.len(), 4);
@@ -122,7 +128,7 @@ pub fn accepted_tokens_verify_with_stable_uids(h: Harness) {
     h.engine.end(&fan("f1"), &id).unwrap();
     h.clock.advance_secs(61);
     let id2 = h.ring("c1", "f1").id.to_string();
-    let again = h.engine.accept(&fan("f1"), &id2).unwrap().value;
+    let again = h.engine.accept(&fan("f1"), &id2, None).unwrap().value;
     assert_eq!(again.fan.uid, accepted.fan.uid);
     assert_ne!(again.fan.channel, channel);
 }
@@ -134,7 +140,7 @@ pub fn accept_after_decline_is_invalid_state(h: Harness) {
     assert_eq!(out.value.state, CallState::Declined);
     assert_eq!(out.value.invitation, InvitationState::Declined);
     only_event(&out.events, "call:rejected", "c1");
-    h.refused_unchanged("INVALID_STATE", || h.engine.accept(&fan("f1"), &id));
+    h.refused_unchanged("INVALID_STATE", || h.engine.accept(&fan("f1"), &id, None));
     h.refused_unchanged("INVALID_STATE", || h.engine.decline(&fan("f1"), &id));
     h.refused_unchanged("INVALID_STATE", || h.engine.cancel(&creator("c1"), &id));
     h.refused_unchanged("INVALID_STATE", || h.engine.end(&fan("f1"), &id));
@@ -147,7 +153,7 @@ pub fn end_before_accept_is_invalid_state(h: Harness) {
     h.refused_unchanged("INVALID_STATE", || h.engine.end(&creator("c1"), &id));
     h.refused_unchanged("INVALID_STATE", || h.engine.end(&fan("f1"), &id));
     assert_eq!(h.state_of("c1", &id), "ringing");
-    assert!(h.engine.accept(&fan("f1"), &id).is_ok());
+    assert!(h.engine.accept(&fan("f1"), &id, None).is_ok());
 }
 
 pub fn double_end_returns_the_same_settlement(h: Harness) {
@@ -181,8 +187,10 @@ pub fn accept_after_expiry_without_sweeper(h: Harness) {
     assert_eq!(h.engine.pending(&fan("f1")).unwrap().len(), 1);
     h.clock.advance_ms(1);
     assert!(h.engine.pending(&fan("f1")).unwrap().is_empty());
-    h.refused_unchanged("INVITATION_EXPIRED", || h.engine.accept(&fan("f1"), &id));
-    let e = h.engine.accept(&fan("f1"), &id).unwrap_err();
+    h.refused_unchanged("INVITATION_EXPIRED", || {
+        h.engine.accept(&fan("f1"), &id, None)
+    });
+    let e = h.engine.accept(&fan("f1"), &id, None).unwrap_err();
     assert_eq!(e.http_status(), 410);
     // The sweeper then marks it missed and tells both sides.
     let out = h.engine.expire_due().unwrap();
@@ -194,7 +202,7 @@ pub fn accept_after_expiry_without_sweeper(h: Harness) {
     let s = h.engine.status(&fan("f1"), &id).unwrap();
     assert_eq!(s.call.state, CallState::Missed);
     assert_eq!(s.call.invitation, InvitationState::Expired);
-    h.refused_unchanged("INVALID_STATE", || h.engine.accept(&fan("f1"), &id));
+    h.refused_unchanged("INVALID_STATE", || h.engine.accept(&fan("f1"), &id, None));
     assert_eq!(
         h.audit_names().last().map(String::as_str),
         Some("call_missed")
@@ -309,7 +317,7 @@ pub fn cancel_after_accept_is_invalid_state(h: Harness) {
     let (id, _) = h.connect("c1", "f1");
     h.refused_unchanged("INVALID_STATE", || h.engine.cancel(&creator("c1"), &id));
     h.refused_unchanged("INVALID_STATE", || h.engine.decline(&fan("f1"), &id));
-    h.refused_unchanged("INVALID_STATE", || h.engine.accept(&fan("f1"), &id));
+    h.refused_unchanged("INVALID_STATE", || h.engine.accept(&fan("f1"), &id, None));
     assert_eq!(h.state_of("c1", &id), "connected");
     // Cancel while ringing works and tells the fan.
     h.callable("c2", "f2");
@@ -318,7 +326,7 @@ pub fn cancel_after_accept_is_invalid_state(h: Harness) {
     assert_eq!(out.value.state, CallState::Cancelled);
     assert_eq!(out.value.invitation, InvitationState::Cancelled);
     only_event(&out.events, "call:cancelled", "f2");
-    h.refused_unchanged("INVALID_STATE", || h.engine.accept(&fan("f2"), &id2));
+    h.refused_unchanged("INVALID_STATE", || h.engine.accept(&fan("f2"), &id2, None));
 }
 
 pub fn wrong_side_transitions_are_invalid_state(h: Harness) {
@@ -326,16 +334,18 @@ pub fn wrong_side_transitions_are_invalid_state(h: Harness) {
     let id = h.ring("c1", "f1").id.to_string();
     h.refused_unchanged("INVALID_STATE", || h.engine.decline(&creator("c1"), &id));
     h.refused_unchanged("INVALID_STATE", || h.engine.cancel(&fan("f1"), &id));
-    h.refused_unchanged("INVALID_STATE", || h.engine.accept(&creator("c1"), &id));
+    h.refused_unchanged("INVALID_STATE", || {
+        h.engine.accept(&creator("c1"), &id, None)
+    });
     // Admins read any call but do not act in one.
     for op in [
-        h.engine.accept(&admin(), &id).map(|_| ()),
+        h.engine.accept(&admin(), &id, None).map(|_| ()),
         h.engine.decline(&admin(), &id).map(|_| ()),
         h.engine.cancel(&admin(), &id).map(|_| ()),
     ] {
         assert_eq!(code_of(&op), "INVALID_STATE");
     }
-    h.engine.accept(&fan("f1"), &id).unwrap();
+    h.engine.accept(&fan("f1"), &id, None).unwrap();
     h.refused_unchanged("INVALID_STATE", || h.engine.end(&admin(), &id));
     h.refused_unchanged("INVALID_STATE", || h.engine.refresh_token(&admin(), &id));
     assert_eq!(h.state_of("c1", &id), "connected");
@@ -349,7 +359,7 @@ pub fn non_participants_get_not_found(h: Harness) {
     let outsiders = [fan("f9"), creator("c9"), fan("f2"), creator("c2")];
     for id in [&ringing, &unknown] {
         for who in &outsiders {
-            h.refused_unchanged("NOT_FOUND", || h.engine.accept(who, id));
+            h.refused_unchanged("NOT_FOUND", || h.engine.accept(who, id, None));
             h.refused_unchanged("NOT_FOUND", || h.engine.decline(who, id));
             h.refused_unchanged("NOT_FOUND", || h.engine.cancel(who, id));
             h.refused_unchanged("NOT_FOUND", || h.engine.status(who, id));
@@ -382,7 +392,7 @@ pub fn refresh_token_only_while_connected(h: Harness) {
     h.callable("c1", "f1");
     let id = h.ring("c1", "f1").id.to_string();
     h.refused_unchanged("INVALID_STATE", || h.engine.refresh_token(&fan("f1"), &id));
-    let accepted = h.engine.accept(&fan("f1"), &id).unwrap().value;
+    let accepted = h.engine.accept(&fan("f1"), &id, None).unwrap().value;
     h.clock.advance_secs(3_600);
     let before = h.dump();
     for (who, expected_uid) in [
@@ -392,13 +402,17 @@ pub fn refresh_token_only_while_connected(h: Harness) {
         let join = h.engine.refresh_token(&who, &id).unwrap();
         assert_eq!(join.uid, expected_uid);
         assert_eq!(join.channel, accepted.call.channel);
-        assert_eq!(join.expires_at, at((3_600 + 7_200) * 1000));
+        // The call's limit (100 minutes, what 1000 tokens afford) plus a minute.
+        assert_eq!(join.expires_at, at(6_060 * 1000));
         let t = inspect_token(&join.token, Some(CERTIFICATE)).unwrap();
         assert_eq!(t.signature_valid, Some(true));
         assert_eq!(t.numeric_uid, Some(expected_uid));
         assert_eq!(i64::from(t.issue_ts), T0_MS / 1000 + 3_600);
     }
     assert_eq!(h.dump(), before, "refreshing a token wrote something");
+    // Past the call's limit there is nothing left to join.
+    h.clock.advance_secs(2_400);
+    h.refused_unchanged("INVALID_STATE", || h.engine.refresh_token(&fan("f1"), &id));
     h.engine.end(&creator("c1"), &id).unwrap();
     h.refused_unchanged("INVALID_STATE", || h.engine.refresh_token(&fan("f1"), &id));
 }
@@ -439,9 +453,17 @@ pub fn initiate_refusals(h: Harness) {
         .filter(|r| r.event == "call_refused")
         .map(|r| r.detail.unwrap_or_default())
         .collect();
-    assert_eq!(refused.len(), 6, "{refused:?}");
-    assert!(refused[0].contains("NOT_CREATOR"));
-    assert!(refused[5].contains("BLOCKED"));
+    // The role refusals come before the rate limits and are only counted; the rest are
+    // audited.
+    assert_eq!(refused.len(), 4, "{refused:?}");
+    assert!(refused[0].contains("CALL_NOT_ALLOWED"));
+    assert!(refused[3].contains("BLOCKED"));
+    let counted = h.engine.refusal_counts(&admin(), None, None).unwrap();
+    assert_eq!(counted.len(), 1);
+    assert_eq!(
+        (counted[0].code.as_str(), counted[0].count),
+        ("NOT_CREATOR", 2)
+    );
 }
 
 pub fn busy_creator_and_busy_fan(h: Harness) {
@@ -457,8 +479,8 @@ pub fn busy_creator_and_busy_fan(h: Harness) {
     assert_eq!(code_of(&r), "BUSY");
     // A fan may have several invitations; accepting one makes the others busy.
     let other = h.ring("c2", "f1").id.to_string();
-    h.engine.accept(&fan("f1"), &id).unwrap();
-    h.refused_unchanged("BUSY", || h.engine.accept(&fan("f1"), &other));
+    h.engine.accept(&fan("f1"), &id, None).unwrap();
+    h.refused_unchanged("BUSY", || h.engine.accept(&fan("f1"), &other, None));
     // A fan in a connected call cannot be called.
     let r = h
         .engine
@@ -471,7 +493,7 @@ pub fn busy_creator_and_busy_fan(h: Harness) {
     assert_eq!(code_of(&r), "BUSY");
     // Once it ends, both are free.
     h.engine.end(&fan("f1"), &id).unwrap();
-    assert!(h.engine.accept(&fan("f1"), &other).is_ok());
+    assert!(h.engine.accept(&fan("f1"), &other, None).is_ok());
     assert!(h
         .engine
         .initiate(&creator("c1"), &InitiateRequest::new("f2", CallType::Voice))

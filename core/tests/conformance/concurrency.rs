@@ -87,7 +87,7 @@ pub fn racing_accept_and_decline_pick_one(h: Harness) {
     let results = race(&h, |engine, i| {
         let f = fan("f1");
         let state = if i % 2 == 0 {
-            engine.accept(&f, &id).map(|o| o.value.call.state)
+            engine.accept(&f, &id, None).map(|o| o.value.call.state)
         } else {
             engine.decline(&f, &id).map(|o| o.value.state)
         };
@@ -132,7 +132,7 @@ pub fn racing_calls_to_one_fan_connect_once(h: Harness) {
             h.ring(&c, "f1").id.to_string()
         })
         .collect();
-    let results = race(&h, |engine, i| engine.accept(&fan("f1"), &ids[i]));
+    let results = race(&h, |engine, i| engine.accept(&fan("f1"), &ids[i], None));
     assert_only_codes(&results, &["BUSY"]);
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
     let connected = h

@@ -28,7 +28,7 @@ pub fn tunables_take_effect(mut h: Harness) {
     let call = h.ring("c1", "f1");
     assert_eq!(call.expires_at, at(30_000));
     let id = call.id.to_string();
-    let join = h.engine.accept(&fan("f1"), &id).unwrap().value.fan;
+    let join = h.engine.accept(&fan("f1"), &id, None).unwrap().value.fan;
     assert_eq!(join.expires_at, at(600_000));
     assert_eq!(
         inspect_token(&join.token, Some(CERTIFICATE))
@@ -53,7 +53,7 @@ pub fn tunables_take_effect(mut h: Harness) {
     let late = h.ring("c1", "f3").id.to_string();
     h.clock.advance_secs(30);
     assert_eq!(
-        code_of(&h.engine.accept(&fan("f3"), &late)),
+        code_of(&h.engine.accept(&fan("f3"), &late, None)),
         "INVITATION_EXPIRED"
     );
 }
@@ -88,10 +88,25 @@ pub fn bad_configuration_fails_at_build(h: Harness) {
             ..EngineConfig::default()
         },
         EngineConfig {
-            ip_rate: RateLimit {
+            ip_rate: Some(RateLimit {
                 max: 0,
                 period_ms: 60_000,
+            }),
+            ..EngineConfig::default()
+        },
+        EngineConfig {
+            billing: BillingPolicy {
+                rate_per_minute: 1_000_000_001,
+                ..BillingPolicy::default()
             },
+            ..EngineConfig::default()
+        },
+        EngineConfig {
+            max_call_secs: 0,
+            ..EngineConfig::default()
+        },
+        EngineConfig {
+            max_call_secs: 86_401,
             ..EngineConfig::default()
         },
     ];

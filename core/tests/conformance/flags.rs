@@ -31,9 +31,9 @@ pub fn flags_gate_their_operations(h: Harness) {
             .len(),
         0
     );
-    h.refused_unchanged("FEATURE_DISABLED", || h.engine.accept(&f, &ringing));
+    h.refused_unchanged("FEATURE_DISABLED", || h.engine.accept(&f, &ringing, None));
     flags.set(Feature::Calls, true);
-    h.engine.accept(&f, &ringing).unwrap();
+    h.engine.accept(&f, &ringing, None).unwrap();
     flags.set(Feature::Calls, false);
     h.refused_unchanged("FEATURE_DISABLED", || h.engine.refresh_token(&f, &ringing));
     flags.set(Feature::Calls, true);

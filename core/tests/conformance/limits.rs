@@ -4,7 +4,10 @@ use fanline::calls::CallType;
 use fanline::engine::InitiateRequest;
 use fanline::Result;
 
-use super::{code_of, creator, fan, Harness};
+use fanline::engine::EngineConfig;
+use fanline::limits::RateLimit;
+
+use super::{admin, code_of, creator, fan, Harness};
 
 fn initiate(h: &Harness, c: &str, f: &str, ip: Option<&str>) -> Result<String> {
     let mut req = InitiateRequest::new(f, CallType::Voice);
@@ -144,7 +147,21 @@ pub fn creator_rate_limit_is_10_per_minute(h: Harness) {
     );
 }
 
-pub fn ip_rate_limit_is_5_per_minute(h: Harness) {
+/// The seed's per-IP limit, which a host that passes client IPs configures.
+fn with_ip_limit(h: &mut Harness) {
+    h.reconfigure(|b| {
+        b.config(EngineConfig {
+            ip_rate: Some(RateLimit {
+                max: 5,
+                period_ms: 60_000,
+            }),
+            ..EngineConfig::default()
+        })
+    });
+}
+
+pub fn ip_rate_limit_is_5_per_minute(mut h: Harness) {
+    with_ip_limit(&mut h);
     let ip = Some("203.0.113.7");
     for i in 0..7 {
         h.callable(&format!("c{i}"), "f1");
@@ -158,9 +175,9 @@ pub fn ip_rate_limit_is_5_per_minute(h: Harness) {
         retry_after(initiate(&h, "c5", "f1", ip), "RATE_LIMITED"),
         12
     );
-    // Another IP, or no IP, is not limited by it.
+    // Another IP is not limited by it; no IP at all is refused, never a skipped limit.
     call_and_cancel(&h, "c5", "f1", Some("2001:db8::1")).unwrap();
-    call_and_cancel(&h, "c6", "f1", None).unwrap();
+    h.refused_unchanged("INVALID_INPUT", || initiate(&h, "c6", "f1", None));
     h.clock.advance_ms(11_999);
     assert_eq!(retry_after(initiate(&h, "c0", "f2", ip), "RATE_LIMITED"), 1);
     h.clock.advance_ms(1);
@@ -168,13 +185,96 @@ pub fn ip_rate_limit_is_5_per_minute(h: Harness) {
     assert_eq!(code_of(&initiate(&h, "c1", "f2", ip)), "RATE_LIMITED");
 }
 
-pub fn limits_are_shared_by_engines_on_one_store(h: Harness) {
+pub fn ipv6_clients_share_a_limit_per_64(mut h: Harness) {
+    with_ip_limit(&mut h);
+    for i in 0..7 {
+        h.callable(&format!("c{i}"), "f1");
+    }
+    // Five addresses of one /64 use up its budget ...
+    for i in 0..5 {
+        call_and_cancel(
+            &h,
+            &format!("c{i}"),
+            "f1",
+            Some(&format!("2001:db8:1:2::{i}")),
+        )
+        .unwrap();
+    }
+    let same_64 = Some("2001:db8:1:2:ffff::9");
+    assert_eq!(code_of(&initiate(&h, "c5", "f1", same_64)), "RATE_LIMITED");
+    // ... and the next /64 has its own.
+    call_and_cancel(&h, "c5", "f1", Some("2001:db8:1:3::1")).unwrap();
+}
+
+pub fn refusals_before_the_limits_write_only_a_counter(h: Harness) {
+    // A fan (or anyone refused by the flag, the role or a rate limit) hammering initiate
+    // neither spends the rate limits nor grows the audit log: each refusal moves one counter
+    // per code and minute.
+    let audit_before = h.audit().len();
+    for _ in 0..50 {
+        let r = h
+            .engine
+            .initiate(&fan("f0"), &InitiateRequest::new("f1", CallType::Voice));
+        assert_eq!(code_of(&r), "NOT_CREATOR");
+    }
+    assert_eq!(
+        h.audit().len(),
+        audit_before,
+        "NOT_CREATOR refusals were audited"
+    );
+    for i in 1..=10 {
+        h.callable("c1", &format!("f{i}"));
+        call_and_cancel(&h, "c1", &format!("f{i}"), None).unwrap();
+    }
+    h.callable("c1", "f11");
+    let audit_mid = h.audit().len();
+    for _ in 0..30 {
+        assert_eq!(code_of(&initiate(&h, "c1", "f11", None)), "RATE_LIMITED");
+    }
+    assert_eq!(
+        h.audit().len(),
+        audit_mid,
+        "RATE_LIMITED refusals were audited"
+    );
+    // The refusals did not take from the limit: it frees up on schedule (one per 6 s).
+    h.clock.advance_ms(6_000);
+    call_and_cancel(&h, "c1", "f11", None).unwrap();
+    let counts = h.engine.refusal_counts(&admin(), None, None).unwrap();
+    let total = |code: &str| -> u64 {
+        counts
+            .iter()
+            .filter(|c| c.code == code)
+            .map(|c| c.count)
+            .sum()
+    };
+    assert_eq!(total("NOT_CREATOR"), 50);
+    assert_eq!(total("RATE_LIMITED"), 30);
+    assert!(counts.len() <= 4, "one row per code and minute: {counts:?}");
+    assert_eq!(
+        code_of(&h.engine.refusal_counts(&fan("f1"), None, None)),
+        "NOT_FOUND"
+    );
+}
+
+pub fn limits_are_shared_by_engines_on_one_store(mut h: Harness) {
     // Two instances of the host over one store share cooldowns and rate limits.
-    let other = h.builder().build().unwrap();
+    let ip_config = EngineConfig {
+        ip_rate: Some(RateLimit {
+            max: 5,
+            period_ms: 60_000,
+        }),
+        ..EngineConfig::default()
+    };
+    h.reconfigure(|b| b.config(ip_config));
+    let other = h.builder().config(ip_config).build().unwrap();
     h.callable("c1", "f1");
-    call_and_cancel(&h, "c1", "f1", None).unwrap();
-    let r = other.initiate(&creator("c1"), &InitiateRequest::new("f1", CallType::Voice));
-    assert_eq!(code_of(&r), "CALL_COOLDOWN");
+    call_and_cancel(&h, "c1", "f1", Some("198.51.100.9")).unwrap();
+    let mut req = InitiateRequest::new("f1", CallType::Voice);
+    req.ip = Some("198.51.100.9".into());
+    assert_eq!(
+        code_of(&other.initiate(&creator("c1"), &req)),
+        "CALL_COOLDOWN"
+    );
     let ip = Some("198.51.100.1".to_string());
     for i in 0..5 {
         let c = format!("k{i}");

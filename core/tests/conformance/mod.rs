@@ -133,6 +133,8 @@ macro_rules! conformance_suite {
                 refused_attempts_do_not_start_the_cooldown,
                 creator_rate_limit_is_10_per_minute,
                 ip_rate_limit_is_5_per_minute,
+                ipv6_clients_share_a_limit_per_64,
+                refusals_before_the_limits_write_only_a_counter,
                 limits_are_shared_by_engines_on_one_store,
             }
             billing {
@@ -350,7 +352,11 @@ impl Harness {
     pub fn connect(&self, creator_id: &str, fan_id: &str) -> (String, AcceptedCall) {
         self.callable(creator_id, fan_id);
         let id = self.ring(creator_id, fan_id).id.to_string();
-        let accepted = self.engine.accept(&fan(fan_id), &id).expect("accept").value;
+        let accepted = self
+            .engine
+            .accept(&fan(fan_id), &id, None)
+            .expect("accept")
+            .value;
         (id, accepted)
     }
 

@@ -27,10 +27,10 @@ fn call_in_state(h: &Harness, n: usize, state: CallState) -> (String, Actor, Act
     match state {
         CallState::Ringing => {}
         CallState::Connected => {
-            h.engine.accept(&fa, &id).unwrap();
+            h.engine.accept(&fa, &id, None).unwrap();
         }
         CallState::Ended => {
-            h.engine.accept(&fa, &id).unwrap();
+            h.engine.accept(&fa, &id, None).unwrap();
             h.engine.end(&ca, &id).unwrap();
         }
         CallState::Declined => {
@@ -50,7 +50,7 @@ fn call_in_state(h: &Harness, n: usize, state: CallState) -> (String, Actor, Act
 
 fn run(h: &Harness, op: Op, id: &str, c: &Actor, f: &Actor) -> Result<CallState> {
     match op {
-        Op::Accept => h.engine.accept(f, id).map(|o| o.value.call.state),
+        Op::Accept => h.engine.accept(f, id, None).map(|o| o.value.call.state),
         Op::Decline => h.engine.decline(f, id).map(|o| o.value.state),
         Op::Cancel => h.engine.cancel(c, id).map(|o| o.value.state),
         Op::End => h.engine.end(c, id).map(|o| o.value.call.state),

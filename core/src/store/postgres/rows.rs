@@ -12,7 +12,8 @@ use crate::store::records::AuditRecord;
 macro_rules! call_columns {
     () => {
         "id::text, creator_id, fan_id, call_type, state, message, rate_per_minute, creator_uid, \
-         fan_uid, created_at_ms, expires_at_ms, connected_at_ms, finished_at_ms, ended_by"
+         fan_uid, created_at_ms, expires_at_ms, connected_at_ms, finished_at_ms, ended_by, \
+         limit_at_ms"
     };
 }
 pub(super) use call_columns;
@@ -78,6 +79,7 @@ pub(super) fn call(row: &Row) -> Result<Call> {
         ended_by: get::<Option<String>>(row, 13)?
             .map(|u| UserId::new(u).map_err(|_| corrupt("user id")))
             .transpose()?,
+        limit_at_ms: get(row, 14)?,
     })
 }
 

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
 use crate::privacy::{Audience, PrivacySettings, RelationshipKind, Visibility};
 use crate::store::records::{
-    AuditRecord, HistoryCursor, LedgerEntry, Profile, Relationship, ShareState,
+    AuditRecord, HistoryCursor, LedgerEntry, Profile, RefusalCount, Relationship, ShareState,
 };
 use crate::store::Tx;
 
@@ -266,8 +266,9 @@ impl Tx for PgTx<'_> {
         let n = self.exec(
             "INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, \
              rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms, \
-             connected_at_ms, finished_at_ms, ended_by) VALUES ($1::text::uuid, $2, $3, $4, \
-             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING",
+             connected_at_ms, finished_at_ms, ended_by, limit_at_ms) VALUES ($1::text::uuid, \
+             $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             ON CONFLICT (id) DO NOTHING",
             &params.refs(),
         )?;
         if n == 0 {
@@ -285,7 +286,8 @@ impl Tx for PgTx<'_> {
             "UPDATE calls SET creator_id = $2, fan_id = $3, call_type = $4, state = $5, \
              message = $6, rate_per_minute = $7, creator_uid = $8, fan_uid = $9, \
              created_at_ms = $10, expires_at_ms = $11, connected_at_ms = $12, \
-             finished_at_ms = $13, ended_by = $14 WHERE id = $1::text::uuid AND state = $15",
+             finished_at_ms = $13, ended_by = $14, limit_at_ms = $15 \
+             WHERE id = $1::text::uuid AND state = $16",
             &refs,
         )?;
         Ok(n > 0)
@@ -384,6 +386,36 @@ impl Tx for PgTx<'_> {
         )
     }
 
+    fn due_call_limits(&mut self, now_ms: i64, limit: usize) -> Result<Vec<Call>> {
+        self.calls(
+            concat!(
+                "SELECT ",
+                call_columns!(),
+                " FROM calls WHERE state = 'connected' AND limit_at_ms <= $1 \
+                 ORDER BY limit_at_ms, id LIMIT $2"
+            ),
+            &[&now_ms, &rows::limit(limit)],
+        )
+    }
+
+    fn get_call_price(&mut self, creator: &UserId) -> Result<Option<u64>> {
+        let row = self.opt(
+            "SELECT rate_per_minute FROM call_prices WHERE creator_id = $1",
+            &[&creator.as_str()],
+        )?;
+        row.map(|r| rows::unsigned(&r, 0)).transpose()
+    }
+
+    fn put_call_price(&mut self, creator: &UserId, rate: u64, now_ms: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO call_prices (creator_id, rate_per_minute, updated_at_ms) \
+             VALUES ($1, $2, $3) ON CONFLICT (creator_id) DO UPDATE SET \
+             rate_per_minute = EXCLUDED.rate_per_minute, updated_at_ms = EXCLUDED.updated_at_ms",
+            &[&creator.as_str(), &amount(rate)?, &now_ms],
+        )?;
+        Ok(())
+    }
+
     fn get_settlement(&mut self, call: &CallId) -> Result<Option<Settlement>> {
         let row = self.opt(
             concat!(
@@ -437,6 +469,32 @@ impl Tx for PgTx<'_> {
         self.exec("DELETE FROM limits WHERE value_ms <= $1", &[&now_ms])
     }
 
+    fn count_refusal(&mut self, code: &str, minute_ms: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO refusal_counts (minute_ms, code, count) VALUES ($1, $2, 1) \
+             ON CONFLICT (minute_ms, code) DO UPDATE SET count = refusal_counts.count + 1",
+            &[&minute_ms, &code],
+        )?;
+        Ok(())
+    }
+
+    fn refusal_counts(&mut self, since_ms: i64, until_ms: i64) -> Result<Vec<RefusalCount>> {
+        self.rows(
+            "SELECT minute_ms, code, count FROM refusal_counts \
+             WHERE minute_ms >= $1 AND minute_ms < $2 ORDER BY minute_ms, code",
+            &[&since_ms, &until_ms],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(RefusalCount {
+                minute_ms: get(r, 0)?,
+                code: get(r, 1)?,
+                count: rows::unsigned(r, 2)?,
+            })
+        })
+        .collect()
+    }
+
     fn balance(&mut self, account: &str) -> Result<i64> {
         let row = self.opt(
             "SELECT balance FROM ledger_balances WHERE account = $1",
@@ -482,6 +540,22 @@ impl Tx for PgTx<'_> {
         Ok(true)
     }
 
+    fn ledger_entry(&mut self, reference: &str) -> Result<Option<LedgerEntry>> {
+        let row = self.opt(
+            "SELECT reference, account, amount, at_ms FROM ledger_entries WHERE reference = $1",
+            &[&reference],
+        )?;
+        row.map(|r| {
+            Ok(LedgerEntry {
+                reference: get(&r, 0)?,
+                account: get(&r, 1)?,
+                amount: get(&r, 2)?,
+                at_ms: get(&r, 3)?,
+            })
+        })
+        .transpose()
+    }
+
     fn ledger_sum(&mut self) -> Result<i64> {
         let row = self.one(
             "SELECT COALESCE(SUM(amount), 0)::bigint FROM ledger_entries",
@@ -523,7 +597,7 @@ impl Tx for PgTx<'_> {
     }
 }
 
-/// The 14 column values of a call, held so they can be bound by reference.
+/// The 15 column values of a call, held so they can be bound by reference.
 struct CallParams<'a> {
     id: String,
     creator: &'a str,
@@ -539,6 +613,7 @@ struct CallParams<'a> {
     connected_at_ms: Option<i64>,
     finished_at_ms: Option<i64>,
     ended_by: Option<&'a str>,
+    limit_at_ms: Option<i64>,
 }
 
 fn call_params(call: &Call) -> Result<CallParams<'_>> {
@@ -558,11 +633,12 @@ fn call_params(call: &Call) -> Result<CallParams<'_>> {
         connected_at_ms: call.connected_at_ms,
         finished_at_ms: call.finished_at_ms,
         ended_by: call.ended_by.as_ref().map(UserId::as_str),
+        limit_at_ms: call.limit_at_ms,
     })
 }
 
 impl CallParams<'_> {
-    /// The values as `$1..$14`, in [`call_columns`] order.
+    /// The values as `$1..$15`, in [`call_columns`] order.
     fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
         vec![
             &self.id,
@@ -579,6 +655,7 @@ impl CallParams<'_> {
             &self.connected_at_ms,
             &self.finished_at_ms,
             &self.ended_by,
+            &self.limit_at_ms,
         ]
     }
 }

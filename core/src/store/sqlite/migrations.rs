@@ -11,12 +11,20 @@ use crate::error::Error;
 use crate::store::migration::Migration;
 
 /// Every migration, in version order (versions are 1, 2, 3, ... without gaps).
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    up: include_str!("migrations/0001_initial.up.sql"),
-    down: include_str!("migrations/0001_initial.down.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        up: include_str!("migrations/0001_initial.up.sql"),
+        down: include_str!("migrations/0001_initial.down.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "prices_and_limits",
+        up: include_str!("migrations/0002_prices_and_limits.up.sql"),
+        down: include_str!("migrations/0002_prices_and_limits.down.sql"),
+    },
+];
 
 /// The schema version this build of the library writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -48,6 +48,7 @@ pub(super) fn call(r: &Row) -> rusqlite::Result<Call> {
             Some(s) => Some(UserId::new(s).map_err(|e| corrupt(13, e))?),
             None => None,
         },
+        limit_at_ms: r.get(14)?,
     })
 }
 

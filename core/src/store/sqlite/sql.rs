@@ -11,7 +11,8 @@
 macro_rules! call_columns {
     () => {
         "id, creator_id, fan_id, call_type, state, message, rate_per_minute, creator_uid, \
-         fan_uid, created_at_ms, expires_at_ms, connected_at_ms, finished_at_ms, ended_by"
+         fan_uid, created_at_ms, expires_at_ms, connected_at_ms, finished_at_ms, ended_by, \
+         limit_at_ms"
     };
 }
 
@@ -58,13 +59,14 @@ pub(super) const GET_CALL: &str = concat!("SELECT ", call_columns!(), " FROM cal
 pub(super) const INSERT_CALL: &str = concat!(
     "INSERT INTO calls (",
     call_columns!(),
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
 );
 /// Participants and `created_at_ms` are a call's identity and never change, so they are left
 /// out of the `SET` list: SQLite then leaves the history indexes alone.
 pub(super) const UPDATE_CALL: &str = "UPDATE calls SET call_type = ?2, state = ?3, message = ?4, \
      rate_per_minute = ?5, creator_uid = ?6, fan_uid = ?7, expires_at_ms = ?8, \
-     connected_at_ms = ?9, finished_at_ms = ?10, ended_by = ?11 WHERE id = ?1 AND state = ?12";
+     connected_at_ms = ?9, finished_at_ms = ?10, ended_by = ?11, limit_at_ms = ?12 \
+     WHERE id = ?1 AND state = ?13";
 /// `calls_creator_state`: two seeks, whatever the creator's history.
 pub(super) const ACTIVE_AS_CREATOR: &str = concat!(
     "SELECT ",
@@ -114,6 +116,20 @@ pub(super) const DUE_INVITATIONS: &str = concat!(
      WHERE state = 'ringing' AND expires_at_ms <= ?1 \
      ORDER BY expires_at_ms, id LIMIT ?2"
 );
+/// The partial index `calls_connected_limit`, which holds only connected calls.
+pub(super) const DUE_CALL_LIMITS: &str = concat!(
+    "SELECT ",
+    call_columns!(),
+    " FROM calls INDEXED BY calls_connected_limit \
+     WHERE state = 'connected' AND limit_at_ms <= ?1 \
+     ORDER BY limit_at_ms, id LIMIT ?2"
+);
+pub(super) const GET_CALL_PRICE: &str =
+    "SELECT rate_per_minute FROM call_prices WHERE creator_id = ?1";
+pub(super) const PUT_CALL_PRICE: &str = "INSERT INTO call_prices \
+     (creator_id, rate_per_minute, updated_at_ms) VALUES (?1, ?2, ?3) \
+     ON CONFLICT (creator_id) DO UPDATE SET rate_per_minute = excluded.rate_per_minute, \
+     updated_at_ms = excluded.updated_at_ms";
 pub(super) const GET_SETTLEMENT: &str = "SELECT call_id, billed_seconds, billed_minutes, \
      rate_per_minute, gross, charged, shortfall, fee, creator_net, settled_at_ms \
      FROM call_settlements WHERE call_id = ?1";
@@ -129,12 +145,21 @@ pub(super) const PUT_LIMIT: &str = "INSERT INTO limits (key, value_ms) VALUES (?
 /// `limits_value`: touches only the rows it deletes.
 pub(super) const PRUNE_LIMITS: &str = "DELETE FROM limits WHERE value_ms <= ?1";
 
+pub(super) const COUNT_REFUSAL: &str = "INSERT INTO refusal_counts (minute_ms, code, count) \
+     VALUES (?1, ?2, 1) ON CONFLICT (minute_ms, code) DO UPDATE SET count = count + 1";
+/// The primary key's range from `?1`.
+pub(super) const REFUSAL_COUNTS: &str = "SELECT minute_ms, code, count FROM refusal_counts \
+     WHERE minute_ms >= ?1 AND minute_ms < ?2 ORDER BY minute_ms, code";
+
 // --- ledger and audit ----------------------------------------------------------------------------
 /// The balances table: never a scan of the entries.
 pub(super) const BALANCE: &str = "SELECT balance FROM ledger_balances WHERE account = ?1";
 /// The unique index on `ledger_entries.reference`.
 pub(super) const REFERENCE_EXISTS: &str =
     "SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE reference = ?1)";
+/// The unique index on `ledger_entries.reference`.
+pub(super) const LEDGER_ENTRY: &str =
+    "SELECT reference, account, amount, at_ms FROM ledger_entries WHERE reference = ?1";
 pub(super) const APPEND_ENTRY: &str =
     "INSERT INTO ledger_entries (reference, account, amount, at_ms) VALUES (?1, ?2, ?3, ?4)";
 pub(super) const PUT_BALANCE: &str = "INSERT INTO ledger_balances (account, balance) \
@@ -181,7 +206,7 @@ mod tests {
             let names = stmt.query_map([], |r| r.get(0)).unwrap();
             names.map(Result::unwrap).collect()
         };
-        let hot: [(&str, &[&str], bool); 21] = [
+        let hot: [(&str, &[&str], bool); 25] = [
             (GET_SETTINGS, &["fan_privacy_settings"], false),
             (GET_PROFILE, &["user_profiles"], false),
             (RELATIONSHIPS, &["creator_fan_relationships"], false),
@@ -201,15 +226,19 @@ mod tests {
                 true,
             ),
             (DUE_INVITATIONS, &["calls_ringing_expiry"], false),
+            (DUE_CALL_LIMITS, &["calls_connected_limit"], false),
+            (GET_CALL_PRICE, &["call_prices"], false),
             (GET_SETTLEMENT, &["call_settlements"], false),
             (GET_LIMIT, &["limits"], false),
             (PRUNE_LIMITS, &["limits_value"], false),
+            (REFUSAL_COUNTS, &["refusal_counts"], false),
             (BALANCE, &["ledger_balances"], false),
             (
                 REFERENCE_EXISTS,
                 &["sqlite_autoindex_ledger_entries_1"],
                 false,
             ),
+            (LEDGER_ENTRY, &["sqlite_autoindex_ledger_entries_1"], false),
             (AUDIT, &["audit_log"], false),
         ];
         for (sql, indexes, may_sort) in hot {

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
 use crate::privacy::{PrivacySettings, RelationshipKind};
 use crate::store::records::{
-    AuditRecord, HistoryCursor, LedgerEntry, Profile, Relationship, ShareState,
+    AuditRecord, HistoryCursor, LedgerEntry, Profile, RefusalCount, Relationship, ShareState,
 };
 use crate::store::Tx;
 
@@ -198,6 +198,7 @@ impl Tx for SqliteTx<'_> {
             call.connected_at_ms,
             call.finished_at_ms,
             call.ended_by.as_ref().map(UserId::as_str),
+            call.limit_at_ms,
         ];
         let r = self
             .conn
@@ -227,6 +228,7 @@ impl Tx for SqliteTx<'_> {
             call.connected_at_ms,
             call.finished_at_ms,
             call.ended_by.as_ref().map(UserId::as_str),
+            call.limit_at_ms,
             expected.as_str(),
         ];
         self.exec(sql::UPDATE_CALL, p).map(|n| n > 0)
@@ -276,6 +278,23 @@ impl Tx for SqliteTx<'_> {
         )
     }
 
+    fn due_call_limits(&mut self, now_ms: i64, limit: usize) -> Result<Vec<Call>> {
+        self.all(
+            sql::DUE_CALL_LIMITS,
+            params![now_ms, page(limit)],
+            rows::call,
+        )
+    }
+
+    fn get_call_price(&mut self, creator: &UserId) -> Result<Option<u64>> {
+        self.one(sql::GET_CALL_PRICE, [creator.as_str()], |r| r.get(0))
+    }
+
+    fn put_call_price(&mut self, creator: &UserId, rate: u64, now_ms: i64) -> Result<()> {
+        let p = params![creator.as_str(), int(rate, "rate_per_minute")?, now_ms];
+        self.exec(sql::PUT_CALL_PRICE, p).map(drop)
+    }
+
     fn get_settlement(&mut self, call: &CallId) -> Result<Option<Settlement>> {
         self.one(sql::GET_SETTLEMENT, [call.to_string()], rows::settlement)
     }
@@ -307,6 +326,21 @@ impl Tx for SqliteTx<'_> {
 
     fn prune_limits(&mut self, now_ms: i64) -> Result<u64> {
         self.exec(sql::PRUNE_LIMITS, [now_ms]).map(|n| n as u64)
+    }
+
+    fn count_refusal(&mut self, code: &str, minute_ms: i64) -> Result<()> {
+        self.exec(sql::COUNT_REFUSAL, params![minute_ms, code])
+            .map(drop)
+    }
+
+    fn refusal_counts(&mut self, since_ms: i64, until_ms: i64) -> Result<Vec<RefusalCount>> {
+        self.all(sql::REFUSAL_COUNTS, params![since_ms, until_ms], |r| {
+            Ok(RefusalCount {
+                minute_ms: r.get(0)?,
+                code: r.get(1)?,
+                count: r.get(2)?,
+            })
+        })
     }
 
     fn balance(&mut self, account: &str) -> Result<i64> {
@@ -351,6 +385,17 @@ impl Tx for SqliteTx<'_> {
             self.exec(sql::PUT_BALANCE, params![account, balance])?;
         }
         Ok(true)
+    }
+
+    fn ledger_entry(&mut self, reference: &str) -> Result<Option<LedgerEntry>> {
+        self.one(sql::LEDGER_ENTRY, [reference], |r| {
+            Ok(LedgerEntry {
+                reference: r.get(0)?,
+                account: r.get(1)?,
+                amount: r.get(2)?,
+                at_ms: r.get(3)?,
+            })
+        })
     }
 
     fn ledger_sum(&mut self) -> Result<i64> {
