@@ -112,7 +112,8 @@ fn run() -> Result<()> {
             .collect::<Vec<_>>()
     );
 
-    step("Ada buys 100 tokens; Max calls her (video, 10 tokens/min, 20% platform fee)");
+    step("Max prices his calls at 10 tokens/min; Ada buys 100 tokens; Max calls her (video, 20% fee)");
+    engine.set_call_price(&max, "creator_max", 10)?;
     println!(
         "balance: {}",
         engine.credit(&ops, "fan_ada", 100, "order-1")?.value
@@ -125,9 +126,17 @@ fn run() -> Result<()> {
     }
     let call_id = ringing.value.id.to_string();
 
-    step("Ada accepts 5 s later: both sides get Agora tokens (decoded by the inspector)");
+    step(
+        "Ada accepts 5 s later at the price she saw; the call's limit is what her balance affords",
+    );
     clock.advance_secs(5);
-    let accepted = engine.accept(&ada, &call_id)?.value;
+    let seen_rate = ringing.value.rate_per_minute;
+    let accepted = engine.accept(&ada, &call_id, Some(seen_rate))?.value;
+    println!(
+        "connected at {} tokens/min; ends on its own at {}",
+        accepted.call.rate_per_minute,
+        accepted.call.limit_at.as_deref().unwrap_or("-")
+    );
     for (side, join) in [("fan", &accepted.fan), ("creator", &accepted.creator)] {
         let inspected = inspect_token(&join.token, Some(CERTIFICATE))?;
         println!(
