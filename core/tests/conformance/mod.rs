@@ -43,6 +43,7 @@ pub mod failures;
 pub mod flags;
 pub mod limits;
 pub mod privacy;
+pub mod safety;
 pub mod settings;
 pub mod transitions;
 
@@ -168,6 +169,18 @@ macro_rules! conformance_suite {
                 bad_initiate_requests_change_nothing,
                 bad_pairs_change_nothing,
                 reserved_ledger_accounts_are_not_users,
+            }
+            safety {
+                prices_come_from_the_store,
+                the_invitation_shows_price_and_affordable_minutes,
+                accept_refuses_a_higher_price,
+                calls_end_on_their_own_at_the_limit,
+                the_longest_call_caps_the_limit,
+                the_limit_follows_the_balance_at_accept,
+                accept_refuses_a_balance_that_affords_nothing,
+                a_block_cancels_a_ringing_call,
+                a_block_ends_a_connected_call,
+                no_billing_input_wedges_a_call,
             }
             defects {
                 visibility_is_not_inverted,
