@@ -18,7 +18,7 @@ use fanline::engine::InitiateRequest;
 use fanline::privacy::RelationshipKind;
 use fanline::store::PostgresStore;
 use fanline::{Actor, Fanline, ManualClock};
-use pg_support::{engine, TestSchema, T0_MS};
+use pg_support::{engine, engine_with, TestSchema, T0_MS};
 
 const PROCESSES: usize = 4;
 const CREATORS: usize = 5;
@@ -44,9 +44,18 @@ fn fan_id(j: usize) -> String {
     format!("fan-{j}")
 }
 
+/// A worker's engine, with the seed's per-IP limit (5 per minute), so every initiation
+/// carries an IP.
 fn worker_engine(url: &str, at_ms: i64) -> Fanline {
     let store = PostgresStore::connect(url).expect("worker connects");
-    engine(Arc::new(store), &ManualClock::at_ms(at_ms))
+    let config = fanline::engine::EngineConfig {
+        ip_rate: Some(fanline::limits::RateLimit {
+            max: 5,
+            period_ms: 60_000,
+        }),
+        ..Default::default()
+    };
+    engine_with(Arc::new(store), &ManualClock::at_ms(at_ms), config)
 }
 
 /// The worker process: runs one phase and prints one `RESULT` line per operation.
@@ -76,10 +85,10 @@ fn worker() {
             for k in 0..CREATORS * FANS {
                 let k = (k * 7 + me * 13) % (CREATORS * FANS);
                 let (i, j) = (k / FANS, k % FANS);
-                let r = e.initiate(
-                    &Actor::creator(creator_id(i)).unwrap(),
-                    &InitiateRequest::new(fan_id(j), CallType::Video),
-                );
+                // Each attempt from an address of its own: only the creator limit applies.
+                let mut req = InitiateRequest::new(fan_id(j), CallType::Video);
+                req.ip = Some(format!("198.18.{me}.{k}"));
+                let r = e.initiate(&Actor::creator(creator_id(i)).unwrap(), &req);
                 println!("RESULT ring {i} {j} {}", code(r.map(|_| ())));
             }
             for i in 0..IP_CREATORS {

@@ -97,12 +97,22 @@ pub const T0_MS: i64 = 1_700_000_000_000;
 
 /// An engine over `store` with every flag on and a manual clock at `clock`.
 pub fn engine(store: Arc<dyn fanline::store::Store>, clock: &ManualClock) -> Fanline {
+    engine_with(store, clock, fanline::engine::EngineConfig::default())
+}
+
+/// [`engine`] with a configuration of its own.
+pub fn engine_with(
+    store: Arc<dyn fanline::store::Store>,
+    clock: &ManualClock,
+    config: fanline::engine::EngineConfig,
+) -> Fanline {
     Fanline::builder()
         .store(store)
         .agora(APP_ID, CERTIFICATE)
         .share_keys(ShareKeyRing::new(1, &[7u8; 32]).expect("share key"))
         .flags(Flags::all_on())
         .clock(Arc::new(clock.clone()))
+        .config(config)
         .build()
         .expect("engine builds")
 }
