@@ -151,7 +151,12 @@ const SPEC: &[Row] = &[
         when: |c| creator_only(c.action) && c.who != Who::Creator,
         verdict: Verdict::Deny("NOT_CREATOR"),
     },
-    // 4. a block in either direction -> BLOCKED
+    // 4. a block in either direction -> BLOCKED; in search NOT_FOUND (no existence leak)
+    Row {
+        rule: "block",
+        when: |c| c.action == "appear_in_search" && c.blocked != Blocked::Nobody,
+        verdict: Verdict::Deny("NOT_FOUND"),
+    },
     Row {
         rule: "block",
         when: |c| between_pair(c.action) && c.blocked != Blocked::Nobody,
@@ -395,6 +400,7 @@ fn every_combination_matches_the_spec_table() {
         ("self_or_admin", None),
         ("creator_only", Some("NOT_CREATOR")),
         ("block", Some("BLOCKED")),
+        ("block", Some("NOT_FOUND")),
         ("visibility", None),
         ("visibility", Some("PROFILE_PRIVATE")),
         ("allow_dm", None),

@@ -262,7 +262,8 @@ fn audience_admits(audience: Audience, relationships: RelationshipSet) -> bool {
 }
 
 /// Decides one action. Order of evaluation, first match wins: flag, self/admin, creator-only,
-/// block, then the fan's setting for the action.
+/// block, then the fan's setting for the action. Every denial of "appear in search" after the
+/// creator-only rule is `NOT_FOUND` (block included), so search never leaks a fan's existence.
 pub fn decide(input: &DecisionInput) -> Decision {
     if !input.feature_on {
         return Decision::deny(Deny::FeatureDisabled, Rule::FeatureFlag);
@@ -273,9 +274,16 @@ pub fn decide(input: &DecisionInput) -> Decision {
     if input.action.creator_only() && input.actor_role != Role::Creator {
         return Decision::deny(Deny::NotCreator, Rule::CreatorOnly);
     }
-    // A public share card has no creator pair, so blocks do not apply to it.
+    // A public share card has no creator pair, so blocks do not apply to it. A search result
+    // that is withheld must not reveal that the fan exists, nor that a block is why: a block
+    // there is NOT_FOUND, like a fan who is not searchable.
     if input.action != Action::ViewShareCard && input.blocks.any() {
-        return Decision::deny(Deny::Blocked, Rule::Block);
+        let deny = if input.action == Action::AppearInSearch {
+            Deny::NotFound
+        } else {
+            Deny::Blocked
+        };
+        return Decision::deny(deny, Rule::Block);
     }
     let s = &input.settings;
     let rel = input.relationships;

@@ -174,6 +174,9 @@ pub fn decide_pairs_is_a_batch_with_reasons(h: Harness) {
         .unwrap();
     let allowed: Vec<_> = search.iter().map(|d| d.allowed).collect();
     assert_eq!(allowed, [true, true, false, true]);
+    // A blocked pair is withheld from search as if the fan did not exist.
+    assert_eq!(search[2].code(), Some("NOT_FOUND"));
+    assert_eq!(search[2].rule, Rule::Block);
     assert_eq!(h.dump(), before_search);
 
     // The calls flag decides calls for the whole batch.
