@@ -1,6 +1,6 @@
 //! Initiations/s and lifecycles/s of `PostgresStore` with 1, 4 and 16 concurrent clients, each
 //! client its own instance (own store, own connections), on a database that already holds
-//! `FANLINE_BENCH_PREFILL` ended calls (default 1,000,000: domain spec section 13 asks for
+//! `FANLINE_BENCH_PREFILL` ended calls (default 1,000,000: docs/rules.md section 13 asks for
 //! costs measured on a full store, not an empty one).
 //!
 //! Run: `scripts/bench-postgres` (starts a throwaway server), or with a server of your own:

@@ -79,7 +79,7 @@ test('callUids separates a collision and checks ids', () => {
   throwsCode(() => agoraUid('x'.repeat(129)), 'INVALID_INPUT')
 })
 
-// Correctness is the inflated content (agora-tokens.md): the official builders do not agree
+// Correctness is the inflated content (docs/agora-tokens.md): the official builders do not agree
 // byte for byte on the zlib stream. Inside Node the addon's zlib calls resolve to Node's own
 // zlib, so the string matches npm agora-token; linked against vanilla zlib elsewhere it matches
 // the Python builder. Either is an official output.

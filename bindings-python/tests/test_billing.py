@@ -1,4 +1,4 @@
-"""Billing through the binding: the invariants of the domain spec (section 7) driven by
+"""Billing through the binding: the invariants of docs/rules.md (section 7) driven by
 hypothesis, and the batch form over lists, array.array and numpy columns."""
 
 import array

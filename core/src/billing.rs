@@ -1,4 +1,4 @@
-//! Integer billing (domain spec section 7): rounding policies, minimum minutes, the platform
+//! Integer billing (docs/rules.md section 7): rounding policies, minimum minutes, the platform
 //! fee in basis points, the start guard, affordability and capped charges. Money is whole
 //! tokens in `u64`; every operation is checked, and an overflow is `INVALID_INPUT`.
 

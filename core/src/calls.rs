@@ -1,5 +1,5 @@
 //! Calls and invitations: the state machine, the call record, settlements and the realtime
-//! events each transition produces (domain spec section 6).
+//! events each transition produces (docs/rules.md section 6).
 
 use serde::{Deserialize, Serialize};
 

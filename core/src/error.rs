@@ -1,4 +1,4 @@
-//! The one error type of fanline, with the stable codes of the domain spec (section 10).
+//! The one error type of fanline, with the stable codes of docs/rules.md (section 10).
 //!
 //! Every failure carries a machine `code()`, a suggested `http_status()` and, for limits, a
 //! `retry_after()` in whole seconds. Messages are written for humans and never contain SQL,

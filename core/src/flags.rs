@@ -1,4 +1,4 @@
-//! Feature flags (domain spec section 9), read from the environment and switchable at run time.
+//! Feature flags (docs/rules.md section 9), read from the environment and switchable at run time.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -124,7 +124,7 @@ impl Flags {
 }
 
 /// Exactly `true/false/1/0` in any case; anything else, surrounding whitespace included, is a
-/// configuration error (domain.md section 9), so a typo fails at start-up, loudly.
+/// configuration error (docs/rules.md section 9), so a typo fails at start-up, loudly.
 fn parse_bool(var: &str, raw: &str) -> Result<bool> {
     match raw.to_ascii_lowercase().as_str() {
         "true" | "1" => Ok(true),

@@ -1,4 +1,4 @@
-//! Identifiers and actors (domain spec section 1).
+//! Identifiers and actors (docs/rules.md section 1).
 
 use std::fmt;
 

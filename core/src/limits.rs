@@ -1,4 +1,4 @@
-//! Cooldowns and rate limits as pure functions over stored state and the clock (domain spec
+//! Cooldowns and rate limits as pure functions over stored state and the clock (docs/rules.md
 //! section 6). The store keeps one small row per key; these functions decide.
 //!
 //! Rate limits use GCRA (the generic cell rate algorithm). A limit of `n` per `period` means:

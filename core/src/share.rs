@@ -1,4 +1,4 @@
-//! Share-link tokens (domain spec section 5): minted with a key ring, verified in constant
+//! Share-link tokens (docs/rules.md section 5): minted with a key ring, verified in constant
 //! time, expiring, and revocable through a per-fan counter kept in the store.
 //!
 //! Wire form: base64url (no padding) of `payload || tag`, where

@@ -1,7 +1,7 @@
 //! Bad input: every public constructor and function of the pure core, given empty, oversized,
 //! control-character, whitespace-padded and out-of-range values, answers with a stable error
 //! code (`INVALID_INPUT`; `INVALID_CONFIG` for configuration constructors; `NOT_FOUND` for
-//! share links, as domain.md section 10 says) and never panics. Error messages stay short and
+//! share links, as docs/rules.md section 10 says) and never panics. Error messages stay short and
 //! free of raw control characters even when the input is a megabyte of junk.
 
 use fanline::agora::{agora_uid, call_uids};
@@ -50,7 +50,7 @@ fn assert_config<T: std::fmt::Debug>(result: Result<T, Error>, what: &str) {
     assert_code(result, "INVALID_CONFIG", what);
 }
 
-/// Values no user id may take (domain.md section 1).
+/// Values no user id may take (docs/rules.md section 1).
 fn bad_user_ids() -> Vec<String> {
     let mut v: Vec<String> = [
         "",

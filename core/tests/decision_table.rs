@@ -7,7 +7,7 @@
 //! link valid (2) = 1,105,920 inputs. For each, both the outcome (allowed or the error code)
 //! and the deciding rule must match.
 //!
-//! The expectation is a list of rules expressed as data, transcribed from domain.md section 4
+//! The expectation is a list of rules expressed as data, transcribed from docs/rules.md section 4
 //! ("order of evaluation, first match wins") and its action table: each row names the rule,
 //! a condition in the spec's words, and the verdict. The first row whose condition holds
 //! decides. Codes and rule names are compared as strings (the wire forms), not as the
@@ -131,7 +131,7 @@ fn between_pair(action: &str) -> bool {
     action != "view_share_card"
 }
 
-/// domain.md section 4, top to bottom. First match wins.
+/// docs/rules.md section 4, top to bottom. First match wins.
 const SPEC: &[Row] = &[
     // 1. feature flag off -> FEATURE_DISABLED
     Row {

@@ -1,4 +1,4 @@
-//! Property tests (proptest) for the invariants of the pure core written in `domain.md`:
+//! Property tests (proptest) for the invariants of the pure core written in `docs/rules.md`:
 //! billing sums and monotonicity, affordability, overflow, uid range and stability, share-link
 //! round trips and tamper resistance, GCRA rate limits and cooldowns.
 //!
@@ -75,7 +75,7 @@ fn key_ring(key_id: u8, secret: [u8; 32]) -> ShareKeyRing {
 // Billing: a reference model in u128
 // ---------------------------------------------------------------------------------------------
 
-/// The gross of `seconds` at `rate` under `p`, straight from domain.md section 7, in u128 so
+/// The gross of `seconds` at `rate` under `p`, straight from docs/rules.md section 7, in u128 so
 /// it never overflows; the implementation must return this or, above `u64::MAX`, an error.
 fn model_gross(p: &BillingPolicy, seconds: u64, rate: u64) -> u128 {
     if seconds == 0 {
@@ -254,7 +254,7 @@ proptest! {
 // Agora uids
 // ---------------------------------------------------------------------------------------------
 
-/// The formula of domain.md section 8, computed here independently.
+/// The formula of docs/rules.md section 8, computed here independently.
 fn model_uid(input: &str) -> u32 {
     let digest = Sha256::digest(format!("fanline-agora-uid:v1:{input}").as_bytes());
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % 2_147_483_647 + 1
@@ -627,7 +627,7 @@ proptest! {
 // User ids
 // ---------------------------------------------------------------------------------------------
 
-/// The spec's user-id rule, written directly from domain.md section 1.
+/// The spec's user-id rule, written directly from docs/rules.md section 1.
 fn model_valid_user_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 128 && !s.chars().any(char::is_control) && s.trim() == s
 }

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 /// Longest token or privilege lifetime Agora accepts, in seconds (24 hours).
 pub const MAX_EXPIRE_SECS: u32 = 86_400;
 
-/// Default lifetime of a call token and its privileges, in seconds (domain spec section 8).
+/// Default lifetime of a call token and its privileges, in seconds (docs/rules.md section 8).
 pub const DEFAULT_EXPIRE_SECS: u32 = 7_200;
 
 /// Longest channel name Agora accepts, in bytes.

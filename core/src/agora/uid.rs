@@ -1,4 +1,4 @@
-//! Stable Agora uids derived from user ids (domain spec section 8).
+//! Stable Agora uids derived from user ids (docs/rules.md section 8).
 //!
 //! `uid = (u32::from_be_bytes(SHA-256("fanline-agora-uid:v1:" + user_id)[0..4]) mod 2147483647) + 1`,
 //! so a uid is always in `1..=2^31-1`, safe for SDKs that store uids in signed 32-bit ints.

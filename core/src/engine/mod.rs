@@ -1,4 +1,4 @@
-//! `Fanline`, the engine: one method per operation behind the seed's endpoints (domain spec
+//! `Fanline`, the engine: one method per operation behind the seed's endpoints (docs/rules.md
 //! section 11), each run as one store transaction, each returning its result plus the
 //! realtime events for the host to publish.
 

@@ -1,5 +1,5 @@
 //! The pure decision function: may this actor view, message, call, see the share card of, or
-//! find this fan? Every answer names the rule that decided (domain spec section 4).
+//! find this fan? Every answer names the rule that decided (docs/rules.md section 4).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Fan privacy: settings, relationships, blocks and the decision function (domain spec 2-4).
+//! Fan privacy: settings, relationships, blocks and the decision function (docs/rules.md sections 2-4).
 
 mod decision;
 mod relationships;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{clip, Error, Result};
 
-/// One kind of creator-fan relationship (domain spec section 3).
+/// One kind of creator-fan relationship (docs/rules.md section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RelationshipKind {

@@ -68,7 +68,7 @@ pub struct LedgerEntry {
     pub at_ms: i64,
 }
 
-/// One audit record (domain spec section 12). Never holds a token or secret.
+/// One audit record (docs/rules.md section 12). Never holds a token or secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditRecord {

@@ -1,4 +1,4 @@
-//! Audit records (domain.md section 12), realtime events (section 6) and secrets.
+//! Audit records (docs/rules.md section 12), realtime events (section 6) and secrets.
 
 use fanline::calls::{CallType, Event};
 use fanline::engine::InitiateRequest;

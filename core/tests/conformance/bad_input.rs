@@ -7,7 +7,7 @@ use fanline::store::Profile;
 
 use super::{admin, creator, fan, Harness};
 
-/// Ids that break the user-id rules (domain.md section 1).
+/// Ids that break the user-id rules (docs/rules.md section 1).
 fn bad_user_ids() -> Vec<String> {
     vec![
         String::new(),

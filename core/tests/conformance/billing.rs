@@ -1,4 +1,4 @@
-//! Integer billing, the ledger and its conservation (domain.md section 7).
+//! Integer billing, the ledger and its conservation (docs/rules.md section 7).
 
 use fanline::billing::{BillingPolicy, Rounding};
 use fanline::calls::CallType;

@@ -1,4 +1,4 @@
-//! The call state machine (domain.md section 6): every legal transition and the illegal ones.
+//! The call state machine (docs/rules.md section 6): every legal transition and the illegal ones.
 
 use std::collections::BTreeSet;
 

@@ -1,4 +1,4 @@
-//! The baseline's defects (domain.md section 14), each checked not to come back.
+//! The baseline's defects (docs/rules.md section 14), each checked not to come back.
 
 use fanline::calls::CallType;
 use fanline::engine::InitiateRequest;

@@ -1,4 +1,4 @@
-//! Feature flags (domain.md section 9): off means `FEATURE_DISABLED`, switchable at run time.
+//! Feature flags (docs/rules.md section 9): off means `FEATURE_DISABLED`, switchable at run time.
 
 use fanline::calls::CallType;
 use fanline::engine::InitiateRequest;

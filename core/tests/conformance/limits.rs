@@ -1,4 +1,4 @@
-//! The per-pair cooldown and the GCRA rate limits (domain.md section 6, core/src/limits.rs).
+//! The per-pair cooldown and the GCRA rate limits (docs/rules.md section 6, core/src/limits.rs).
 
 use fanline::calls::CallType;
 use fanline::engine::InitiateRequest;

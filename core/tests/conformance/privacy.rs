@@ -1,4 +1,4 @@
-//! Mini profiles, decisions, relationships and blocks (domain.md sections 3 and 4).
+//! Mini profiles, decisions, relationships and blocks (docs/rules.md sections 3 and 4).
 
 use fanline::calls::CallType;
 use fanline::engine::{InitiateRequest, MAX_BATCH_PAIRS};

@@ -1,4 +1,4 @@
-//! Privacy settings, display profiles and share links (domain.md sections 2 and 5).
+//! Privacy settings, display profiles and share links (docs/rules.md sections 2 and 5).
 
 use fanline::privacy::{Audience, PrivacySettings, SettingsPatch, Visibility};
 use fanline::share::ShareKeyRing;

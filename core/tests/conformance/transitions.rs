@@ -1,5 +1,5 @@
 //! Every call operation from every call state: the legal transitions succeed, every other
-//! one is `INVALID_STATE` and changes nothing (domain.md section 6).
+//! one is `INVALID_STATE` and changes nothing (docs/rules.md section 6).
 
 use fanline::calls::CallState;
 use fanline::{Actor, Result};

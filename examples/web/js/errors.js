@@ -1,4 +1,4 @@
-// Readable messages for the engine's stable error codes (domain spec section 10). The pages
+// Readable messages for the engine's stable error codes (docs/rules.md section 10). The pages
 // show these, never the raw response body.
 
 function seconds(n) {
