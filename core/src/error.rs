@@ -85,6 +85,17 @@ pub enum Error {
         /// Internal detail for the host's own diagnostics; never shown in the message.
         detail: String,
     },
+    /// The store can never be used by this library as it is: its schema is newer than this
+    /// build, the file is not a fanline database (another program's SQLite file, random bytes,
+    /// a corrupt file) or the server refused the credentials (`STORE_INCOMPATIBLE`, 500, no
+    /// `retryAfter`). Retrying cannot help; an operator has to act. The detail is written by
+    /// fanline (plus the database's own short reason), names no SQL and never a password, and
+    /// is part of the message because the operator needs it.
+    #[error("the store cannot be used: {detail}")]
+    StoreIncompatible {
+        /// What is wrong, for the operator.
+        detail: String,
+    },
     /// A bug or an unexpected condition (`INTERNAL`, 500).
     #[error("internal error")]
     Internal {
@@ -112,6 +123,13 @@ impl Error {
     /// Shorthand for [`Error::StoreUnavailable`].
     pub fn store(detail: impl std::fmt::Display) -> Self {
         Error::StoreUnavailable {
+            detail: detail.to_string(),
+        }
+    }
+
+    /// Shorthand for [`Error::StoreIncompatible`].
+    pub fn incompatible(detail: impl std::fmt::Display) -> Self {
+        Error::StoreIncompatible {
             detail: detail.to_string(),
         }
     }
@@ -144,6 +162,7 @@ impl Error {
             Error::Conflict(_) => "CONFLICT",
             Error::InsufficientTokens { .. } => "INSUFFICIENT_TOKENS",
             Error::StoreUnavailable { .. } => "STORE_UNAVAILABLE",
+            Error::StoreIncompatible { .. } => "STORE_INCOMPATIBLE",
             Error::Internal { .. } => "INTERNAL",
         }
     }
@@ -166,7 +185,9 @@ impl Error {
             | Error::Conflict(_) => 409,
             Error::InvitationExpired => 410,
             Error::CallCooldown { .. } | Error::RateLimited { .. } => 429,
-            Error::InvalidConfig(_) | Error::Internal { .. } => 500,
+            Error::InvalidConfig(_)
+            | Error::StoreIncompatible { .. }
+            | Error::Internal { .. } => 500,
             Error::StoreUnavailable { .. } => 503,
         }
     }
@@ -212,9 +233,9 @@ pub(crate) fn clip(text: &str, max_chars: usize) -> String {
     out
 }
 
-/// Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG`, `PRICE_CHANGED`
-/// and `CONFLICT`).
-pub const ALL_CODES: [&str; 19] = [
+/// Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG`, `PRICE_CHANGED`,
+/// `CONFLICT` and `STORE_INCOMPATIBLE`).
+pub const ALL_CODES: [&str; 20] = [
     "INVALID_INPUT",
     "INVALID_CONFIG",
     "NOT_CREATOR",
@@ -233,6 +254,7 @@ pub const ALL_CODES: [&str; 19] = [
     "CONFLICT",
     "INSUFFICIENT_TOKENS",
     "STORE_UNAVAILABLE",
+    "STORE_INCOMPATIBLE",
     "INTERNAL",
 ];
 
@@ -292,6 +314,19 @@ mod tests {
     }
 
     #[test]
+    fn only_transient_store_faults_suggest_a_retry() {
+        assert_eq!(Error::store("busy").retry_after(), Some(1));
+        let permanent = Error::incompatible("schema version 9 is newer than this library's 1");
+        assert_eq!(permanent.retry_after(), None);
+        assert_eq!(permanent.code(), "STORE_INCOMPATIBLE");
+        assert!(permanent.to_string().contains("schema version 9"));
+        assert_eq!(
+            serde_json::to_value(&permanent).unwrap().get("retryAfter"),
+            None
+        );
+    }
+
+    #[test]
     fn statuses_match_the_spec_table() {
         let cases = [
             (Error::invalid("x"), 400),
@@ -312,6 +347,8 @@ mod tests {
             (Error::Conflict("x".into()), 409),
             (Error::InsufficientTokens { needed: 5 }, 402),
             (Error::internal("x"), 500),
+            (Error::incompatible("x"), 500),
+            (Error::store("x"), 503),
         ];
         for (e, status) in cases {
             assert_eq!(e.http_status(), status, "{}", e.code());

@@ -688,6 +688,7 @@ fn is_refusal(e: &Error) -> bool {
         Error::InvalidInput(_)
             | Error::InvalidConfig(_)
             | Error::StoreUnavailable { .. }
+            | Error::StoreIncompatible { .. }
             | Error::Internal { .. }
     )
 }

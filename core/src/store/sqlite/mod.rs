@@ -5,12 +5,17 @@
 //! - Writes start with `BEGIN IMMEDIATE`: the write lock is taken before the closure reads, so
 //!   two processes can never both read a state and then both write a decision on it.
 //! - Reads are deferred transactions (a consistent snapshot) that always roll back.
-//! - Contention (`SQLITE_BUSY`, `SQLITE_LOCKED`) first waits in SQLite's busy handler up to
-//!   [`SqliteOptions::busy_timeout`], then re-runs the whole closure up to
-//!   [`SqliteOptions::max_retries`] times, then is `STORE_UNAVAILABLE`. Every other database
-//!   error is `STORE_UNAVAILABLE` too, with the detail kept out of the message.
+//! - Contention (`SQLITE_BUSY`, `SQLITE_LOCKED`) first waits in SQLite's busy handler, then
+//!   re-runs the whole closure up to [`SqliteOptions::max_retries`] times; one operation waits
+//!   at most [`SqliteOptions::busy_timeout`] in all (for locks and for a free connection), then
+//!   is `STORE_UNAVAILABLE`. Other transient database errors are `STORE_UNAVAILABLE` too, with
+//!   the detail kept out of the message.
+//! - A file that is not fanline's (another program's database, not SQLite at all, corrupt, or
+//!   a schema newer than this library) is `STORE_INCOMPATIBLE`, found by reads alone before
+//!   anything is written: such a file is left exactly as it was.
 //! - The schema is migrated forward on open; [`SqliteStore::migrate_to`] walks it back down.
 
+mod check;
 mod dump;
 mod migrations;
 mod pool;
@@ -19,7 +24,7 @@ mod sql;
 mod tx;
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode};
 
@@ -56,10 +61,12 @@ impl Synchronous {
 pub struct SqliteOptions {
     /// Durability of commits (default [`Synchronous::Normal`]).
     pub synchronous: Synchronous,
-    /// How long one statement waits for another connection's lock (default 5 s).
+    /// How long one operation waits in all, for other connections' locks (another process
+    /// holding the write lock included) and for a free connection of this store, before it
+    /// gives up with `STORE_UNAVAILABLE` (default 5 s).
     pub busy_timeout: Duration,
-    /// How many times a transaction that still met contention is re-run before the store
-    /// gives up with `STORE_UNAVAILABLE` (default 5).
+    /// How many times a transaction that still met contention is re-run, within
+    /// `busy_timeout`, before the store gives up with `STORE_UNAVAILABLE` (default 5).
     pub max_retries: u32,
     /// Connections kept open by this store (default 4). Reads run in parallel on them; writes
     /// are serialised by SQLite whatever this is.
@@ -127,8 +134,11 @@ impl SqliteStore {
             pool: Pool::new(target, options),
             options,
         };
-        store.retrying(|| {
-            let conn = store.pool.checkout()?;
+        store.retrying(|deadline| {
+            let conn = store.pool.checkout(deadline)?;
+            // Reads only, before the first write (the journal mode is one): a file that is
+            // not fanline's is refused exactly as it was.
+            check::ensure_ours(&conn)?;
             if is_file {
                 // Persistent in the file; every later connection inherits it.
                 let mode: String =
@@ -148,7 +158,8 @@ impl SqliteStore {
     /// Walks the schema of the database at `path` down to `version` (0 removes every table,
     /// index and view fanline created, and its migration bookkeeping) or up to it, in one
     /// transaction. A version this library does not know is `INVALID_INPUT`; a database
-    /// written by a newer library is left untouched (`STORE_UNAVAILABLE`).
+    /// written by a newer library, or a file that is not fanline's, is left untouched
+    /// (`STORE_INCOMPATIBLE`).
     pub fn migrate_to(path: impl AsRef<Path>, version: u32) -> Result<()> {
         let store = SqliteStore {
             pool: Pool::new(
@@ -162,8 +173,8 @@ impl SqliteStore {
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<u32> {
-        self.retrying(|| {
-            let conn = self.pool.checkout()?;
+        self.retrying(|deadline| {
+            let conn = self.pool.checkout(deadline)?;
             Ok(migrations::current_version(&conn)?)
         })
     }
@@ -175,9 +186,10 @@ impl SqliteStore {
 
     fn migrate(&self, version: u32) -> Result<()> {
         let now = SystemClock.now_ms();
-        self.retrying(|| {
-            let conn = self.pool.checkout()?;
+        self.retrying(|deadline| {
+            let conn = self.pool.checkout(deadline)?;
             let open = Open::begin(&conn, true)?;
+            check::ensure_ours(&conn)?;
             migrations::migrate_to(&conn, version, now).map_err(|e| match e {
                 migrations::MigrateError::Sqlite(e) => Retry::from(e),
                 migrations::MigrateError::Fanline(e) => Retry::Failed(e),
@@ -186,16 +198,17 @@ impl SqliteStore {
         })
     }
 
-    /// Runs `step` until it succeeds, fails for good, or met contention more than
-    /// `max_retries` times.
-    fn retrying<T>(&self, mut step: impl FnMut() -> Attempt<T>) -> Result<T> {
+    /// Runs `step` until it succeeds, fails for good, met contention more than `max_retries`
+    /// times, or the operation's deadline (`busy_timeout` from now, handed to each try) passed.
+    fn retrying<T>(&self, mut step: impl FnMut(Instant) -> Attempt<T>) -> Result<T> {
+        let deadline = Instant::now() + self.options.busy_timeout;
         let mut retries = 0;
         loop {
-            match step() {
+            match step(deadline) {
                 Ok(v) => return Ok(v),
                 Err(Retry::Failed(e)) => return Err(e),
                 Err(Retry::Contended(detail)) => {
-                    if retries >= self.options.max_retries {
+                    if retries >= self.options.max_retries || Instant::now() >= deadline {
                         return Err(Error::store(format!(
                             "database busy after {} attempts: {detail}",
                             retries + 1
@@ -209,8 +222,8 @@ impl SqliteStore {
     }
 
     fn run(&self, write: bool, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        self.retrying(|| {
-            let conn = self.pool.checkout()?;
+        self.retrying(|deadline| {
+            let conn = self.pool.checkout(deadline)?;
             let open = Open::begin(&conn, write)?;
             let mut tx = SqliteTx::new(&conn);
             let result = f(&mut tx);
@@ -234,8 +247,8 @@ impl Store for SqliteStore {
     }
 
     fn dump(&self) -> Result<String> {
-        self.retrying(|| {
-            let conn = self.pool.checkout()?;
+        self.retrying(|deadline| {
+            let conn = self.pool.checkout(deadline)?;
             let open = Open::begin(&conn, false)?;
             let text = dump::dump(&conn)?;
             open.finish(false)?;
@@ -260,9 +273,15 @@ impl From<rusqlite::Error> for Retry {
         if is_contention(&e) {
             Retry::Contended(e.to_string())
         } else {
-            Retry::Failed(Error::store(format!("sqlite: {e}")))
+            Retry::Failed(store_error(&e))
         }
     }
+}
+
+/// The fanline error for a database error that is not contention: `STORE_INCOMPATIBLE` when
+/// the file cannot be read as a database (never worth a retry), else `STORE_UNAVAILABLE`.
+pub(super) fn store_error(e: &rusqlite::Error) -> Error {
+    check::unreadable(e).unwrap_or_else(|| Error::store(format!("sqlite: {e}")))
 }
 
 impl From<Error> for Retry {

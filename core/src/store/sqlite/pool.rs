@@ -4,10 +4,11 @@
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::SqliteOptions;
+use super::{Attempt, Retry, SqliteOptions};
 
 /// Statements the store prepares, with room to spare; past this the cache evicts.
 const STATEMENT_CACHE: usize = 64;
@@ -65,35 +66,45 @@ impl Pool {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// An idle connection, a new one while under `max_connections`, or else waits for one.
-    pub(super) fn checkout(&self) -> rusqlite::Result<Lease<'_>> {
+    /// An idle connection, a new one while under `max_connections`, or else waits for one
+    /// until `deadline` (contention). The connection's busy handler waits for other
+    /// connections' locks until `deadline` too, so one operation never waits longer in all.
+    pub(super) fn checkout(&self, deadline: Instant) -> Attempt<Lease<'_>> {
+        let conn = self.take(deadline)?;
+        let lease = Lease {
+            pool: self,
+            conn: Some(conn),
+        };
+        lease.busy_timeout(deadline.saturating_duration_since(Instant::now()))?;
+        Ok(lease)
+    }
+
+    fn take(&self, deadline: Instant) -> Attempt<Connection> {
         let mut state = self.lock();
         loop {
             if let Some(conn) = state.idle.pop() {
-                return Ok(Lease {
-                    pool: self,
-                    conn: Some(conn),
-                });
+                return Ok(conn);
             }
             if state.open < self.options.max_connections {
                 state.open += 1;
                 drop(state);
-                return match self.connect() {
-                    Ok(conn) => Ok(Lease {
-                        pool: self,
-                        conn: Some(conn),
-                    }),
-                    Err(e) => {
-                        self.lock().open -= 1;
-                        self.freed.notify_one();
-                        Err(e)
-                    }
-                };
+                return self.connect().map_err(|e| {
+                    self.lock().open -= 1;
+                    self.freed.notify_one();
+                    Retry::from(e)
+                });
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Retry::Contended(
+                    "every connection of this store stayed busy".into(),
+                ));
             }
             state = self
                 .freed
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
     }
 
@@ -107,7 +118,6 @@ impl Pool {
             )?,
             Target::Memory => Connection::open_in_memory()?,
         };
-        conn.busy_timeout(self.options.busy_timeout)?;
         conn.pragma_update(None, "synchronous", self.options.synchronous.pragma())?;
         conn.pragma_update(None, "cache_size", -i64::from(self.options.cache_kib))?;
         conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;

@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Params, Row};
 
 use super::rows::{self, int};
-use super::{is_contention, sql};
+use super::{is_contention, sql, store_error};
 use crate::calls::{Call, CallState, Settlement};
 use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
@@ -30,13 +30,14 @@ impl<'c> SqliteTx<'c> {
         }
     }
 
-    /// Maps a database error to `STORE_UNAVAILABLE`, remembering contention.
+    /// Maps a database error to `STORE_UNAVAILABLE` (`STORE_INCOMPATIBLE` for a corrupt
+    /// file), remembering contention.
     fn db<T>(&mut self, r: rusqlite::Result<T>) -> Result<T> {
         r.map_err(|e| {
             if is_contention(&e) {
                 self.contended = true;
             }
-            Error::store(format!("sqlite: {e}"))
+            store_error(&e)
         })
     }
 
