@@ -30,8 +30,9 @@ impl From<Error> for Failure {
 }
 
 /// Classifies a client error. Details keep the SQLSTATE and the server's message, which name
-/// no secret (the connection string never reaches an error); they are never shown in
-/// `Display` either (see [`Error::StoreUnavailable`]).
+/// no secret (the connection string never reaches an error). They are not shown in `Display`
+/// for transient faults (see [`Error::StoreUnavailable`]); a refused login or a missing
+/// database is permanent (`STORE_INCOMPATIBLE`) and says why.
 pub(super) fn classify(e: &postgres::Error) -> Failure {
     let Some(code) = e.code() else {
         if e.is_closed() || source_is_io(e) {
@@ -53,6 +54,14 @@ pub(super) fn classify(e: &postgres::Error) -> Failure {
         || *code == SqlState::CANNOT_CONNECT_NOW
     {
         return Failure::Lost(detail);
+    }
+    if class == "28" || *code == SqlState::INVALID_CATALOG_NAME {
+        // The server refused the login (wrong password, unknown role, no pg_hba entry) or
+        // the database does not exist: no retry can change that, an operator has to. The
+        // server's message names the user or database, never the password.
+        return Failure::Failed(Error::incompatible(format!(
+            "the server refused the connection ({detail})"
+        )));
     }
     if class == "22" {
         // A value the engine let through but the column cannot hold (an amount past i64, a

@@ -79,9 +79,9 @@ pub(super) fn migrate_to(
     let quoted = quote_ident(schema);
     let current = current_version(tx, schema)?;
     if current > SCHEMA_VERSION {
-        return Err(Failure::Failed(Error::store(format!(
+        return Err(Failure::Failed(Error::incompatible(format!(
             "the database has schema version {current}, newer than this library's \
-             {SCHEMA_VERSION}"
+             {SCHEMA_VERSION}: upgrade fanline"
         ))));
     }
     if current < target {

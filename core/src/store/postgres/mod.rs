@@ -44,8 +44,12 @@
 //! - A dead connection is never handed out again, and neither is any pooled connection opened
 //!   before a loss was seen (a server restart kills all of them), so operations succeed again
 //!   as soon as the server is back.
-//! - SQL text, server messages and URLs never reach an error's message (see
-//!   [`Error::StoreUnavailable`]); the URL's password is in no error and no `Debug` output.
+//! - A refused login (wrong password, unknown role), a missing database and a schema newer
+//!   than this library are `STORE_INCOMPATIBLE` at once, never retried: the message says
+//!   which (with the server's reason, which names the user or database, not the password).
+//! - SQL text and URLs never reach an error's message, nor do server messages of transient
+//!   faults (see [`Error::StoreUnavailable`]); the URL's password is in no error and no
+//!   `Debug` output.
 //!
 //! # Schema
 //! Tables live in their own schema (default `fanline`, see [`PostgresOptions::schema`]),
@@ -138,7 +142,7 @@ impl PostgresStore {
             .test_on_check_out(false)
             // Failures are reported to the caller of each operation, not logged here.
             .error_handler(Box::new(r2d2::NopErrorHandler))
-            .build_unchecked(Manager::new(config, setup, loss_epoch.clone()));
+            .build_unchecked(probe(Manager::new(config, setup, loss_epoch.clone()))?);
         let store = PostgresStore {
             pool,
             options,
@@ -267,6 +271,21 @@ impl PostgresStore {
             let result = attempt(&mut conn, write, f);
             self.settle(&mut conn, result)
         })
+    }
+}
+
+/// Opens one connection outside the pool so that a refusal for good (wrong password, unknown
+/// role or database) is returned at once: the pool would keep trying until its checkout
+/// timeout and report a timeout. A transient failure (the server is not up yet) is left to
+/// the pool's wait, as before.
+fn probe(manager: Manager) -> Result<Manager> {
+    use r2d2::ManageConnection;
+    match manager.connect() {
+        Err(e) => match failure::classify(&e) {
+            Failure::Failed(e) if e.code() == "STORE_INCOMPATIBLE" => Err(e),
+            _ => Ok(manager),
+        },
+        Ok(_) => Ok(manager),
     }
 }
 
