@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'INSUFFICIENT_TOKENS'
   | 'STORE_UNAVAILABLE'
+  | 'STORE_INCOMPATIBLE'
   | 'INTERNAL'
 
 /** What every fanline function throws (and every Promise rejects with). */

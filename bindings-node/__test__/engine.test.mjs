@@ -2,7 +2,7 @@
 // they return, flags and the simulated clock at run time, configuration errors, and bad input
 // that rejects with a code and changes nothing.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, after } from 'node:test'
@@ -273,6 +273,18 @@ test('a SQLite file keeps its data across engines', async () => {
   await one.credit(admin, 'fan_ada', 70, 'order-9')
   const two = new Fanline(config({ store }))
   assert.equal(await two.balance(admin, 'fan_ada'), 70)
+})
+
+test('a file that is not a fanline database is STORE_INCOMPATIBLE and left as it was', () => {
+  const path = join(tmp, 'noise.db')
+  const noise = Buffer.alloc(8192)
+  for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919 + 13) % 251
+  writeFileSync(path, noise)
+  const err = throwsCode(() => new Fanline(config({ store: `sqlite:${path}` })), 'STORE_INCOMPATIBLE', 500)
+  assert.equal(err.retryAfter, undefined, 'a permanent fault is not retryable')
+  assert.match(err.message, /not an SQLite database/)
+  assert.ok(!err.message.includes(path), err.message)
+  assert.deepEqual(readFileSync(path), noise)
 })
 
 test('configuration mistakes are INVALID_CONFIG at construction', () => {

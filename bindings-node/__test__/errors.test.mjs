@@ -6,10 +6,10 @@ import { fanline, throwsCode, NOT_STRINGS, HUGE } from './helpers.mjs'
 
 const { errorBody, errorCodes, agoraUid } = fanline
 
-test('errorCodes lists the nineteen stable codes', () => {
+test('errorCodes lists the twenty stable codes', () => {
   const codes = errorCodes()
-  assert.equal(codes.length, 19)
-  for (const c of ['INVALID_INPUT', 'CALL_COOLDOWN', 'RATE_LIMITED', 'FEATURE_DISABLED', 'PRICE_CHANGED', 'CONFLICT', 'INTERNAL']) {
+  assert.equal(codes.length, 20)
+  for (const c of ['INVALID_INPUT', 'CALL_COOLDOWN', 'RATE_LIMITED', 'FEATURE_DISABLED', 'PRICE_CHANGED', 'CONFLICT', 'STORE_INCOMPATIBLE', 'INTERNAL']) {
     assert.ok(codes.includes(c), c)
   }
 })

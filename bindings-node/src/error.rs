@@ -125,7 +125,8 @@ pub fn error_body(env: &Env, err: Unknown) -> napi::Result<Json> {
     })
 }
 
-/// Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG`).
+/// Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG` and
+/// `STORE_INCOMPATIBLE`).
 #[napi_derive::napi(ts_return_type = "ErrorCode[]")]
 pub fn error_codes() -> Vec<&'static str> {
     ALL_CODES.to_vec()

@@ -27,6 +27,7 @@ fn class_name(code: &str) -> &'static str {
         "INVITATION_EXPIRED" => "ExpiredError",
         "INSUFFICIENT_TOKENS" => "InsufficientTokensError",
         "STORE_UNAVAILABLE" => "StoreUnavailableError",
+        "STORE_INCOMPATIBLE" => "StoreIncompatibleError",
         _ => "InternalError",
     }
 }

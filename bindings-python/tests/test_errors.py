@@ -5,6 +5,8 @@ import pytest
 import fanline
 from fanline import errors
 
+from conftest import make_engine
+
 FAMILIES = {
     "INVALID_INPUT": (fanline.InvalidInputError, 400),
     "INVALID_CONFIG": (fanline.ConfigError, 500),
@@ -24,6 +26,7 @@ FAMILIES = {
     "INVITATION_EXPIRED": (fanline.ExpiredError, 410),
     "INSUFFICIENT_TOKENS": (fanline.InsufficientTokensError, 402),
     "STORE_UNAVAILABLE": (fanline.StoreUnavailableError, 503),
+    "STORE_INCOMPATIBLE": (fanline.StoreIncompatibleError, 500),
     "INTERNAL": (fanline.InternalError, 500),
 }
 
@@ -86,3 +89,22 @@ def test_cooldown_has_retry_after(engine, fan, creator, admin):
     e = info.value
     assert (e.code, e.status, e.retry_after) == ("CALL_COOLDOWN", 429, 45)
     assert "45" in str(e)
+
+
+def test_another_programs_sqlite_file_is_store_incompatible_and_untouched(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "app.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute("INSERT INTO customers (name) VALUES ('Ada')")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(fanline.StoreIncompatibleError) as info:
+        make_engine(f"sqlite:{path}")
+    e = info.value
+    assert (e.code, e.status, e.retry_after) == ("STORE_INCOMPATIBLE", 500, None)
+    assert isinstance(e, fanline.FanlineError)
+    assert "another program" in str(e) and str(path) not in str(e)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]

@@ -18,6 +18,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    StoreIncompatibleError,
     StoreUnavailableError,
 )
 from ._native import (
@@ -65,6 +66,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "StoreIncompatibleError",
     "StoreUnavailableError",
     "TokenBuilder",
     "__version__",

@@ -18,6 +18,7 @@ __all__ = [
     "InsufficientTokensError",
     "RateLimitError",
     "StoreUnavailableError",
+    "StoreIncompatibleError",
     "InternalError",
 ]
 
@@ -83,6 +84,12 @@ class RateLimitError(FanlineError):
 
 class StoreUnavailableError(FanlineError):
     """``STORE_UNAVAILABLE`` (503): nothing was applied; retry."""
+
+
+class StoreIncompatibleError(FanlineError):
+    """``STORE_INCOMPATIBLE`` (500): the store can never be used as it is (a schema newer than
+    this library, a file that is not a fanline database, a corrupt file, a refused login);
+    retrying cannot help. The message says which, never a password."""
 
 
 class InternalError(FanlineError):
