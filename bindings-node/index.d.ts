@@ -880,7 +880,10 @@ export declare function defaultSettings(): PrivacySettings
  */
 export declare function errorBody(err: unknown): ErrorBody
 
-/** Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG`). */
+/**
+ * Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG` and
+ * `STORE_INCOMPATIBLE`).
+ */
 export declare function errorCodes(): ErrorCode[]
 
 /**

@@ -2,7 +2,7 @@
 //! status, pending, history and the invitation sweeper.
 
 use fanline::engine::InitiateRequest;
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
@@ -114,7 +114,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, request: InitiateRequest",
         ts_return_type = "Promise<Outcome<CallView>>"
     )]
-    pub fn initiate(&self, actor: Unknown, request: Unknown) -> AsyncTask<Op> {
+    pub fn initiate(&self, actor: Unknown, request: Unknown) -> Op {
         self.spawn(guard(|| initiate_job(&actor, &request)))
     }
 
@@ -143,7 +143,7 @@ impl Fanline {
         actor: Unknown,
         call_id: Unknown,
         options: Option<Unknown>,
-    ) -> AsyncTask<Op> {
+    ) -> Op {
         self.spawn(guard(|| accept_job(&actor, &call_id, options.as_ref())))
     }
 
@@ -170,7 +170,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, callId: string",
         ts_return_type = "Promise<Outcome<CallView>>"
     )]
-    pub fn decline(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+    pub fn decline(&self, actor: Unknown, call_id: Unknown) -> Op {
         self.spawn(guard(|| decline_job(&actor, &call_id)))
     }
 
@@ -188,7 +188,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, callId: string",
         ts_return_type = "Promise<Outcome<CallView>>"
     )]
-    pub fn cancel(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+    pub fn cancel(&self, actor: Unknown, call_id: Unknown) -> Op {
         self.spawn(guard(|| cancel_job(&actor, &call_id)))
     }
 
@@ -207,7 +207,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, callId: string",
         ts_return_type = "Promise<Outcome<EndedCall>>"
     )]
-    pub fn end(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+    pub fn end(&self, actor: Unknown, call_id: Unknown) -> Op {
         self.spawn(guard(|| end_job(&actor, &call_id)))
     }
 
@@ -225,7 +225,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, callId: string",
         ts_return_type = "Promise<JoinInfo>"
     )]
-    pub fn refresh_token(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+    pub fn refresh_token(&self, actor: Unknown, call_id: Unknown) -> Op {
         self.spawn(guard(|| refresh_token_job(&actor, &call_id)))
     }
 
@@ -248,7 +248,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, callId: string",
         ts_return_type = "Promise<CallStatus>"
     )]
-    pub fn status(&self, actor: Unknown, call_id: Unknown) -> AsyncTask<Op> {
+    pub fn status(&self, actor: Unknown, call_id: Unknown) -> Op {
         self.spawn(guard(|| status_job(&actor, &call_id)))
     }
 
@@ -263,7 +263,7 @@ impl Fanline {
 
     /// The actor's ringing invitations that have not expired, newest first.
     #[napi(ts_args_type = "actor: Actor", ts_return_type = "Promise<CallView[]>")]
-    pub fn pending(&self, actor: Unknown) -> AsyncTask<Op> {
+    pub fn pending(&self, actor: Unknown) -> Op {
         self.spawn(guard(|| pending_job(&actor)))
     }
 
@@ -279,7 +279,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, page: HistoryQuery",
         ts_return_type = "Promise<HistoryPage>"
     )]
-    pub fn history(&self, actor: Unknown, page: Unknown) -> AsyncTask<Op> {
+    pub fn history(&self, actor: Unknown, page: Unknown) -> Op {
         self.spawn(guard(|| history_job(&actor, &page)))
     }
 
@@ -295,7 +295,7 @@ impl Fanline {
     /// Expires invitations past their time (run it on a timer; the seed used 30 s): their calls
     /// become `missed` and both sides get `call:missed`. Resolves to the expired call ids.
     #[napi(ts_args_type = "", ts_return_type = "Promise<Outcome<string[]>>")]
-    pub fn expire_due(&self) -> AsyncTask<Op> {
+    pub fn expire_due(&self) -> Op {
         self.spawn(guard(|| expire_due_job()))
     }
 

@@ -3,7 +3,7 @@
 
 use fanline::privacy::{Action, RelationshipKind};
 use fanline::store::Profile;
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
@@ -108,7 +108,7 @@ impl Fanline {
         ts_args_type = "actor: Actor",
         ts_return_type = "Promise<PrivacySettings>"
     )]
-    pub fn settings(&self, actor: Unknown) -> AsyncTask<Op> {
+    pub fn settings(&self, actor: Unknown) -> Op {
         self.spawn(guard(|| settings_job(&actor)))
     }
 
@@ -128,7 +128,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, patch: SettingsPatch",
         ts_return_type = "Promise<Outcome<PrivacySettings>>"
     )]
-    pub fn update_settings(&self, actor: Unknown, patch: Unknown) -> AsyncTask<Op> {
+    pub fn update_settings(&self, actor: Unknown, patch: Unknown) -> Op {
         self.spawn(guard(|| update_settings_job(&actor, &patch)))
     }
 
@@ -151,7 +151,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, profile: Profile",
         ts_return_type = "Promise<Outcome<Profile>>"
     )]
-    pub fn set_profile(&self, actor: Unknown, profile: Unknown) -> AsyncTask<Op> {
+    pub fn set_profile(&self, actor: Unknown, profile: Unknown) -> Op {
         self.spawn(guard(|| set_profile_job(&actor, &profile)))
     }
 
@@ -174,7 +174,7 @@ impl Fanline {
         ts_args_type = "userId: string",
         ts_return_type = "Promise<Profile | null>"
     )]
-    pub fn profile(&self, user_id: Unknown) -> AsyncTask<Op> {
+    pub fn profile(&self, user_id: Unknown) -> Op {
         self.spawn(guard(|| profile_job(&user_id)))
     }
 
@@ -190,7 +190,7 @@ impl Fanline {
         ts_args_type = "actor: Actor",
         ts_return_type = "Promise<Outcome<ShareLink>>"
     )]
-    pub fn enable_share(&self, actor: Unknown) -> AsyncTask<Op> {
+    pub fn enable_share(&self, actor: Unknown) -> Op {
         self.spawn(guard(|| enable_share_job(&actor)))
     }
 
@@ -205,7 +205,7 @@ impl Fanline {
         ts_args_type = "actor: Actor",
         ts_return_type = "Promise<Outcome<boolean>>"
     )]
-    pub fn disable_share(&self, actor: Unknown) -> AsyncTask<Op> {
+    pub fn disable_share(&self, actor: Unknown) -> Op {
         self.spawn(guard(|| disable_share_job(&actor)))
     }
 
@@ -218,7 +218,7 @@ impl Fanline {
     /// Opens a share card from its token (public, no actor). Every dead, revoked, expired,
     /// forged or hidden link is `NOT_FOUND`. Serve it with `X-Robots-Tag: X_ROBOTS_TAG`.
     #[napi(ts_args_type = "token: string", ts_return_type = "Promise<ShareCard>")]
-    pub fn resolve_share(&self, token: Unknown) -> AsyncTask<Op> {
+    pub fn resolve_share(&self, token: Unknown) -> Op {
         self.spawn(guard(|| resolve_share_job(&token)))
     }
 
@@ -238,7 +238,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, fanId: string",
         ts_return_type = "Promise<MiniProfile>"
     )]
-    pub fn mini_profile(&self, actor: Unknown, fan_id: Unknown) -> AsyncTask<Op> {
+    pub fn mini_profile(&self, actor: Unknown, fan_id: Unknown) -> Op {
         self.spawn(guard(|| mini_profile_job(&actor, &fan_id)))
     }
 
@@ -262,7 +262,7 @@ impl Fanline {
         ts_args_type = "action: Action, pairs: Array<[string, string]>",
         ts_return_type = "Promise<Decision[]>"
     )]
-    pub fn decide_pairs(&self, action: Unknown, pairs: Unknown) -> AsyncTask<Op> {
+    pub fn decide_pairs(&self, action: Unknown, pairs: Unknown) -> Op {
         self.spawn(guard(|| decide_pairs_job(&action, &pairs)))
     }
 
@@ -285,7 +285,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, otherId: string",
         ts_return_type = "Promise<Relationship[]>"
     )]
-    pub fn relationship(&self, actor: Unknown, other_id: Unknown) -> AsyncTask<Op> {
+    pub fn relationship(&self, actor: Unknown, other_id: Unknown) -> Op {
         self.spawn(guard(|| relationship_job(&actor, &other_id)))
     }
 
@@ -314,7 +314,7 @@ impl Fanline {
         actor: Unknown,
         other_id: Unknown,
         kind: Unknown,
-    ) -> AsyncTask<Op> {
+    ) -> Op {
         self.spawn(guard(|| record_relationship_job(&actor, &other_id, &kind)))
     }
 
@@ -341,7 +341,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, creatorId: string",
         ts_return_type = "Promise<Outcome<boolean>>"
     )]
-    pub fn unfollow(&self, actor: Unknown, creator_id: Unknown) -> AsyncTask<Op> {
+    pub fn unfollow(&self, actor: Unknown, creator_id: Unknown) -> Op {
         self.spawn(guard(|| unfollow_job(&actor, &creator_id)))
     }
 
@@ -364,7 +364,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, otherId: string",
         ts_return_type = "Promise<Outcome<boolean>>"
     )]
-    pub fn block(&self, actor: Unknown, other_id: Unknown) -> AsyncTask<Op> {
+    pub fn block(&self, actor: Unknown, other_id: Unknown) -> Op {
         self.spawn(guard(|| block_job(&actor, &other_id)))
     }
 
@@ -382,7 +382,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, otherId: string",
         ts_return_type = "Promise<Outcome<boolean>>"
     )]
-    pub fn unblock(&self, actor: Unknown, other_id: Unknown) -> AsyncTask<Op> {
+    pub fn unblock(&self, actor: Unknown, other_id: Unknown) -> Op {
         self.spawn(guard(|| unblock_job(&actor, &other_id)))
     }
 
@@ -400,7 +400,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, otherId: string",
         ts_return_type = "Promise<boolean>"
     )]
-    pub fn has_blocked(&self, actor: Unknown, other_id: Unknown) -> AsyncTask<Op> {
+    pub fn has_blocked(&self, actor: Unknown, other_id: Unknown) -> Op {
         self.spawn(guard(|| has_blocked_job(&actor, &other_id)))
     }
 

@@ -1,6 +1,6 @@
 //! `fanline::engine` ledger and audit operations.
 
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
@@ -72,7 +72,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, range?: { sinceMs?: number | null; untilMs?: number | null }",
         ts_return_type = "Promise<RefusalCount[]>"
     )]
-    pub fn refusal_counts(&self, actor: Unknown, range: Option<Unknown>) -> AsyncTask<Op> {
+    pub fn refusal_counts(&self, actor: Unknown, range: Option<Unknown>) -> Op {
         self.spawn(guard(|| refusal_counts_job(&actor, range.as_ref())))
     }
 
@@ -106,7 +106,7 @@ impl Fanline {
         user_id: Unknown,
         amount: Unknown,
         reference: Unknown,
-    ) -> AsyncTask<Op> {
+    ) -> Op {
         self.spawn(guard(|| credit_job(&actor, &user_id, &amount, &reference)))
     }
 
@@ -134,7 +134,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, userId: string",
         ts_return_type = "Promise<number>"
     )]
-    pub fn balance(&self, actor: Unknown, user_id: Unknown) -> AsyncTask<Op> {
+    pub fn balance(&self, actor: Unknown, user_id: Unknown) -> Op {
         self.spawn(guard(|| balance_job(&actor, &user_id)))
     }
 
@@ -149,7 +149,7 @@ impl Fanline {
 
     /// The sum of every ledger entry: zero when the books balance (admin).
     #[napi(ts_args_type = "actor: Actor", ts_return_type = "Promise<number>")]
-    pub fn ledger_sum(&self, actor: Unknown) -> AsyncTask<Op> {
+    pub fn ledger_sum(&self, actor: Unknown) -> Op {
         self.spawn(guard(|| ledger_sum_job(&actor)))
     }
 
@@ -164,7 +164,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, after: number, limit: number",
         ts_return_type = "Promise<AuditRecord[]>"
     )]
-    pub fn audit_log(&self, actor: Unknown, after: Unknown, limit: Unknown) -> AsyncTask<Op> {
+    pub fn audit_log(&self, actor: Unknown, after: Unknown, limit: Unknown) -> Op {
         self.spawn(guard(|| audit_log_job(&actor, &after, &limit)))
     }
 

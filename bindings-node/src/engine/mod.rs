@@ -1,8 +1,8 @@
 //! `fanline::engine`: the class `Fanline`. Every store-backed method returns a Promise
-//! computed on the libuv thread pool (an `AsyncTask`), so the event loop never waits on the
-//! store, and has a `...Sync` twin that runs on the calling thread. Both report failures the
-//! same way: an `Error` with `code`, `status` and `retryAfter` (a Promise rejects with it, even
-//! for bad arguments).
+//! computed on the binding's own worker threads (see [`pool`]), so neither the event loop nor
+//! libuv's thread pool (`fs`, `dns`, `crypto`) ever waits on the store, and has a `...Sync`
+//! twin that runs on the calling thread. Both report failures the same way: an `Error` with
+//! `code`, `status` and `retryAfter` (a Promise rejects with it, even for bad arguments).
 //!
 //! Mutating methods resolve to `{ value, events }`: `events` are the realtime messages
 //! (`{ channel: 'user:<id>', name: 'call:request', payload }`) the host publishes after the
@@ -12,16 +12,18 @@ mod builder;
 mod calls;
 mod fans;
 mod ledger;
+mod pool;
 mod prices;
 
 use fanline::{Actor, Error, Feature, ManualClock};
-use napi::bindgen_prelude::{AsyncTask, Unknown};
-use napi::{Env, JsValue, Task};
+use napi::bindgen_prelude::Unknown;
+use napi::Env;
 use napi_derive::napi;
 use serde::Serialize;
 
+pub use self::pool::Op;
 use crate::convert::{Js, Json};
-use crate::error::{error_object, guard, run};
+use crate::error::run;
 
 /// One engine operation, its arguments already converted, ready to run on any thread.
 pub type Job = Box<dyn FnOnce(&fanline::Fanline) -> fanline::Result<Json> + Send>;
@@ -41,45 +43,6 @@ pub fn actor_arg(v: &Unknown) -> fanline::Result<Actor> {
 /// A user id or call id argument.
 pub fn text(v: &Unknown, what: &str) -> fanline::Result<String> {
     Js::from(v).string(what)
-}
-
-/// An engine operation on the libuv pool. A failure (including a bad argument found before
-/// it was queued) rejects the Promise with a coded `Error`.
-pub struct Op {
-    engine: fanline::Fanline,
-    job: Option<fanline::Result<Job>>,
-    failed: Option<Error>,
-}
-
-impl Task for Op {
-    type Output = Json;
-    type JsValue = Json;
-
-    fn compute(&mut self) -> napi::Result<Json> {
-        let result = match self.job.take() {
-            Some(Ok(job)) => guard(|| job(&self.engine)),
-            Some(Err(e)) => Err(e),
-            None => Err(Error::internal("an engine task ran twice")),
-        };
-        result.map_err(|e| {
-            self.failed = Some(e);
-            napi::Error::from_reason("fanline operation failed")
-        })
-    }
-
-    fn resolve(&mut self, _env: Env, output: Json) -> napi::Result<Json> {
-        Ok(output)
-    }
-
-    fn reject(&mut self, env: Env, err: napi::Error) -> napi::Result<Json> {
-        match self.failed.take() {
-            Some(e) => {
-                let obj = error_object(&env, &e)?;
-                Err(napi::Error::from(obj.to_unknown()))
-            }
-            None => Err(err),
-        }
-    }
 }
 
 /// The fanline engine: privacy, share links, calls, billing and the ledger over one store.
@@ -114,12 +77,13 @@ impl Fanline {
         })
     }
 
-    fn spawn(&self, job: fanline::Result<Job>) -> AsyncTask<Op> {
-        AsyncTask::new(Op {
+    /// The one way engine Promises are made: `job` runs on the binding's workers (see
+    /// [`pool`]), within its deadline.
+    fn spawn(&self, job: fanline::Result<Job>) -> Op {
+        Op {
             engine: self.inner.clone(),
-            job: Some(job),
-            failed: None,
-        })
+            job,
+        }
     }
 
     fn now(&self, env: &Env, job: fanline::Result<Job>) -> napi::Result<Json> {

@@ -1,6 +1,6 @@
 //! `fanline::engine` prices: a creator's call price per minute.
 
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
@@ -45,7 +45,7 @@ impl Fanline {
         actor: Unknown,
         creator_id: Unknown,
         rate_per_minute: Unknown,
-    ) -> AsyncTask<Op> {
+    ) -> Op {
         self.spawn(guard(|| {
             set_call_price_job(&actor, &creator_id, &rate_per_minute)
         }))
@@ -71,7 +71,7 @@ impl Fanline {
 
     /// A creator's price per minute: what they set, else the billing policy's default.
     #[napi(ts_args_type = "creatorId: string", ts_return_type = "Promise<number>")]
-    pub fn call_price(&self, creator_id: Unknown) -> AsyncTask<Op> {
+    pub fn call_price(&self, creator_id: Unknown) -> Op {
         self.spawn(guard(|| call_price_job(&creator_id)))
     }
 

@@ -1,0 +1,217 @@
+//! The binding's own worker threads for engine Promises.
+//!
+//! An engine call can block for seconds: another process holds the SQLite write lock, a
+//! PostgreSQL server is slow or gone. On libuv's thread pool (4 threads shared with `fs`,
+//! `dns.lookup`, `crypto` and `zlib`) four such calls would stall all of that work too. Engine
+//! Promises therefore run on a small fixed set of threads of their own, fed by one queue, and
+//! settle through a deferred Promise (a thread-safe function back to the JS thread); a stuck
+//! store delays engine calls only.
+//!
+//! Every operation has a deadline: one that has not started within [`DEADLINE`] of being
+//! called is rejected with `STORE_UNAVAILABLE` without running (nothing applied, safe to
+//! retry), even while every worker is still busy. Once started, an operation is bounded by
+//! the store's own timeouts (SQLite's busy timeout, 5 s by default; PostgreSQL's checkout
+//! timeout and retry bound), so a call settles within about twice the deadline at worst.
+
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex, MutexGuard, Once, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
+
+use fanline::Error;
+use napi::bindgen_prelude::{Object, ToNapiValue, TypeName};
+use napi::{sys, Env, JsDeferred, JsValue, ValueType};
+
+use super::Job;
+use crate::convert::Json;
+use crate::error::{error_object, guard};
+
+/// Worker threads. They mostly wait on the store, so a few more than the cores; eight also
+/// covers a PostgreSQL store's default eight connections.
+const WORKERS: usize = 8;
+
+/// How long an operation may wait for a worker before it is refused without running.
+pub const DEADLINE: Duration = Duration::from_secs(5);
+
+/// Builds the JS value of a settled operation, on the JS thread.
+type Resolver = Box<dyn FnOnce(Env) -> napi::Result<Json> + Send>;
+
+/// The pending Promise of one operation.
+type Deferred = JsDeferred<Json, Resolver>;
+
+/// An engine operation, its arguments already converted; it becomes a Promise when returned
+/// to JS. A bad argument found while converting them (`job` is an error) rejects it.
+pub struct Op {
+    /// The engine to run on (a cheap clone sharing the store).
+    pub engine: fanline::Fanline,
+    /// The work, or why there is none.
+    pub job: fanline::Result<Job>,
+}
+
+impl TypeName for Op {
+    fn type_name() -> &'static str {
+        "Promise"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for Op {
+    unsafe fn to_napi_value(raw: sys::napi_env, op: Self) -> napi::Result<sys::napi_value> {
+        let env = Env::from_raw(raw);
+        let (deferred, promise) = env.create_deferred::<Json, Resolver>()?;
+        match op.job {
+            Ok(job) => pool().submit(Queued {
+                engine: op.engine,
+                job,
+                deferred,
+                deadline: Instant::now() + DEADLINE,
+            }),
+            Err(e) => settle(deferred, Err(e)),
+        }
+        Ok(promise.raw())
+    }
+}
+
+/// Resolves with the operation's value or rejects with its coded error.
+fn settle(deferred: Deferred, result: fanline::Result<Json>) {
+    deferred.resolve(Box::new(move |env| match result {
+        Ok(value) => Ok(value),
+        Err(e) => {
+            let obj: Object = error_object(&env, &e)?;
+            Err(napi::Error::from(obj.to_unknown()))
+        }
+    }));
+}
+
+/// An operation waiting for a worker.
+struct Queued {
+    engine: fanline::Fanline,
+    job: Job,
+    deferred: Deferred,
+    deadline: Instant,
+}
+
+impl Queued {
+    fn run(self) {
+        let result = guard(|| (self.job)(&self.engine));
+        settle(self.deferred, result);
+    }
+
+    /// Rejects an operation that did not start in time; it never runs.
+    fn refuse(self) {
+        let e = Error::store(format!(
+            "no engine worker was free within {} s; the operation did not run",
+            DEADLINE.as_secs()
+        ));
+        settle(self.deferred, Err(e));
+    }
+}
+
+/// The queue, its workers and the reaper that refuses what waited past its deadline.
+struct Pool {
+    queue: Mutex<VecDeque<Queued>>,
+    /// Signalled when an operation is queued (wakes one worker).
+    queued: Condvar,
+    /// Signalled when the queue stops being empty (wakes the reaper).
+    timing: Condvar,
+}
+
+static POOL: OnceLock<Pool> = OnceLock::new();
+
+/// The process-wide pool, its threads started on first use.
+fn pool() -> &'static Pool {
+    static START: Once = Once::new();
+    let pool = POOL.get_or_init(|| Pool {
+        queue: Mutex::new(VecDeque::new()),
+        queued: Condvar::new(),
+        timing: Condvar::new(),
+    });
+    START.call_once(|| {
+        for i in 0..WORKERS {
+            spawn(format!("fanline-worker-{i}"), move || pool.work());
+        }
+        spawn("fanline-deadline".into(), move || pool.reap());
+    });
+    pool
+}
+
+/// Starts a named thread. Failing to is fatal to the operations it would serve, so it aborts
+/// loudly rather than leave Promises that never settle.
+fn spawn(name: String, f: impl FnOnce() + Send + 'static) {
+    if let Err(e) = std::thread::Builder::new().name(name).spawn(f) {
+        eprintln!("fanline: cannot start an engine thread: {e}");
+        std::process::abort();
+    }
+}
+
+impl Pool {
+    /// Queue updates are single steps, so a poisoned lock is taken over as is.
+    fn lock(&self) -> MutexGuard<'_, VecDeque<Queued>> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn submit(&self, op: Queued) {
+        let mut queue = self.lock();
+        let was_empty = queue.is_empty();
+        queue.push_back(op);
+        drop(queue);
+        self.queued.notify_one();
+        if was_empty {
+            self.timing.notify_one();
+        }
+    }
+
+    /// A worker: runs queued operations in order; one already past its deadline is refused.
+    fn work(&self) {
+        loop {
+            let op = {
+                let mut queue = self.lock();
+                loop {
+                    match queue.pop_front() {
+                        Some(op) => break op,
+                        None => {
+                            queue = self
+                                .queued
+                                .wait(queue)
+                                .unwrap_or_else(PoisonError::into_inner)
+                        }
+                    }
+                }
+            };
+            if Instant::now() >= op.deadline {
+                op.refuse();
+            } else {
+                op.run();
+            }
+        }
+    }
+
+    /// Refuses queued operations at their deadline, while every worker may still be busy.
+    /// Every operation gets the same deadline after it is queued, so the front of the queue
+    /// is always the first to expire.
+    fn reap(&self) {
+        let mut queue = self.lock();
+        loop {
+            let now = Instant::now();
+            while queue.front().is_some_and(|op| op.deadline <= now) {
+                if let Some(op) = queue.pop_front() {
+                    op.refuse();
+                }
+            }
+            queue = match queue.front().map(|op| op.deadline - now) {
+                Some(left) => {
+                    self.timing
+                        .wait_timeout(queue, left)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0
+                }
+                None => self
+                    .timing
+                    .wait(queue)
+                    .unwrap_or_else(PoisonError::into_inner),
+            };
+        }
+    }
+}
