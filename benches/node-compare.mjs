@@ -3,7 +3,7 @@
 //      `agora-token` (2.0.6), single calls, then one batch call (columnar, and request objects)
 //      against the official loop;
 //   2. engine initiations per second from Node (Sync on the calling thread, and Promises with
-//      4 in flight on the libuv pool) vs from Rust (the `initiations` bench binary) on the
+//      4 in flight on the binding's workers) vs from Rust (the `initiations` bench binary) on the
 //      same kind of store.
 //
 // Build the addon in release first:

@@ -1,4 +1,5 @@
-// The event loop stays responsive while engine calls run: they are computed on the libuv pool.
+// The event loop stays responsive while engine calls run: they are computed on the binding's
+// own worker threads.
 // Prints the measured timer lag; asserts only a generous bound (no timing assertions otherwise).
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'

@@ -1,6 +1,6 @@
 //! `fanline` for Node.js: the pure functions of the core as synchronous functions, and the
 //! engine as the class `Fanline`, whose store-backed methods return Promises computed on the
-//! libuv pool (each with a `...Sync` twin).
+//! binding's own worker threads (each with a `...Sync` twin).
 //!
 //! The binding is thin: argument conversion (`convert`), error mapping (`error`) and threading
 //! (`engine`). Every rule lives in the core; each source file mirrors the core module it wraps.

@@ -2,8 +2,9 @@
 //!
 //! Every failure carries a machine `code()`, a suggested `http_status()` and, for limits, a
 //! `retry_after()` in whole seconds. Messages are written for humans and never contain SQL,
-//! paths, secrets or tokens: store failures keep their detail in a field that `Display` does
-//! not print.
+//! paths, secrets or tokens: transient store failures and internal errors keep their detail in
+//! a field that `Display` does not print; a store that can never be used
+//! (`STORE_INCOMPATIBLE`) says why, in words fanline chose, for the operator who must act.
 
 use serde::Serialize;
 
@@ -185,9 +186,9 @@ impl Error {
             | Error::Conflict(_) => 409,
             Error::InvitationExpired => 410,
             Error::CallCooldown { .. } | Error::RateLimited { .. } => 429,
-            Error::InvalidConfig(_)
-            | Error::StoreIncompatible { .. }
-            | Error::Internal { .. } => 500,
+            Error::InvalidConfig(_) | Error::StoreIncompatible { .. } | Error::Internal { .. } => {
+                500
+            }
             Error::StoreUnavailable { .. } => 503,
         }
     }

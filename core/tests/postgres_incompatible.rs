@@ -34,7 +34,11 @@ fn refused(url: &str) -> Error {
     let took = started.elapsed();
     assert_eq!(err.code(), "STORE_INCOMPATIBLE", "{err:?}");
     assert_eq!(err.http_status(), 500);
-    assert_eq!(err.retry_after(), None, "a permanent fault is not retryable");
+    assert_eq!(
+        err.retry_after(),
+        None,
+        "a permanent fault is not retryable"
+    );
     assert!(
         took < CHECKOUT / 2,
         "took {took:?}: the refusal waited for the pool"
@@ -96,7 +100,10 @@ fn a_role_or_database_that_does_not_exist_is_incompatible_at_once() {
     assert!(!format!("{err:?}").contains("some-pw"));
 
     let (base, _) = server.rsplit_once('/').expect("a database in the URL");
-    let err = refused(&format!("{base}/no_such_db_{}", uuid::Uuid::new_v4().simple()));
+    let err = refused(&format!(
+        "{base}/no_such_db_{}",
+        uuid::Uuid::new_v4().simple()
+    ));
     assert!(err.to_string().contains("3D000"), "{err}");
 }
 

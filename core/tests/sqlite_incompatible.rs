@@ -35,7 +35,11 @@ fn refused_untouched(path: &Path) -> Error {
     let err = SqliteStore::open(path).unwrap_err();
     assert_eq!(err.code(), "STORE_INCOMPATIBLE", "{err:?}");
     assert_eq!(err.http_status(), 500);
-    assert_eq!(err.retry_after(), None, "a permanent fault is not retryable");
+    assert_eq!(
+        err.retry_after(),
+        None,
+        "a permanent fault is not retryable"
+    );
     assert!(err.body().retry_after.is_none());
     let spec = format!("sqlite:{}", path.display());
     assert_eq!(open_store(&spec).unwrap_err().code(), "STORE_INCOMPATIBLE");
@@ -71,7 +75,10 @@ fn another_programs_sqlite_database_is_refused_and_left_byte_identical() {
         .unwrap()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(journal, "delete", "the journal mode was not switched to WAL");
+    assert_eq!(
+        journal, "delete",
+        "the journal mode was not switched to WAL"
+    );
 }
 
 #[test]

@@ -209,7 +209,11 @@ fn a_schema_newer_than_the_library_is_refused_untouched() {
     let before = schema_objects(&path);
     let err = SqliteStore::open(&path).unwrap_err();
     assert_eq!(err.code(), "STORE_INCOMPATIBLE");
-    assert_eq!(err.retry_after(), None, "a permanent fault is not retryable");
+    assert_eq!(
+        err.retry_after(),
+        None,
+        "a permanent fault is not retryable"
+    );
     assert!(err.to_string().contains("schema version 99"), "{err}");
     assert_eq!(schema_objects(&path), before);
     assert_eq!(

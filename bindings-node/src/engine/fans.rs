@@ -309,12 +309,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, otherId: string, kind: RelationshipKind",
         ts_return_type = "Promise<Outcome<null>>"
     )]
-    pub fn record_relationship(
-        &self,
-        actor: Unknown,
-        other_id: Unknown,
-        kind: Unknown,
-    ) -> Op {
+    pub fn record_relationship(&self, actor: Unknown, other_id: Unknown, kind: Unknown) -> Op {
         self.spawn(guard(|| record_relationship_job(&actor, &other_id, &kind)))
     }
 
