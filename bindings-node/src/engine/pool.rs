@@ -190,7 +190,8 @@ impl Pool {
 
     /// Refuses queued operations at their deadline, while every worker may still be busy.
     /// Every operation gets the same deadline after it is queued, so the front of the queue
-    /// is always the first to expire.
+    /// is always the first to expire. Refusing under the lock is fine: settling only queues a
+    /// call to the JS thread (an unbounded queue, never a wait).
     fn reap(&self) {
         let mut queue = self.lock();
         loop {
