@@ -1,7 +1,8 @@
 # Sourced, not run: starts a throwaway PostgreSQL cluster for tests and benchmarks.
 #
 #   pg_cluster_start   -> 0 and exports FANLINE_TEST_PG_URL, FANLINE_TEST_PG_RESTART and
-#                         FANLINE_TEST_PG_PASSWORD_ROLE (a role whose password is checked);
+#                         FANLINE_TEST_PG_PASSWORD_GROUP (members of this role must give their
+#                         password);
 #                         1 (and a reason in PG_CLUSTER_WHY) when no server can be started.
 #
 # The server refuses to run as root, so as root it runs as the `postgres` user (created when
@@ -45,10 +46,11 @@ pg_cluster_start() {
     PG_CLUSTER_WHY="initdb failed"
     return 1
   fi
-  # Trust for everyone except one role that must give its password (scram-sha-256), so the
-  # tests can see a wrong password refused. The first matching pg_hba line wins.
+  # Trust for everyone except members of one group role, who must give their password
+  # (scram-sha-256), so the tests can see a wrong password refused. The first matching pg_hba
+  # line wins; the tests create the group and their members.
   local hba="$data/pg_hba.conf"
-  { echo "local all fanline_pw scram-sha-256"; cat "$hba"; } >"$PG_CLUSTER_DIR/hba.tmp"
+  { echo "local all +fanline_pw scram-sha-256"; cat "$hba"; } >"$PG_CLUSTER_DIR/hba.tmp"
   cat "$PG_CLUSTER_DIR/hba.tmp" >"$hba" && rm "$PG_CLUSTER_DIR/hba.tmp"
   # No TCP listener; the socket in the temp dir. fsync off: a throwaway cluster needs no
   # crash durability, and the shared disk is slow (benchmarks say which settings they used).
@@ -62,7 +64,7 @@ pg_cluster_start() {
   fi
   local sock="${PG_CLUSTER_DIR//\//%2F}"
   export FANLINE_TEST_PG_URL="postgresql://fanline@$sock:$port/postgres"
-  export FANLINE_TEST_PG_PASSWORD_ROLE=fanline_pw
+  export FANLINE_TEST_PG_PASSWORD_GROUP=fanline_pw
   # How the restart test bounces the server (fast shutdown drops every connection).
   export FANLINE_TEST_PG_RESTART="${PG_CLUSTER_CTL[*]@Q} -m fast restart"
   return 0

@@ -47,6 +47,9 @@
 //! - A refused login (wrong password, unknown role), a missing database and a schema newer
 //!   than this library are `STORE_INCOMPATIBLE` at once, never retried: the message says
 //!   which (with the server's reason, which names the user or database, not the password).
+//!   A login refused under a running store (a rotated password) is found after one checkout
+//!   timeout; from then on each operation asks the server once and fails at once, until a
+//!   login succeeds again.
 //! - SQL text and URLs never reach an error's message, nor do server messages of transient
 //!   faults (see [`Error::StoreUnavailable`]); the URL's password is in no error and no
 //!   `Debug` output.
@@ -92,6 +95,8 @@ const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 /// The PostgreSQL store. See the module docs for how it keeps the [`Store`] contract.
 pub struct PostgresStore {
     pool: r2d2::Pool<Manager>,
+    /// A clone of the pool's manager, for logging in directly once the server refused.
+    manager: Manager,
     options: PostgresOptions,
     /// Bumped when a connection is found dead; older connections are then dropped unused.
     loss_epoch: Arc<AtomicU64>,
@@ -141,10 +146,15 @@ impl PostgresStore {
             // fails at BEGIN, which is safe to retry, and then every older one is dropped.
             .test_on_check_out(false)
             // Failures are reported to the caller of each operation, not logged here.
-            .error_handler(Box::new(r2d2::NopErrorHandler))
-            .build_unchecked(probe(Manager::new(config, setup, loss_epoch.clone()))?);
+            .error_handler(Box::new(r2d2::NopErrorHandler));
+        let manager = Manager::new(config, setup, loss_epoch.clone());
+        // A wrong password, an unknown role or database: refused once, at once.
+        if let Some(refused) = manager.check_login() {
+            return Err(refused);
+        }
         let store = PostgresStore {
-            pool,
+            pool: pool.build_unchecked(manager.clone()),
+            manager,
             options,
             loss_epoch,
         };
@@ -236,12 +246,24 @@ impl PostgresStore {
     /// A pooled connection that is not known to be stale. Waiting longer than the checkout
     /// timeout (the server is down or every connection is busy) is final: retrying it would
     /// multiply the wait.
+    ///
+    /// Once the server refused a login for good (the password was rotated, the role
+    /// dropped), each checkout asks it once, directly, and returns that refusal at once
+    /// instead of waiting out the timeout; the first login that succeeds ends this.
     fn checkout(&self) -> std::result::Result<r2d2::PooledConnection<Manager>, Failure> {
+        if self.manager.refusal().is_some() {
+            if let Some(refused) = self.manager.check_login() {
+                return Err(Failure::Failed(refused));
+            }
+        }
         for _ in 0..=self.options.max_connections {
-            let mut conn = self
-                .pool
-                .get()
-                .map_err(|e| Failure::Failed(Error::store(format!("no connection: {e}"))))?;
+            let mut conn = self.pool.get().map_err(|e| {
+                Failure::Failed(
+                    self.manager
+                        .refusal()
+                        .unwrap_or_else(|| Error::store(format!("no connection: {e}"))),
+                )
+            })?;
             if pool::is_stale(&conn, &self.loss_epoch) {
                 // Dropped broken: the pool closes it and opens a fresh one next time.
                 conn.mark_broken();
@@ -271,21 +293,6 @@ impl PostgresStore {
             let result = attempt(&mut conn, write, f);
             self.settle(&mut conn, result)
         })
-    }
-}
-
-/// Opens one connection outside the pool so that a refusal for good (wrong password, unknown
-/// role or database) is returned at once: the pool would keep trying until its checkout
-/// timeout and report a timeout. A transient failure (the server is not up yet) is left to
-/// the pool's wait, as before.
-fn probe(manager: Manager) -> Result<Manager> {
-    use r2d2::ManageConnection;
-    match manager.connect() {
-        Err(e) => match failure::classify(&e) {
-            Failure::Failed(e) if e.code() == "STORE_INCOMPATIBLE" => Err(e),
-            _ => Ok(manager),
-        },
-        Ok(_) => Ok(manager),
     }
 }
 

@@ -8,10 +8,13 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Statement};
+
+use super::failure::{classify, Failure};
+use crate::error::Error;
 
 /// A client result.
 pub(super) type PgResult<T> = Result<T, postgres::Error>;
@@ -94,13 +97,17 @@ impl PgConn {
     }
 }
 
-/// Opens connections for the pool.
+/// Opens connections for the pool (and, as a clone, for the store's direct login checks).
+#[derive(Clone)]
 pub(super) struct Manager {
     config: postgres::Config,
     /// `SET search_path` for fanline's schema, run on every new connection.
     setup: String,
     /// Bumped whenever a connection is found dead; connections from an older epoch are stale.
     loss_epoch: Arc<AtomicU64>,
+    /// Why the server refused the last login, for good (`STORE_INCOMPATIBLE`); cleared by the
+    /// next login that succeeds. Shared by every clone.
+    refused: Arc<Mutex<Option<Error>>>,
 }
 
 impl Manager {
@@ -109,7 +116,36 @@ impl Manager {
             config,
             setup,
             loss_epoch,
+            refused: Arc::default(),
         }
+    }
+
+    /// Why the server refused the last login, if it did for a reason no retry can fix.
+    pub(super) fn refusal(&self) -> Option<Error> {
+        self.refused
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Logs in once, outside the pool: the permanent refusal if the server gives one. The
+    /// pool itself would keep trying until its checkout timeout and then report a timeout.
+    /// Anything else (the server is not up yet) is left to the pool's own wait.
+    pub(super) fn check_login(&self) -> Option<Error> {
+        use r2d2::ManageConnection;
+        self.connect().err().as_ref().and_then(refusal)
+    }
+
+    fn open(&self) -> PgResult<PgConn> {
+        let epoch = self.loss_epoch.load(Ordering::Acquire);
+        let mut client = self.config.connect(NoTls)?;
+        client.batch_execute(&self.setup)?;
+        Ok(PgConn {
+            client,
+            statements: HashMap::new(),
+            epoch,
+            broken: false,
+        })
     }
 }
 
@@ -125,15 +161,17 @@ impl r2d2::ManageConnection for Manager {
     type Error = postgres::Error;
 
     fn connect(&self) -> PgResult<PgConn> {
-        let epoch = self.loss_epoch.load(Ordering::Acquire);
-        let mut client = self.config.connect(NoTls)?;
-        client.batch_execute(&self.setup)?;
-        Ok(PgConn {
-            client,
-            statements: HashMap::new(),
-            epoch,
-            broken: false,
-        })
+        let result = self.open();
+        // A transient failure says nothing about the credentials: the note stays as it was.
+        let note = match &result {
+            Ok(_) => None,
+            Err(e) => match refusal(e) {
+                Some(refused) => Some(refused),
+                None => return result,
+            },
+        };
+        *self.refused.lock().unwrap_or_else(PoisonError::into_inner) = note;
+        result
     }
 
     fn is_valid(&self, conn: &mut PgConn) -> PgResult<()> {
@@ -145,6 +183,14 @@ impl r2d2::ManageConnection for Manager {
         conn.broken
             || conn.client.is_closed()
             || conn.epoch < self.loss_epoch.load(Ordering::Acquire)
+    }
+}
+
+/// The permanent error for a failed login, if the server refused it for good.
+fn refusal(e: &postgres::Error) -> Option<Error> {
+    match classify(e) {
+        Failure::Failed(e) if e.code() == "STORE_INCOMPATIBLE" => Some(e),
+        _ => None,
     }
 }
 
