@@ -138,12 +138,7 @@ impl Fanline {
         ts_args_type = "actor: Actor, callId: string, options?: AcceptOptions",
         ts_return_type = "Promise<Outcome<AcceptedCall>>"
     )]
-    pub fn accept(
-        &self,
-        actor: Unknown,
-        call_id: Unknown,
-        options: Option<Unknown>,
-    ) -> Op {
+    pub fn accept(&self, actor: Unknown, call_id: Unknown, options: Option<Unknown>) -> Op {
         self.spawn(guard(|| accept_job(&actor, &call_id, options.as_ref())))
     }
 
