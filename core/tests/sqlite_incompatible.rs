@@ -1,12 +1,14 @@
 //! Files the SQLite store must refuse for good (`STORE_INCOMPATIBLE`, no `retryAfter`) and
 //! leave exactly as they were: another program's database, random bytes, a corrupt fanline
 //! database. And the other side of the line: a lock held elsewhere is transient
-//! (`STORE_UNAVAILABLE`), bounded by the busy timeout however many retries are allowed.
+//! (`STORE_UNAVAILABLE`), bounded by the busy timeout however many retries are allowed, or
+//! by a deadline the caller set.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use fanline::store::deadline::with_deadline;
 use fanline::store::{open_store, SqliteOptions, SqliteStore, Store};
 use fanline::Error;
 use rusqlite::Connection;
@@ -181,4 +183,29 @@ fn a_held_write_lock_gives_up_at_the_busy_timeout_whatever_the_retry_count() {
     assert!(waited < busy_timeout * 20, "waited {waited:?}");
     other.execute_batch("ROLLBACK").unwrap();
     store.write(&mut |_| Ok(())).unwrap();
+}
+
+#[test]
+fn a_thread_deadline_cuts_the_wait_for_a_lock_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fanline.db");
+    // The store's own busy timeout is the default 5 s; the caller's deadline is sooner.
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    let other = Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = Instant::now();
+    let deadline = started + Duration::from_millis(200);
+    let err = with_deadline(deadline, || store.write(&mut |_| Ok(()))).unwrap_err();
+    let waited = started.elapsed();
+    assert_eq!(err.code(), "STORE_UNAVAILABLE", "{err:?}");
+    assert!(
+        waited < Duration::from_secs(4),
+        "waited {waited:?}: the deadline was ignored"
+    );
+    other.execute_batch("ROLLBACK").unwrap();
+    // Past the deadline the store is usable again as soon as the lock is gone.
+    with_deadline(Instant::now() + Duration::from_secs(5), || {
+        store.write(&mut |_| Ok(()))
+    })
+    .unwrap();
 }

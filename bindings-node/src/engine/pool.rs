@@ -7,16 +7,18 @@
 //! settle through a deferred Promise (a thread-safe function back to the JS thread); a stuck
 //! store delays engine calls only.
 //!
-//! Every operation has a deadline: one that has not started within [`DEADLINE`] of being
-//! called is rejected with `STORE_UNAVAILABLE` without running (nothing applied, safe to
-//! retry), even while every worker is still busy. Once started, an operation is bounded by
-//! the store's own timeouts (SQLite's busy timeout, 5 s by default; PostgreSQL's checkout
-//! timeout and retry bound), so a call settles within about twice the deadline at worst.
+//! Every operation has a deadline, [`DEADLINE`] after it was called. One that has not started
+//! by then is rejected with `STORE_UNAVAILABLE` without running (nothing applied, safe to
+//! retry), even while every worker is still busy. One that started runs under the same
+//! deadline ([`fanline::store::deadline`]): the store stops waiting for locks, connections and
+//! retries when it passes and fails with `STORE_UNAVAILABLE`, nothing applied. So a stuck
+//! store settles every call in about [`DEADLINE`].
 
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard, Once, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+use fanline::store::deadline::with_deadline;
 use fanline::Error;
 use napi::bindgen_prelude::{Object, ToNapiValue, TypeName};
 use napi::{sys, Env, JsDeferred, JsValue, ValueType};
@@ -29,7 +31,7 @@ use crate::error::{error_object, guard};
 /// covers a PostgreSQL store's default eight connections.
 const WORKERS: usize = 8;
 
-/// How long an operation may wait for a worker before it is refused without running.
+/// How long after it was called an operation settles at the latest, when the store is stuck.
 pub const DEADLINE: Duration = Duration::from_secs(5);
 
 /// Builds the JS value of a settled operation, on the JS thread.
@@ -95,7 +97,7 @@ struct Queued {
 
 impl Queued {
     fn run(self) {
-        let result = guard(|| (self.job)(&self.engine));
+        let result = with_deadline(self.deadline, || guard(|| (self.job)(&self.engine)));
         settle(self.deferred, result);
     }
 

@@ -8,10 +8,13 @@
 //! - If the closure returns `Err`, nothing it wrote is kept (rollback) and the error is
 //!   returned unchanged.
 //! - Contention (a busy database, a serialization failure, a deadlock) is retried inside
-//!   the store, re-running the closure from the start, a bounded number of times; after that
-//!   the store returns `STORE_UNAVAILABLE`. A closure therefore has no effect outside `tx`.
-//! - Any other failure of the database (I/O, lost connection, corruption) is
-//!   `STORE_UNAVAILABLE` and leaves nothing half-applied.
+//!   the store, re-running the closure from the start, a bounded number of times and within
+//!   a bounded time (see also [`deadline`]); after that the store returns
+//!   `STORE_UNAVAILABLE`. A closure therefore has no effect outside `tx`.
+//! - Any other transient failure of the database (I/O, lost connection) is
+//!   `STORE_UNAVAILABLE` and leaves nothing half-applied. A store that can never be used as
+//!   it is (a newer schema, a file that is not fanline's, corruption, a refused login) is
+//!   `STORE_INCOMPATIBLE`, not retried.
 //! - Conditional writes are atomic: [`Tx::update_call`] only writes when the stored state is
 //!   the expected one, [`Tx::insert_settlement`] and [`Tx::append_ledger`] are idempotent by
 //!   key, and limits are read and written inside the same transaction.
@@ -19,6 +22,7 @@
 //!   down path.
 //! - Rules live in the engine, never in a store: a store only reads and writes typed rows.
 
+pub mod deadline;
 mod memory;
 mod migration;
 mod open;

@@ -76,12 +76,12 @@ mod tx;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use self::failure::Failure;
 use self::pool::{Manager, PgConn};
 use self::tx::PgTx;
-use super::{Store, Tx};
+use super::{deadline, Store, Tx};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 
@@ -222,7 +222,8 @@ impl PostgresStore {
     }
 
     /// Runs `step` until it succeeds, fails for good, or was contended (or lost its
-    /// connection before committing) more than `max_retries` times.
+    /// connection before committing) more than `max_retries` times or past the thread's
+    /// [`deadline`].
     fn retrying<T>(&self, mut step: impl FnMut() -> std::result::Result<T, Failure>) -> Result<T> {
         let mut retries = 0;
         loop {
@@ -230,7 +231,8 @@ impl PostgresStore {
                 Ok(v) => return Ok(v),
                 Err(Failure::Failed(e)) => return Err(e),
                 Err(Failure::Contended(detail) | Failure::Lost(detail)) => {
-                    if retries >= self.options.max_retries {
+                    let late = deadline::current().is_some_and(|d| Instant::now() >= d);
+                    if retries >= self.options.max_retries || late {
                         return Err(Error::store(format!(
                             "gave up after {} tries: {detail}",
                             retries + 1
@@ -257,7 +259,10 @@ impl PostgresStore {
             }
         }
         for _ in 0..=self.options.max_connections {
-            let mut conn = self.pool.get().map_err(|e| {
+            // The thread's deadline, if sooner, shortens the wait for a connection.
+            let wait = deadline::bound(Instant::now() + self.options.checkout_timeout)
+                .saturating_duration_since(Instant::now());
+            let mut conn = self.pool.get_timeout(wait).map_err(|e| {
                 Failure::Failed(
                     self.manager
                         .refusal()

@@ -199,9 +199,10 @@ impl SqliteStore {
     }
 
     /// Runs `step` until it succeeds, fails for good, met contention more than `max_retries`
-    /// times, or the operation's deadline (`busy_timeout` from now, handed to each try) passed.
+    /// times, or the operation's deadline (`busy_timeout` from now, or the thread's
+    /// [`deadline`](crate::store::deadline) if earlier, handed to each try) passed.
     fn retrying<T>(&self, mut step: impl FnMut(Instant) -> Attempt<T>) -> Result<T> {
-        let deadline = Instant::now() + self.options.busy_timeout;
+        let deadline = crate::store::deadline::bound(Instant::now() + self.options.busy_timeout);
         let mut retries = 0;
         loop {
             match step(deadline) {
