@@ -2,11 +2,12 @@
 // DEVELOPMENT ROUTES — NOT FOR PRODUCTION. Registered only with `--dev` / `{ dev: true }`.
 // They drive the simulated clock, credit tokens, flip feature flags and record relationships,
 // so the web example and the browser tests can play a whole call in seconds.
+const { sweep } = require('./routes')
 
 const DEV_ADMIN = { id: 'dev-admin', role: 'admin' }
 
-/** Registers the /dev routes on `app`. */
-function devRoutes(app) {
+/** Registers the /dev routes on `app`; `shared`: the routes' shared state (routes.js). */
+function devRoutes(app, shared) {
   // { ms }: moves the simulated clock (the engine must run with clock: { manualStartMs }).
   app.route('POST', '/dev/clock/advance', async (ctx) => {
     const { ms } = await ctx.body()
@@ -33,19 +34,19 @@ function devRoutes(app) {
   // { otherId, kind }: the caller records a relationship (a fan follows a creator, ...).
   app.route('POST', '/dev/relationships', async (ctx) => {
     const { otherId, kind } = await ctx.body()
-    ctx.publish(await ctx.engine.recordRelationship(ctx.actor(), otherId, kind))
+    ctx.publish(await ctx.engine.recordRelationship(await ctx.actor(), otherId, kind))
     return { body: { ok: true } }
   })
 
   // { displayName, avatarUrl? }: the caller's display profile.
   app.route('POST', '/dev/profile', async (ctx) => {
-    const profile = ctx.publish(await ctx.engine.setProfile(ctx.actor(), await ctx.body()))
+    const profile = ctx.publish(await ctx.engine.setProfile(await ctx.actor(), await ctx.body()))
     return { body: { ok: true, profile } }
   })
 
   // Runs the invitation sweeper now.
   app.route('POST', '/dev/expire', async (ctx) => {
-    const expired = ctx.publish(await ctx.engine.expireDue())
+    const expired = await sweep(shared)
     return { body: { ok: true, expired } }
   })
 }

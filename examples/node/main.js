@@ -1,23 +1,58 @@
 'use strict'
-// Runs the example backend: `node examples/node/main.js [--dev] [--port 3000]`.
+// Runs the example backend:
+//
+//   node examples/node/main.js --dev [--port 3000]              # demo: stand-in sign-in, /dev routes
+//   node examples/node/main.js --auth ./my-auth.js [--host 0.0.0.0] [--port 3000]
+//
+// `--auth` names a module exporting `authenticate(req)` (see auth.js); without it (or --dev)
+// the server refuses to start. It listens on 127.0.0.1 unless `--host` says otherwise.
 // Configuration from the environment: FANLINE_STORE (default sqlite:./fanline-example.db),
-// AGORA_APP_ID, AGORA_APP_CERTIFICATE, SHARE_KEY (>= 32 bytes), FEATURE_* flags.
+// AGORA_APP_ID, AGORA_APP_CERTIFICATE, SHARE_KEY (>= 32 bytes), FEATURE_* flags,
+// TRUST_PROXY (comma-separated proxy addresses / CIDR ranges whose X-Forwarded-For is believed),
+// CORS_ORIGINS (comma-separated origins allowed to call the API from a browser; default none),
+// METRICS_FROM (who may read /metrics; default loopback).
 // With --dev: demo credentials when none are set, every flag on, a simulated clock and the
 // /dev routes — NOT FOR PRODUCTION.
+const path = require('node:path')
+const { parseArgs } = require('node:util')
+
+const { collectDefaultMetrics } = require('prom-client')
+const { chooseAuthenticate } = require('./auth')
 const { createServer } = require('./server')
 
-const args = process.argv.slice(2)
-const dev = args.includes('--dev')
-const portAt = args.indexOf('--port')
-const port = Number(portAt >= 0 ? args[portAt + 1] : process.env.PORT ?? 3000)
+const { values: args } = parseArgs({
+  options: {
+    dev: { type: 'boolean', default: false },
+    auth: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+  },
+})
+const dev = args.dev
+
+function fail(message) {
+  console.error(message)
+  process.exit(1)
+}
 
 function required(name, devDefault) {
   const value = process.env[name] ?? (dev ? devDefault : undefined)
-  if (value === undefined) {
-    console.error(`set ${name} (or run with --dev for demo values)`)
-    process.exit(1)
-  }
+  if (value === undefined) fail(`set ${name} (or run with --dev for demo values)`)
   return value
+}
+
+/** A comma-separated list from the environment, or `fallback` when unset. */
+function list(name, fallback) {
+  const value = process.env[name]
+  return value === undefined ? fallback : value.split(',').map((s) => s.trim()).filter(Boolean)
+}
+
+// First of all: no real authentication, no server.
+let authenticate
+try {
+  authenticate = chooseAuthenticate({ authenticate: args.auth ? require(path.resolve(args.auth)).authenticate : undefined, dev })
+} catch (err) {
+  fail(`fanline example backend: ${err.message} (node main.js --auth ./your-auth.js)`)
 }
 
 const config = {
@@ -31,7 +66,24 @@ const config = {
   clock: dev ? { manualStartMs: Date.now() } : 'system',
 }
 
-const { server } = createServer({ config, dev, onEvent: (e) => console.log('event', e.channel, e.name) })
-server.listen(port, () => {
-  console.log(`fanline example backend on http://localhost:${port}${dev ? ' (DEV MODE: /dev routes on, simulated clock)' : ''}`)
+const origins = list('CORS_ORIGINS', [])
+let built
+try {
+  built = createServer({
+    config,
+    dev,
+    authenticate,
+    trustProxy: list('TRUST_PROXY', []),
+    cors: origins.length > 0 ? { origins, credentials: true } : undefined,
+    metricsFrom: list('METRICS_FROM', ['loopback']),
+  })
+} catch (err) {
+  fail(`fanline example backend: ${err.message}`)
+}
+const { server, registry, logger } = built
+collectDefaultMetrics({ register: registry })
+server.listen(Number(args.port), args.host, () => {
+  const { address, port } = server.address()
+  const host = address.includes(':') ? `[${address}]` : address
+  logger.info({ address, port, dev }, `fanline example backend on http://${host}:${port}${dev ? ' (DEV MODE)' : ''}`)
 })

@@ -1,130 +1,75 @@
 'use strict'
-// An HTTP backend with the seed's /api/fans and /api/calls routes on the fanline binding,
-// using only node:http. `createServer(options)` builds it; main.js runs it.
+// An HTTP backend with the seed's /api/fans and /api/calls routes on the fanline binding, on
+// node:http. `createServer(options)` builds it; main.js runs it. The same routes are available
+// as Express middleware (routes.js: `fanlineRoutes`).
 //
-// It also serves the web example (web.js: examples/web/'s pages, the share card page, the
-// event stream). Extension points: `app.route(method, path, handler)` adds a route and
-// `app.use(handler)` adds a fallback tried before the 404; `app.events` is where every engine
-// event is published (`subscribe('user:<id>', listener)` for one user's events).
+// Besides the API it serves /health, robots.txt, /metrics (Prometheus, to loopback by
+// default), the web example (web.js: examples/web/'s pages and the share card page) and, under
+// --dev only, the /dev routes. Extension points: `app.route(method, path, handler)` adds a
+// route and `app.use(handler)` a fallback tried before the 404; `app.events` is where every
+// engine event is published (`subscribe('user:<id>', listener)` for one user's events).
 const http = require('node:http')
+const proxyaddr = require('proxy-addr')
 
 const { Fanline, ROBOTS_TXT, X_ROBOTS_TAG } = require('../../bindings-node')
-const { actorOf } = require('./auth')
-const { callRoutes } = require('./calls')
 const { devRoutes } = require('./dev')
-const { EventHub } = require('./events')
-const { fanRoutes } = require('./fans')
-const { HttpError, readJson, sendError, sendJson } = require('./http')
+const { HttpError } = require('./http')
+const { Router } = require('./router')
+const { apiRoutes, sharedState, startSweeper } = require('./routes')
 const { webRoutes } = require('./web')
-
-/** `'/api/calls/:id/accept'` as a regex with named groups. */
-function compile(pattern) {
-  const source = pattern
-    .split('/')
-    .map((part) => (part.startsWith(':') ? `(?<${part.slice(1)}>[^/]+)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('/')
-  return new RegExp(`^${source}$`)
-}
 
 /**
  * Builds the backend.
  *
  * options:
  * - `engine`: a `Fanline` instance, or `config`: the config to build one;
- * - `dev`: registers the /dev routes (simulated clock, credits, flags) — NOT FOR PRODUCTION;
- * - `sweepIntervalMs`: how often invitations are expired (default 30000, 0 = never);
- * - `onEvent(event)`: called for every engine event (a realtime provider's publish).
+ * - `authenticate(req)`: the host's authentication, `{ id, role }` or null (auth.js). Required:
+ *   without it createServer throws, unless `dev`;
+ * - `dev`: the header stand-in for authentication and the /dev routes (simulated clock,
+ *   credits, flags) — NOT FOR PRODUCTION (a warning is logged);
+ * - `trustProxy`: addresses / CIDR ranges of reverse proxies whose X-Forwarded-For is believed;
+ * - `cors`: `{ origins: ['https://app.example.com'], credentials? }`; off by default;
+ * - `metricsFrom`: who may read /metrics, as addresses / CIDR ranges (default `['loopback']`);
+ * - `logger` (pino), `registry` (prom-client), `onEvent(event)`, `eventStream: false`: as
+ *   for fanlineRoutes (routes.js);
+ * - `sweepIntervalMs`: how often invitations are expired (default 30000, 0 = never).
  *
- * Returns `{ server, app, engine, events }`; `server` is a node:http server not yet listening.
+ * Returns `{ server, app, engine, events, registry, logger }`; `server` is a node:http server
+ * not yet listening.
  */
 function createServer(options = {}) {
   const engine = options.engine ?? new Fanline(options.config)
-  const events = new EventHub()
-  if (options.onEvent) events.onEvent(options.onEvent)
+  const shared = sharedState(engine, options)
+  const app = new Router(shared, { 'X-Robots-Tag': X_ROBOTS_TAG })
+  const metricsFrom = proxyaddr.compile(options.metricsFrom ?? ['loopback'])
 
-  const routes = []
-  const fallbacks = []
-  const app = {
-    engine,
-    events,
-    dev: Boolean(options.dev),
-    /** Adds a route; `handler(ctx)` resolves to `{ status?, body, headers? }`, or to nothing when it answered `ctx.res` itself. */
-    route(method, pattern, handler) {
-      routes.push({ method, regex: compile(pattern), handler })
-    },
-    /** Adds a fallback `handler(req, res)` tried before the 404; it returns true when it answered. */
-    use(handler) {
-      fallbacks.push(handler)
-    },
-  }
-
-  app.route('GET', '/health', async () => ({ body: { ok: true, flags: engine.flags(), nowMs: engine.nowMs() } }))
+  const health = async () => ({ body: { ok: true, flags: engine.flags(), nowMs: engine.nowMs() } })
+  app.route('GET', '/health', health)
+  app.route('HEAD', '/health', health)
   app.route('GET', '/robots.txt', async (ctx) => {
     ctx.res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' })
     ctx.res.end(ROBOTS_TXT)
   })
-  fanRoutes(app)
-  callRoutes(app)
-  if (app.dev) devRoutes(app)
+  // Operators' numbers: not for the public (answered as if it did not exist).
+  app.route('GET', '/metrics', async (ctx) => {
+    if (!metricsFrom(ctx.address)) throw new HttpError(404, 'NOT_FOUND', 'no such route')
+    const { registry } = shared.metrics
+    const text = await registry.metrics()
+    ctx.res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' })
+    ctx.res.end(text)
+  })
+  apiRoutes(app, '/api', shared, options)
+  if (options.dev) devRoutes(app, shared)
   webRoutes(app)
 
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://localhost')
-    // Fan-facing responses, errors included, are never indexed.
-    const headers = url.pathname.startsWith('/api/fans') ? { 'X-Robots-Tag': X_ROBOTS_TAG } : {}
-    try {
-      let methodMismatch = false
-      for (const route of routes) {
-        const match = route.regex.exec(url.pathname)
-        if (!match) continue
-        if (route.method !== req.method) {
-          methodMismatch = true
-          continue
-        }
-        const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]))
-        const ctx = {
-          req,
-          res,
-          params,
-          query: url.searchParams,
-          engine,
-          events,
-          actor: () => actorOf(req),
-          body: () => readJson(req),
-          /** Publishes an outcome's events and returns its value. */
-          publish: (outcome) => {
-            events.publish(outcome.events)
-            return outcome.value
-          },
-        }
-        const out = await route.handler(ctx)
-        if (out) sendJson(res, out.status ?? 200, out.body, { ...headers, ...out.headers })
-        return
-      }
-      for (const fallback of fallbacks) {
-        if (await fallback(req, res)) return
-      }
-      if (methodMismatch) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here`)
-      throw new HttpError(404, 'NOT_FOUND', 'no such route')
-    } catch (err) {
-      if (res.headersSent) {
-        res.destroy(err)
-        return
-      }
-      sendError(res, err, headers)
-    }
+  const server = http.createServer((req, res) => {
+    app.handle(req, res)
   })
 
   const sweepMs = options.sweepIntervalMs ?? 30_000
-  if (sweepMs > 0) {
-    const timer = setInterval(() => {
-      engine.expireDue().then((outcome) => events.publish(outcome.events), (err) => console.error('expireDue failed:', err.code))
-    }, sweepMs)
-    timer.unref()
-    server.on('close', () => clearInterval(timer))
-  }
+  if (sweepMs > 0) server.on('close', startSweeper(shared, sweepMs))
 
-  return { server, app, engine, events }
+  return { server, app, engine, events: shared.events, registry: shared.metrics.registry, logger: shared.logger }
 }
 
 module.exports = { createServer }

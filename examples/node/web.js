@@ -1,13 +1,12 @@
 'use strict'
-// What the web example (examples/web/) needs from the backend: its pages as static files, the
-// public share card page at /u/:token, and each user's realtime events over Server-Sent Events
-// at /api/events. createServer() installs it.
+// What the web example (examples/web/) needs from the backend: its pages as static files and
+// the public share card page at /u/:token (the event stream it listens to is one of the API
+// routes, routes.js). createServer() installs it. Every page is a fan page, so every page is
+// sent with X-Robots-Tag (and carries the robots meta tag itself).
 const fs = require('node:fs/promises')
 const path = require('node:path')
 
 const { X_ROBOTS_TAG } = require('../../bindings-node')
-const { HttpError } = require('./http')
-const { SseTransport } = require('./sse')
 
 const WEB_ROOT = path.join(__dirname, '..', 'web')
 // Only what the pages load is served: not the templates, the tests or node_modules.
@@ -48,7 +47,7 @@ async function serveStatic(req, res) {
   } catch {
     return false
   }
-  res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache' })
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache', 'X-Robots-Tag': X_ROBOTS_TAG })
   res.end(req.method === 'HEAD' ? undefined : body)
   return true
 }
@@ -56,18 +55,6 @@ async function serveStatic(req, res) {
 /** Registers the web example's routes and static files on `app`. */
 function webRoutes(app) {
   const { engine } = app
-  const transport = new SseTransport(app.events, () => ({
-    now: new Date(engine.nowMs()).toISOString(),
-    simulated: engine.simulatedClock,
-  }))
-
-  // AUTHENTICATION STAND-IN — NOT FOR PRODUCTION. EventSource cannot send the x-user-id header,
-  // so the stream takes the user from `?as=<id>`. A real host reads its session cookie here.
-  app.route('GET', '/api/events', async (ctx) => {
-    const id = ctx.query.get('as')
-    if (!id) throw new HttpError(401, 'UNAUTHENTICATED', 'pass ?as=<user id> (a development stand-in for real authentication)')
-    transport.open(ctx.req, ctx.res, `user:${id}`)
-  })
 
   // The public share card: display fields only, never indexed (meta tag and header), and a
   // friendly page with a 404 for a link that is revoked, expired, forged or switched off.

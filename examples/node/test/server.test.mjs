@@ -1,12 +1,18 @@
-// The example backend over real HTTP on localhost: the full call flow, rate limiting with
-// Retry-After, a flag switched off, the share card's noindex header, shaped error bodies.
+// createServer over real HTTP on localhost in --dev mode (the header stand-in, the /dev
+// routes): the full call flow, rate limiting with Retry-After, a flag switched off, the share
+// card's noindex header, shaped error bodies; and what production mode refuses.
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { test } from 'node:test'
+
+import { captureLogs, sessions } from './harness.mjs'
 
 const require = createRequire(import.meta.url)
 const { createServer } = require('../server.js')
 const { verifyToken, X_ROBOTS_TAG } = require('../../../bindings-node')
+const MAIN = new URL('../main.js', import.meta.url).pathname
 
 const APP_ID = '970CA35de60c44645bbae8a215061b33'
 const CERT = '5CFd2fd1755d40ecb72977518be15d3b'
@@ -17,7 +23,9 @@ const creator = { user: 'creator_max', role: 'creator' }
 /** A backend on an ephemeral localhost port; `api(method, path, { as, body })` calls it. */
 async function start(options = {}) {
   const seen = []
+  const logs = captureLogs()
   const { server, app, engine } = createServer({
+    logger: logs.logger,
     config: {
       store: 'memory:',
       agora: { appId: APP_ID, appCertificate: CERT },
@@ -35,7 +43,7 @@ async function start(options = {}) {
   const api = async (method, path, { as, body, raw } = {}) => {
     const headers = {}
     if (as) Object.assign(headers, { 'x-user-id': as.user, 'x-user-role': as.role })
-    if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json'
+    if (method !== 'GET' && method !== 'HEAD') headers['content-type'] = 'application/json'
     const res = await fetch(base + path, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) })
     const text = await res.text()
     let json
@@ -47,7 +55,7 @@ async function start(options = {}) {
     return { status: res.status, headers: res.headers, json, text }
   }
   const stop = () => new Promise((resolve) => server.close(resolve))
-  return { api, stop, app, engine, seen }
+  return { api, stop, app, engine, seen, logs, base }
 }
 
 /** A fan who follows the creator and holds tokens. */
@@ -56,13 +64,18 @@ async function befriend(api, f = fan, c = creator) {
   assert.equal((await api('POST', '/dev/credit', { body: { userId: f.user, amount: 100 } })).status, 200)
 }
 
-test('health, robots.txt and unknown routes', async () => {
-  const { api, stop } = await start()
+test('health (GET and HEAD), robots.txt and unknown routes; the dev warning is logged', async () => {
+  const { api, stop, logs } = await start()
   try {
     const health = await api('GET', '/health')
     assert.equal(health.status, 200)
     assert.equal(health.json.ok, true)
     assert.equal(health.json.flags.calls, true)
+    const head = await api('HEAD', '/health')
+    assert.equal(head.status, 200)
+    assert.equal(head.text, '')
+    assert.match(head.headers.get('content-type'), /^application\/json/)
+    assert.ok(logs.lines.some((l) => l.level === 40 && /DEV MODE, NOT FOR PRODUCTION/.test(l.msg)))
     const robots = await api('GET', '/robots.txt')
     assert.equal(robots.status, 200)
     assert.match(robots.headers.get('content-type'), /text\/plain/)
@@ -252,7 +265,7 @@ test('the authentication stand-in and bad bodies answer shaped errors', async ()
 })
 
 test('without dev the /dev routes do not exist; the extension points work', async () => {
-  const { api, stop, app } = await start({ dev: false })
+  const { api, stop, app, logs } = await start({ dev: false, authenticate: sessions().authenticate })
   try {
     assert.equal((await api('POST', '/dev/clock/advance', { body: { ms: 1 } })).status, 404)
     const received = []
@@ -268,6 +281,91 @@ test('without dev the /dev routes do not exist; the extension points work', asyn
     assert.equal((await api('GET', '/static/app.js')).text, 'console.log(1)')
     app.events.publish([{ channel: 'user:fan_ada', name: 'call:missed', payload: { callId: 'x' } }])
     assert.deepEqual(received, ['call:missed'])
+    assert.equal(logs.lines.some((l) => /DEV MODE/.test(l.msg)), false)
+  } finally {
+    await stop()
+  }
+})
+
+test('production mode refuses to start without authenticate', async () => {
+  const config = {
+    store: 'memory:',
+    agora: { appId: APP_ID, appCertificate: CERT },
+    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: 'example-test-share-key-0123456789' }] },
+  }
+  assert.throws(() => createServer({ config }), /refusing to start without authentication/)
+  assert.throws(() => createServer({ config, authenticate: 'yes' }), /authenticate must be a function/)
+  const { devAuthenticate } = require('../auth.js')
+  assert.throws(() => createServer({ config, authenticate: devAuthenticate }), /development only/)
+
+  // main.js without --dev or --auth: a message and exit status 1, before anything else.
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, AGORA_APP_ID: APP_ID } })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const [status] = await once(child, 'exit')
+  assert.equal(status, 1)
+  assert.match(stderr, /refusing to start without authentication/)
+})
+
+/** Runs main.js with `args` until it logs that it listens; resolves to that line and the process. */
+async function runMain(args, env = {}) {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    cwd: new URL('.', import.meta.url).pathname,
+    env: { ...process.env, FANLINE_STORE: 'memory:', ...env },
+  })
+  const lines = []
+  let buffered = ''
+  child.stdout.on('data', (d) => {
+    buffered += d
+    const parts = buffered.split('\n')
+    buffered = parts.pop()
+    lines.push(...parts.map((l) => JSON.parse(l)))
+  })
+  const until = Date.now() + 15_000
+  while (!lines.some((l) => l.port)) {
+    if (child.exitCode !== null || Date.now() > until) throw new Error(`main.js did not start: ${JSON.stringify(lines)}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return { child, lines, listening: lines.find((l) => l.port) }
+}
+
+test('main.js: --dev warns at start and listens on 127.0.0.1; --auth loads the host authentication', async () => {
+  const dev = await runMain(['--dev', '--port', '0'])
+  try {
+    assert.equal(dev.listening.address, '127.0.0.1')
+    assert.ok(dev.lines.some((l) => l.level === 40 && /DEV MODE, NOT FOR PRODUCTION/.test(l.msg)))
+  } finally {
+    dev.child.kill()
+  }
+
+  const authModule = new URL('./fixtures/auth.cjs', import.meta.url).pathname
+  const env = { AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: CERT, SHARE_KEY: 'example-test-share-key-0123456789' }
+  const prod = await runMain(['--auth', authModule, '--port', '0'], env)
+  try {
+    assert.equal(prod.listening.address, '127.0.0.1')
+    assert.equal(prod.lines.some((l) => /DEV MODE/.test(l.msg)), false)
+    const base = `http://127.0.0.1:${prod.listening.port}`
+    const standIn = await fetch(`${base}/api/fans/me`, { headers: { 'x-user-id': 'fan_ada', 'x-user-role': 'fan' } })
+    assert.equal(standIn.status, 401)
+    const me = await fetch(`${base}/api/fans/me`, { headers: { authorization: 'Bearer fixture-fan-ada' } })
+    assert.equal(me.status, 200)
+    assert.equal((await me.json()).settings.visibility, 'private')
+    assert.equal((await fetch(`${base}/dev/credit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 404)
+    const metrics = await fetch(`${base}/metrics`)
+    assert.equal(metrics.status, 200)
+    // The process metrics main.js adds for operators.
+    assert.match(await metrics.text(), /^process_cpu_seconds_total /m)
+  } finally {
+    prod.child.kill()
+  }
+})
+
+test('/metrics answers only the addresses allowed to read it', async () => {
+  const { api, stop } = await start({ metricsFrom: ['10.0.0.0/8'] })
+  try {
+    const refused = await api('GET', '/metrics')
+    assert.equal(refused.status, 404)
+    assert.equal(refused.json.code, 'NOT_FOUND')
   } finally {
     await stop()
   }

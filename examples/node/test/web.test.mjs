@@ -5,6 +5,8 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { test } from 'node:test'
 
+import { captureLogs } from './harness.mjs'
+
 const require = createRequire(import.meta.url)
 const { createServer } = require('../server.js')
 const { X_ROBOTS_TAG } = require('../../../bindings-node')
@@ -14,6 +16,7 @@ const creator = { 'x-user-id': 'creator_max', 'x-user-role': 'creator' }
 
 async function start() {
   const { server } = createServer({
+    logger: captureLogs().logger,
     config: {
       store: 'memory:',
       agora: { appId: '970CA35de60c44645bbae8a215061b33', appCertificate: '5CFd2fd1755d40ecb72977518be15d3b' },
@@ -48,6 +51,7 @@ test('the pages are served, and nothing else of examples/web', async () => {
     assert.equal(home.status, 200)
     assert.match(home.headers.get('content-type'), /^text\/html/)
     assert.match(home.text, /<script type="module" src="\/js\/home.js">/)
+    assert.equal(home.headers.get('x-robots-tag'), X_ROBOTS_TAG)
     const script = await call('GET', '/js/active-call.js')
     assert.match(script.headers.get('content-type'), /^text\/javascript/)
     assert.equal((await call('GET', '/css/app.css')).status, 200)
@@ -71,12 +75,27 @@ test('the pages are served, and nothing else of examples/web', async () => {
   }
 })
 
+test('every page of the web example is noindex: robots meta tag and X-Robots-Tag', async () => {
+  const { call, stop } = await start()
+  try {
+    for (const page of ['/', '/index.html', '/settings.html', '/fan.html', '/call.html']) {
+      const res = await call('GET', page)
+      assert.equal(res.status, 200, page)
+      assert.equal(res.headers.get('x-robots-tag'), X_ROBOTS_TAG, page)
+      assert.match(res.text, /<meta name="robots" content="noindex, nofollow">/, page)
+    }
+  } finally {
+    await stop()
+  }
+})
+
 test('the event stream opens with the engine clock and carries the user’s events', async () => {
   const { base, call, stop } = await start()
   const controller = new AbortController()
   try {
     assert.equal((await call('GET', '/api/events')).status, 401)
-    const res = await fetch(`${base}/api/events?as=fan_ada`, { signal: controller.signal })
+    // The dev stand-in names the stream's user in the query (EventSource cannot send headers).
+    const res = await fetch(`${base}/api/events?as=fan_ada&role=fan`, { headers: { accept: 'text/event-stream' }, signal: controller.signal })
     assert.equal(res.status, 200)
     assert.match(res.headers.get('content-type'), /^text\/event-stream/)
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()

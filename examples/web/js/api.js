@@ -22,10 +22,9 @@ export async function api(method, path, body) {
     headers['x-user-role'] = who.role;
   }
   const init = { method, headers };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
+  // The backend takes state changes as JSON only (its CSRF guard), bodiless ones included.
+  if (method !== 'GET' && method !== 'HEAD') headers['content-type'] = 'application/json';
+  if (body !== undefined) init.body = JSON.stringify(body);
   let response;
   try {
     response = await fetch(path, init);

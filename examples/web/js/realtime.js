@@ -1,8 +1,8 @@
 // The browser end of the realtime channel. The example backend forwards the engine's events for
 // `user:<id>` as Server-Sent Events on /api/events (the seed used Ably; on the server the
-// transport is an adapter a host can swap). EventSource cannot send headers, so the stand-in
-// identity rides in the query string: like the rest of the stand-in, a real host uses its
-// session cookie instead.
+// transport is an adapter a host can swap). EventSource cannot send headers, so under --dev the
+// stand-in identity rides in the query string; the backend accepts that only in dev mode. A
+// real host authenticates the stream like every route, with its session cookie.
 
 import { ApiError } from './api.js';
 import { syncClock } from './clock.js';
@@ -16,7 +16,7 @@ import { currentIdentity } from './identity.js';
  */
 export function subscribe(handlers) {
   const who = currentIdentity();
-  const source = new EventSource(`/api/events?${new URLSearchParams({ as: who.id })}`);
+  const source = new EventSource(`/api/events?${new URLSearchParams({ as: who.id, role: who.role })}`);
   for (const [name, handle] of Object.entries(handlers)) {
     source.addEventListener(name, (event) => handle(JSON.parse(event.data)));
   }

@@ -2,8 +2,10 @@
 // chromium driven by playwright-core, and one browser context per stand-in user.
 
 import { mkdir } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { createLogger } from '../../node/log.js';
 import { createServer } from '../../node/server.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -32,7 +34,10 @@ const START_MS = Math.floor(Date.now() / 1000) * 1000;
 
 /** Starts the backend and the browser. `close()` stops both. */
 export async function startBench() {
+  // The backend's JSON log lines are not part of the test report.
+  const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
   const { server } = createServer({
+    logger: createLogger(quiet),
     config: {
       store: 'memory:',
       agora: { appId: '970CA35de60c44645bbae8a215061b33', appCertificate: '5CFd2fd1755d40ecb72977518be15d3b' },
@@ -57,6 +62,7 @@ export async function startBench() {
    */
   async function api(method, path, body, as) {
     const headers = { 'content-type': 'application/json' };
+    // The dev stand-in's headers (the bench runs the backend with dev: true).
     if (as) [headers['x-user-id'], headers['x-user-role']] = as.split(':');
     const response = await fetch(`${baseURL}${path}`, {
       method,
