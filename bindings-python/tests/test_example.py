@@ -12,8 +12,8 @@ def test_analytics_example(tmp_path, capsys):
     module["build_demo"](f"sqlite:{db}")
     module["main"](["analytics.py", str(db), str(tmp_path / "calls.png")])
     out = capsys.readouterr().out
-    for title in ["funnel", "revenue per creator", "permission denials by reason",
-                  "calls per hour"]:
+    for title in ["funnel", "adoption", "privacy (fans only)", "abuse", "refusals by code",
+                  "revenue per creator", "permission denials by reason", "calls per hour"]:
         assert f"== {title}" in out
     # The chart is written when matplotlib is installed; otherwise the script says so.
     assert (tmp_path / "calls.png").exists() or "matplotlib is not installed" in out

@@ -29,6 +29,8 @@ def run_scenario(engine):
     engine.update_settings(fans[1], {"allowSearch": False})  # back to the defaults
     engine.update_settings(fans[2], {"allowCalls": "none"})
     engine.block(fans[3], creators[1].id)
+    # A creator's own settings are not a fan's privacy choice.
+    engine.update_settings(creators[0], {"allowSearch": True})
 
     def attempt(creator, fan, then=None, seconds=0):
         """A call that goes `then` (accept for `seconds`, decline, cancel, miss), or, with
@@ -95,14 +97,32 @@ def independent(log, counts, since=None, until=None, bucket_ms=3_600_000):
     for c in counts:
         if (since is None or c["minuteMs"] >= since) and (until is None or c["minuteMs"] < until):
             refusals[c["code"]] += c["count"]
-    fans = {r["fanId"] for r in events if r["fanId"] and (
-        r["event"].startswith(("call_", "share_", "relationship_"))
-        or r["event"] == "privacy_updated")}
-    latest = {}
+    named = [r for r in events if r["event"].startswith(("call_", "relationship_"))]
+    # A refused attempt proves no creator (a fan refused as NOT_CREATOR) and no pair.
+    paired = [r for r in named if r["event"] != "call_refused"]
+    creators = {r["creatorId"] for r in paired}
+    pairs = {(r["creatorId"], r["fanId"]) for r in paired}
+    initiated_by = {r["creatorId"] for r in paired if r["event"] == "call_initiated"}
+    called = {r["fanId"] for r in paired if r["event"] == "call_initiated"}
+    accepting = {r["fanId"] for r in paired if r["event"] == "call_accepted"}
+    blocks = count["user_blocked"]
+    # Privacy events say their actor's role: only fans count (this scenario's creator changes
+    # its own settings too).
+    role = {}
     for r in events:
         if r["event"] == "privacy_updated":
+            role[r["fanId"]] = json.loads(r["detail"])["role"]
+        elif r["event"].startswith("share_"):
+            role.setdefault(r["fanId"], None)
+    fan_ids = {r["fanId"] for r in named}
+    fans = fan_ids | {u for u, ro in role.items()
+                      if ro == "fan" or (ro is None and (u in fan_ids or u not in creators))}
+    latest = {}
+    for r in events:
+        if r["event"] == "privacy_updated" and r["fanId"] in fans:
             latest[r["fanId"]] = json.loads(r["detail"])["differsFromDefault"]
     changed = sum(latest.values())
+    share = (lambda part, whole: len(part) / len(whole) if whole else None)
     permission = sum(n for code, n in refusals.items() if code in PERMISSION)
     timeline = defaultdict(Counter)
     for r in events:
@@ -126,11 +146,18 @@ def independent(log, counts, since=None, until=None, bucket_ms=3_600_000):
             "rateLimitHits": refusals["RATE_LIMITED"], "permissionDenials": permission,
             "otherRefusals": sum(refusals.values()) - refusals["CALL_COOLDOWN"]
             - refusals["RATE_LIMITED"] - permission,
+            "creatorsSeen": len(creators), "creatorsInitiated": len(initiated_by),
+            "initiatingCreatorShare": share(initiated_by, creators),
+            "fansCalled": len(called), "fansAccepted": len(accepting),
+            "acceptingFanShare": share(accepting, called),
+            "blocks": blocks, "pairsSeen": len(pairs),
+            "blockRate": blocks / len(pairs) if pairs else None,
             "fansSeen": len(fans), "fansChangedDefault": changed,
             "changedDefaultShare": changed / len(fans) if fans else None,
         },
         "revenue": {c: dict(row) for c, row in revenue.items()},
         "denials": {code: n for code, n in refusals.items() if code in PERMISSION},
+        "refusals": dict(refusals),
         "timeline": {start: dict(row) for start, row in timeline.items()},
     }
 
@@ -153,6 +180,9 @@ def check(metrics, expected):
     charged = [r["charged"] for r in metrics["revenueByCreator"]]
     assert charged == sorted(charged, reverse=True)
     assert {d["reason"]: d["count"] for d in metrics["denialsByReason"]} == expected["denials"]
+    assert {d["reason"]: d["count"] for d in metrics["refusalsByReason"]} == expected["refusals"]
+    counts = [d["count"] for d in metrics["refusalsByReason"]]
+    assert counts == sorted(counts, reverse=True)
     names = ["initiated", "accepted", "declined", "cancelled", "missed", "ended", "refused"]
     got_timeline = {row["bucketStartMs"]: {n: row[n] for n in names if row[n]}
                     for row in metrics["timeline"]}
@@ -171,6 +201,8 @@ def test_metrics_match_an_independent_count(engine):
     assert s["accepted"] >= 4 and s["declined"] and s["cancelled"] and s["missed"]
     assert s["cooldownHits"] and s["rateLimitHits"] and s["permissionDenials"] >= 3
     assert s["fansChangedDefault"] == 2 and s["fansSeen"] == 5
+    assert s["creatorsSeen"] == 2 and s["creatorsInitiated"] == 2 and s["blocks"] == 1
+    assert s["fansCalled"] == 3 and s["acceptingFanShare"] == 1.0
     check(engine.metrics(admin), expected)
     check(engine.metrics(admin, bucket_ms=60_000), independent(log, counts, bucket_ms=60_000))
     since, until = START_MS + 100_000, START_MS + 400_000

@@ -1,18 +1,21 @@
-"""Funnel analytics over a fanline store: the metrics the seed asks operators to watch, as
-tables, and a chart of calls per state over time.
+"""Funnel analytics over a fanline store: every key metric the seed asks operators to watch,
+as tables, and a chart of call events and rates over time.
 
     python examples/python/analytics.py                 # builds a demo day in a temp SQLite file
     python examples/python/analytics.py STORE [OUT.png]  # a store spec or a SQLite file path
 
-Needs the `fanline` package (`maturin develop` in bindings-python/). The chart needs
-matplotlib; without it the script says so and prints the tables only. The metrics come back
-as plain lists of dicts, so `pandas.DataFrame(metrics["timeline"])` works as well.
+STORE is `sqlite:/path/app.db` (or just the path) or `postgres://user@host/db` (the package
+built with `--features postgres`, see README.md). Needs the `fanline` package (`maturin
+develop` in bindings-python/). The chart needs matplotlib; without it the script says so and
+prints the tables only. The metrics come back as plain lists of dicts, so
+`pandas.DataFrame(metrics["timeline"])` works as well.
 """
 
 import os
 import random
 import sys
 import tempfile
+from datetime import datetime, timezone
 
 import fanline
 
@@ -48,6 +51,8 @@ def build_demo(spec):
                                          "visibility": "creators"})
         if rng.random() < 0.1:
             engine.block(fan, rng.choice(creators).id)
+    # Creators have settings too; theirs are not a fan's privacy choice.
+    engine.update_settings(creators[0], {"allowSearch": True})
     for _ in range(200):
         engine.advance_clock(rng.randint(30_000, 200_000))
         creator, fan = rng.choice(creators), rng.choice(fans)
@@ -95,27 +100,52 @@ def fmt(value):
     return str(value)
 
 
+def bucket_rates(row):
+    """A timeline row's rates: accepted / initiated, and refused / attempts (None when no
+    call was initiated or attempted in the bucket)."""
+    attempts = row["initiated"] + row["refused"]
+    return {
+        "successRate": row["accepted"] / row["initiated"] if row["initiated"] else None,
+        "refusalRate": row["refused"] / attempts if attempts else None,
+    }
+
+
 def chart(timeline, path):
     try:
         import matplotlib
 
         matplotlib.use("Agg")
+        import matplotlib.dates as mdates
         import matplotlib.pyplot as plt
     except ImportError:
         print("\nmatplotlib is not installed: skipping the chart (pip install matplotlib)")
         return
     states = ["initiated", "accepted", "ended", "declined", "cancelled", "missed", "refused"]
-    hours = [row["bucketStart"][11:16] for row in timeline]
-    fig, ax = plt.subplots(figsize=(10, 5))
+    # Real instants on the x axis: gaps between buckets show as gaps, days as dates.
+    when = [datetime.fromtimestamp(row["bucketStartMs"] / 1000, tz=timezone.utc)
+            for row in timeline]
+    fig, ax = plt.subplots(figsize=(11, 5.5))
     for state in states:
-        ax.plot(hours, [row[state] for row in timeline], marker="o", label=state)
-    ax.set_title("fanline: call events per hour (UTC)")
-    ax.set_xlabel("hour")
+        ax.plot(when, [row[state] for row in timeline], marker="o", markersize=3, label=state)
+    ax.set_title("fanline: call events per bucket, and rates (UTC)")
+    ax.set_xlabel("bucket start (UTC)")
     ax.set_ylabel("events")
-    ax.legend(ncol=4)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d %H:%M", tz=timezone.utc))
+    fig.autofmt_xdate()
     ax.grid(alpha=0.3)
+    rates = ax.twinx()
+    for name, style in [("successRate", "k--"), ("refusalRate", "r:")]:
+        rates.plot(when, [bucket_rates(row)[name] for row in timeline], style, linewidth=2,
+                   label=name)
+    rates.set_ylabel("rate")
+    rates.set_ylim(0, 1.05)
+    lines = ax.get_legend_handles_labels()
+    more = rates.get_legend_handles_labels()
+    ax.legend(lines[0] + more[0], lines[1] + more[1], ncol=5, fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
+    plt.close(fig)
     print(f"\nchart written to {path}")
 
 
@@ -136,13 +166,21 @@ def main(argv):
                                 "cancelRate"])
     table("durations and revenue", [summary], ["avgDurationSecs", "p95DurationSecs",
                                                "charged", "fee"])
-    table("limits and privacy", [summary], ["refused", "cooldownHits", "rateLimitHits",
-                                            "permissionDenials", "otherRefusals", "fansSeen",
-                                            "fansChangedDefault", "changedDefaultShare"])
+    table("adoption", [summary], ["creatorsSeen", "creatorsInitiated",
+                                  "initiatingCreatorShare", "fansCalled", "fansAccepted",
+                                  "acceptingFanShare"])
+    table("privacy (fans only)", [summary], ["fansSeen", "fansChangedDefault",
+                                             "changedDefaultShare"])
+    table("abuse", [summary], ["refused", "cooldownHits", "rateLimitHits",
+                               "permissionDenials", "otherRefusals", "blocks", "pairsSeen",
+                               "blockRate"])
+    table("refusals by code", m["refusalsByReason"], ["reason", "count"])
     table("revenue per creator", m["revenueByCreator"])
-    table("permission denials by reason", m["denialsByReason"])
-    table("calls per hour", m["timeline"], ["bucketStart", "initiated", "accepted", "ended",
-                                            "declined", "cancelled", "missed", "refused"])
+    table("permission denials by reason", m["denialsByReason"], ["reason", "count"])
+    rows = [row | bucket_rates(row) for row in m["timeline"]]
+    table("calls per hour", rows, ["bucketStart", "initiated", "accepted", "ended",
+                                   "declined", "cancelled", "missed", "refused", "successRate",
+                                   "refusalRate"])
     if m["timeline"]:
         chart(m["timeline"], out)
 

@@ -114,9 +114,11 @@ impl Fanline {
                 tx.put_settings(&actor.id, &after, now)?;
                 let mut rec = audit("privacy_updated", Some(actor), now);
                 rec.fan_id = Some(actor.id.to_string());
+                // The role lets the metrics count fans only (creators have settings too).
                 rec.detail = detail(json!({
                     "changed": serde_json::to_value(patch).unwrap_or_default(),
                     "differsFromDefault": after.differs_from_default(),
+                    "role": actor.role.as_str(),
                 }));
                 tx.append_audit(&rec)?;
                 // Leaving `link` revokes the live link: going back to `link` later must not

@@ -14,11 +14,21 @@
 //!   the store's refusal counters (refusals by the `calls` flag, the creator role and the rate
 //!   limits are counted per code and minute instead of audited; a counter belongs to the window
 //!   its minute starts in) by code (`CALL_COOLDOWN`, `RATE_LIMITED`, and the 403 codes by
-//!   reason); other refusals
-//!   (`BUSY`, `INSUFFICIENT_TOKENS`, ...) are `otherRefusals`;
-//! - fans seen: distinct fans named by call, privacy, share-link and relationship events;
-//!   a fan "changed a privacy default" when their latest `privacy_updated` says
-//!   `differsFromDefault`.
+//!   reason); other refusals (`BUSY`, `INSUFFICIENT_TOKENS`, ...) are `otherRefusals`;
+//!   `refusalsByReason` lists every code with its count, so none is unexplained;
+//! - creators seen: distinct creators named by call (refusals aside) and relationship
+//!   events; the share of them with a `call_initiated` is `initiatingCreatorShare` (the
+//!   seed's "% creators initiate calls");
+//! - fans called: distinct fans of `call_initiated`; the share of them with a
+//!   `call_accepted` is `acceptingFanShare` ("% fans accept calls");
+//! - block rate = `user_blocked` events / distinct (creator, fan) pairs named by call
+//!   (refusals aside) and relationship events (the seed's "block rate < 1%");
+//! - fans seen: distinct fans named by call and relationship events, and by privacy and
+//!   share-link events of fans (a `privacy_updated` says its actor's role; one without a role,
+//!   written before the role was recorded, or a share-link event counts unless its user is a
+//!   creator named by another event). A fan "changed a privacy default" when their latest
+//!   `privacy_updated` says `differsFromDefault`: creators' and admins' own settings never
+//!   count.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -126,9 +136,27 @@ pub struct Summary {
     pub rate_limit_hits: u64,
     /// Refusals with a 403 code (see `denialsByReason`).
     pub permission_denials: u64,
-    /// Refusals with any other code (`BUSY`, `INSUFFICIENT_TOKENS`, ...).
+    /// Refusals with any other code (`BUSY`, `INSUFFICIENT_TOKENS`, ...; see `refusalsByReason`).
     pub other_refusals: u64,
-    /// Distinct fans named by call, privacy, share-link and relationship events.
+    /// Distinct creators named by call (refusals aside) and relationship events.
+    pub creators_seen: u64,
+    /// Distinct creators with a `call_initiated`.
+    pub creators_initiated: u64,
+    /// creators_initiated / creators_seen.
+    pub initiating_creator_share: Option<f64>,
+    /// Distinct fans with a `call_initiated` (fans who were called).
+    pub fans_called: u64,
+    /// Distinct fans with a `call_accepted`.
+    pub fans_accepted: u64,
+    /// fans_accepted / fans_called.
+    pub accepting_fan_share: Option<f64>,
+    /// `user_blocked` events.
+    pub blocks: u64,
+    /// Distinct (creator, fan) pairs named by call (refusals aside) and relationship events.
+    pub pairs_seen: u64,
+    /// blocks / pairs_seen.
+    pub block_rate: Option<f64>,
+    /// Distinct fans named by events (see the module's definitions; never a creator or admin).
     pub fans_seen: u64,
     /// Fans whose latest privacy update left a setting away from its default.
     pub fans_changed_default: u64,
@@ -202,6 +230,8 @@ pub struct Metrics {
     pub revenue_by_creator: Vec<CreatorRevenue>,
     /// One row per 403 code that refused a call attempt, most frequent first.
     pub denials_by_reason: Vec<ReasonCount>,
+    /// One row per code that refused a call attempt (every code), most frequent first.
+    pub refusals_by_reason: Vec<ReasonCount>,
     /// One row per bucket holding a call event, oldest first.
     pub timeline: Vec<TimelineRow>,
 }
@@ -215,8 +245,17 @@ pub struct MetricsBuilder {
     revenue: BTreeMap<String, CreatorRevenue>,
     refusals: BTreeMap<String, u64>,
     timeline: BTreeMap<i64, TimelineRow>,
+    /// Fans named by call and relationship events: certainly fans.
     fans: BTreeSet<String>,
+    /// Users of privacy and share-link events: `Some(is_fan)` when the event says the role.
+    self_service: BTreeMap<String, Option<bool>>,
     changed_default: BTreeMap<String, bool>,
+    creators: BTreeSet<String>,
+    creators_initiated: BTreeSet<String>,
+    fans_called: BTreeSet<String>,
+    fans_accepted: BTreeSet<String>,
+    pairs: BTreeSet<(String, String)>,
+    blocks: u64,
 }
 
 fn detail_of(rec: &AuditRecord) -> Value {
@@ -228,6 +267,13 @@ fn detail_of(rec: &AuditRecord) -> Value {
 
 fn amount(detail: &Value, key: &str) -> u64 {
     detail.get(key).and_then(Value::as_u64).unwrap_or(0)
+}
+
+/// Inserts without allocating when the id is already there (the common case).
+fn insert_new(set: &mut BTreeSet<String>, id: &str) {
+    if !set.contains(id) {
+        set.insert(id.to_string());
+    }
 }
 
 fn ratio(part: u64, whole: u64) -> Option<f64> {
@@ -246,7 +292,14 @@ impl MetricsBuilder {
             refusals: BTreeMap::new(),
             timeline: BTreeMap::new(),
             fans: BTreeSet::new(),
+            self_service: BTreeMap::new(),
             changed_default: BTreeMap::new(),
+            creators: BTreeSet::new(),
+            creators_initiated: BTreeSet::new(),
+            fans_called: BTreeSet::new(),
+            fans_accepted: BTreeSet::new(),
+            pairs: BTreeSet::new(),
+            blocks: 0,
         })
     }
 
@@ -292,25 +345,66 @@ impl MetricsBuilder {
                 *self.refusals.entry(code).or_default() += 1;
             }
             "privacy_updated" => {
-                if let Some(fan) = &rec.fan_id {
-                    let differs = detail_of(rec)
+                if let Some(user) = &rec.fan_id {
+                    let d = detail_of(rec);
+                    let differs = d
                         .get("differsFromDefault")
                         .and_then(Value::as_bool)
                         .unwrap_or(false);
-                    self.changed_default.insert(fan.clone(), differs);
+                    self.changed_default.insert(user.clone(), differs);
+                    let is_fan = d.get("role").and_then(Value::as_str).map(|r| r == "fan");
+                    self.note_self_service(user, is_fan);
                 }
             }
+            "user_blocked" => self.blocks += 1,
             _ => {}
         }
-        let names_a_fan = rec.event.starts_with("call_")
-            || rec.event.starts_with("share_")
-            || rec.event.starts_with("relationship_")
-            || rec.event == "privacy_updated";
-        if let (true, Some(fan)) = (names_a_fan, &rec.fan_id) {
-            if !self.fans.contains(fan) {
-                self.fans.insert(fan.clone());
+        if rec.event.starts_with("share_") {
+            if let Some(user) = &rec.fan_id {
+                self.note_self_service(user, None);
             }
         }
+        let names_a_pair = rec.event.starts_with("call_") || rec.event.starts_with("relationship_");
+        if let (true, Some(fan)) = (names_a_pair, &rec.fan_id) {
+            insert_new(&mut self.fans, fan);
+        }
+        // A refused attempt names whoever tried (a fan, say, refused as NOT_CREATOR): it
+        // proves no creator and no pair.
+        let proves_a_pair = names_a_pair && rec.event != "call_refused";
+        if let (true, Some(creator), Some(fan)) = (proves_a_pair, &rec.creator_id, &rec.fan_id) {
+            insert_new(&mut self.creators, creator);
+            if !self.pairs.contains(&(creator.clone(), fan.clone())) {
+                self.pairs.insert((creator.clone(), fan.clone()));
+            }
+            match rec.event.as_str() {
+                "call_initiated" => {
+                    insert_new(&mut self.creators_initiated, creator);
+                    insert_new(&mut self.fans_called, fan);
+                }
+                "call_accepted" => insert_new(&mut self.fans_accepted, fan),
+                _ => {}
+            }
+        }
+    }
+
+    /// A user of a privacy or share-link event; a role the event states wins over none.
+    fn note_self_service(&mut self, user: &str, is_fan: Option<bool>) {
+        match self.self_service.get_mut(user) {
+            Some(known) => {
+                if is_fan.is_some() {
+                    *known = is_fan;
+                }
+            }
+            None => {
+                self.self_service.insert(user.to_string(), is_fan);
+            }
+        }
+    }
+
+    /// Whether a user of privacy and share-link events counts as a fan: as their events say,
+    /// else when they are a fan of a call or relationship or no creator of one.
+    fn is_fan(&self, user: &str, stated: Option<bool>) -> bool {
+        stated.unwrap_or_else(|| self.fans.contains(user) || !self.creators.contains(user))
     }
 
     fn add_settlement(&mut self, rec: &AuditRecord) {
@@ -342,6 +436,22 @@ impl MetricsBuilder {
 
     /// The tables.
     pub fn finish(mut self) -> Metrics {
+        let self_service_fans: BTreeSet<&String> = self
+            .self_service
+            .iter()
+            .filter(|(user, &stated)| self.is_fan(user, stated))
+            .map(|(user, _)| user)
+            .collect();
+        let fans_seen = self.fans.len() as u64
+            + self_service_fans
+                .iter()
+                .filter(|user| !self.fans.contains(**user))
+                .count() as u64;
+        let fans_changed_default = self
+            .changed_default
+            .iter()
+            .filter(|(user, &differs)| differs && self_service_fans.contains(user))
+            .count() as u64;
         let c = &self.counts;
         self.durations.sort_unstable();
         let n = self.durations.len();
@@ -368,8 +478,20 @@ impl MetricsBuilder {
                 .cmp(&a.charged)
                 .then_with(|| a.creator_id.cmp(&b.creator_id))
         });
-        let fans_seen = self.fans.len() as u64;
-        let fans_changed_default = self.changed_default.values().filter(|&&d| d).count() as u64;
+        let mut refusals: Vec<ReasonCount> = self
+            .refusals
+            .iter()
+            .map(|(code, &count)| ReasonCount {
+                reason: code.clone(),
+                count,
+            })
+            .collect();
+        refusals.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+        let creators_seen = self.creators.len() as u64;
+        let creators_initiated = self.creators_initiated.len() as u64;
+        let fans_called = self.fans_called.len() as u64;
+        let fans_accepted = self.fans_accepted.len() as u64;
+        let pairs_seen = self.pairs.len() as u64;
         let summary = Summary {
             initiated: c.initiated,
             accepted: c.accepted,
@@ -390,6 +512,15 @@ impl MetricsBuilder {
             rate_limit_hits,
             permission_denials,
             other_refusals: c.refused - cooldown_hits - rate_limit_hits - permission_denials,
+            creators_seen,
+            creators_initiated,
+            initiating_creator_share: ratio(creators_initiated, creators_seen),
+            fans_called,
+            fans_accepted,
+            accepting_fan_share: ratio(fans_accepted, fans_called),
+            blocks: self.blocks,
+            pairs_seen,
+            block_rate: ratio(self.blocks, pairs_seen),
             fans_seen,
             fans_changed_default,
             changed_default_share: ratio(fans_changed_default, fans_seen),
@@ -407,6 +538,7 @@ impl MetricsBuilder {
             summary: vec![summary],
             revenue_by_creator: revenue,
             denials_by_reason: denials,
+            refusals_by_reason: refusals,
             timeline,
         }
     }
@@ -531,6 +663,72 @@ mod tests {
         assert_eq!(s.success_rate, None);
         assert_eq!(m.timeline.len(), 3);
         assert_eq!(m.timeline[1].bucket_start, "1970-01-01T00:00:02Z");
+    }
+
+    fn pair_rec(event: &str, creator: &str, fan: &str, detail: Option<Value>) -> AuditRecord {
+        AuditRecord {
+            creator_id: Some(creator.into()),
+            ..rec(event, 0, fan, detail)
+        }
+    }
+
+    #[test]
+    fn adoption_shares_and_block_rate() {
+        let mut b = MetricsBuilder::new(MetricsQuery::default()).unwrap();
+        // Three creators are seen; two initiate; fans f1, f2 are called, only f1 accepts.
+        b.add(&pair_rec("relationship_recorded", "c3", "f3", None));
+        b.add(&pair_rec("call_initiated", "c1", "f1", None));
+        b.add(&pair_rec("call_accepted", "c1", "f1", None));
+        b.add(&pair_rec("call_initiated", "c2", "f2", None));
+        b.add(&pair_rec("call_initiated", "c2", "f1", None));
+        b.add(&pair_rec("call_declined", "c2", "f2", None));
+        b.add(&rec("user_blocked", 0, "f3", None));
+        let refused = |code: &str| Some(serde_json::json!({ "code": code }));
+        b.add(&pair_rec("call_refused", "c3", "f3", refused("BUSY")));
+        b.add(&pair_rec("call_refused", "c3", "f3", refused("INSUFFICIENT_TOKENS")));
+        b.add(&pair_rec("call_refused", "c3", "f3", refused("INSUFFICIENT_TOKENS")));
+        let m = b.finish();
+        let s = &m.summary[0];
+        assert_eq!((s.creators_seen, s.creators_initiated), (3, 2));
+        assert_eq!(s.initiating_creator_share, Some(2.0 / 3.0));
+        assert_eq!((s.fans_called, s.fans_accepted), (2, 1));
+        assert_eq!(s.accepting_fan_share, Some(0.5));
+        // Pairs (c3,f3), (c1,f1), (c2,f2), (c2,f1): one block.
+        assert_eq!((s.blocks, s.pairs_seen), (1, 4));
+        assert_eq!(s.block_rate, Some(0.25));
+        // Every refusal code is listed: "other" is explained.
+        assert_eq!(s.other_refusals, 3);
+        let listed: Vec<(&str, u64)> = m
+            .refusals_by_reason
+            .iter()
+            .map(|r| (r.reason.as_str(), r.count))
+            .collect();
+        assert_eq!(listed, [("INSUFFICIENT_TOKENS", 2), ("BUSY", 1)]);
+    }
+
+    #[test]
+    fn only_fans_count_in_the_privacy_share() {
+        let mut b = MetricsBuilder::new(MetricsQuery::default()).unwrap();
+        let privacy = |differs: bool, role: Option<&str>| {
+            let mut d = serde_json::json!({ "differsFromDefault": differs });
+            if let Some(role) = role {
+                d["role"] = role.into();
+            }
+            Some(d)
+        };
+        b.add(&pair_rec("call_initiated", "c1", "f1", None));
+        // A fan, a creator and an admin change their own settings.
+        b.add(&rec("privacy_updated", 0, "f1", privacy(true, Some("fan"))));
+        b.add(&rec("privacy_updated", 0, "c1", privacy(true, Some("creator"))));
+        b.add(&rec("privacy_updated", 0, "ops", privacy(true, Some("admin"))));
+        // Records from before the role was written: a known creator does not count, an
+        // unknown user does.
+        b.add(&pair_rec("call_initiated", "c2", "f1", None));
+        b.add(&rec("privacy_updated", 0, "c2", privacy(true, None)));
+        b.add(&rec("privacy_updated", 0, "f9", privacy(true, None)));
+        let s = &b.finish().summary[0];
+        assert_eq!((s.fans_seen, s.fans_changed_default), (2, 2));
+        assert_eq!(s.changed_default_share, Some(1.0));
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub fn update_settings_is_partial_and_audited(h: Harness) {
         assert_eq!(rec.fan_id.as_deref(), Some("f1"));
         assert_eq!(rec.actor_id.as_deref(), Some("f1"));
         assert_eq!(rec.timestamp(), at(offset));
+        // The role, so that the metrics count fans only.
+        assert!(rec.detail.as_deref().unwrap().contains(r#""role":"fan""#));
     }
 }
 
