@@ -64,6 +64,7 @@ class Metrics(TypedDict):
     summary: List[Dict[str, Any]]
     revenueByCreator: List[Dict[str, Any]]
     denialsByReason: List[Dict[str, Any]]
+    refusalsByReason: List[Dict[str, Any]]
     timeline: List[Dict[str, Any]]
 
 class Actor:
