@@ -684,9 +684,9 @@ mod tests {
         b.add(&pair_rec("call_declined", "c2", "f2", None));
         b.add(&rec("user_blocked", 0, "f3", None));
         let refused = |code: &str| Some(serde_json::json!({ "code": code }));
-        b.add(&pair_rec("call_refused", "c3", "f3", refused("BUSY")));
-        b.add(&pair_rec("call_refused", "c3", "f3", refused("INSUFFICIENT_TOKENS")));
-        b.add(&pair_rec("call_refused", "c3", "f3", refused("INSUFFICIENT_TOKENS")));
+        for code in ["BUSY", "INSUFFICIENT_TOKENS", "INSUFFICIENT_TOKENS"] {
+            b.add(&pair_rec("call_refused", "c3", "f3", refused(code)));
+        }
         let m = b.finish();
         let s = &m.summary[0];
         assert_eq!((s.creators_seen, s.creators_initiated), (3, 2));
@@ -718,9 +718,9 @@ mod tests {
         };
         b.add(&pair_rec("call_initiated", "c1", "f1", None));
         // A fan, a creator and an admin change their own settings.
-        b.add(&rec("privacy_updated", 0, "f1", privacy(true, Some("fan"))));
-        b.add(&rec("privacy_updated", 0, "c1", privacy(true, Some("creator"))));
-        b.add(&rec("privacy_updated", 0, "ops", privacy(true, Some("admin"))));
+        for (user, role) in [("f1", "fan"), ("c1", "creator"), ("ops", "admin")] {
+            b.add(&rec("privacy_updated", 0, user, privacy(true, Some(role))));
+        }
         // Records from before the role was written: a known creator does not count, an
         // unknown user does.
         b.add(&pair_rec("call_initiated", "c2", "f1", None));
