@@ -130,9 +130,11 @@ export async function startExpress(opts = {}) {
   const auth = sessions()
   const logs = captureLogs()
   const engine = new Fanline(engineConfig())
-  const [authenticate, options] = authenticateWith(auth, opts)
+  const [authenticate, { jsonParser, ...options }] = authenticateWith(auth, opts)
   const routes = fanlineRoutes(engine, { authenticate, logger: logs.logger, ...options })
   const app = express()
+  // `jsonParser: true`: a host that parses JSON bodies before the routes.
+  if (jsonParser) app.use(express.json())
   app.use('/api', routes)
   app.get('/api/host-route', (req, res) => res.json({ ok: true, host: true }))
   app.get('/metrics', async (req, res) => {

@@ -355,6 +355,26 @@ for (const [kind, start] of TRANSPORTS) {
   })
 }
 
+test('express: with express.json() in front, bodies are the parsed ones and still JSON only', async () => {
+  const { api, engine, stop } = await TRANSPORTS[1][1]({ jsonParser: true })
+  try {
+    befriend(engine, fan, creator)
+    const patched = await api('PATCH', '/api/fans/me', { as: fan, body: { visibility: 'creators' } })
+    assert.equal(patched.status, 200)
+    assert.equal(patched.json.settings.visibility, 'creators')
+    const ring = await api('POST', '/api/calls/initiate', { as: creator, body: { fanId: 'fan_ada', callType: 'voice', ratePerMinute: 500 } })
+    assert.equal(ring.status, 201)
+    assert.equal(ring.json.call.ratePerMinute, 10)
+    const accepted = await api('POST', `/api/calls/${ring.json.call.id}/accept`, { as: fan })
+    assert.equal(accepted.status, 200)
+    const text = await api('PATCH', '/api/fans/me', { as: fan, headers: { 'content-type': 'text/plain' }, raw: '{"visibility":"private"}' })
+    assert.equal(text.status, 415)
+    assert.equal(engine.settingsSync(fan).visibility, 'creators')
+  } finally {
+    await stop()
+  }
+})
+
 test('express: paths the routes do not know fall through to the host', async () => {
   const { api, stop } = await TRANSPORTS[1][1]()
   try {
