@@ -2,16 +2,16 @@
 // The seed's /api/calls routes on the engine, and the live meter of a connected call. Every
 // call transition writes one structured log line (log.js).
 const { billedSeconds, costAt, maxAffordableSeconds } = require('../../bindings-node')
-const { limitKey } = require('./client-ip')
 const { HttpError } = require('./http')
 
 /**
  * What initiate takes from a request body: the fan, the call type and the message. Nothing
- * that moves money: the rate is the creator's price as the engine knows it, never a number
- * the caller sends.
+ * that moves money: the rate is the creator's stored price (PUT /api/calls/price), never a
+ * number the caller sends. The client address feeds the per-IP limit (the engine keys IPv6
+ * addresses by their /64).
  */
 function initiateRequest(body, address) {
-  const request = { fanId: body.fanId, callType: body.callType, ip: limitKey(address) }
+  const request = { fanId: body.fanId, callType: body.callType, ip: address }
   if (body.message !== undefined) request.message = body.message
   return request
 }
@@ -24,15 +24,32 @@ function callRoutes(app, prefix) {
   app.route('POST', `${prefix}/calls/initiate`, async (ctx) => {
     const body = await ctx.body()
     const actor = await ctx.actor()
-    let call
+    let outcome
     try {
-      call = ctx.publish(await ctx.engine.initiate(actor, initiateRequest(body, ctx.address)))
+      outcome = await ctx.engine.initiate(actor, initiateRequest(body, ctx.address))
     } catch (err) {
       if (err && err.name === 'FanlineError') ctx.log.refused(actor, body, err)
       throw err
     }
-    ctx.log.call('call_initiated', call, { ratePerMinute: call.ratePerMinute })
+    const call = await ctx.publish(outcome, [outcome.value])
     return { status: 201, body: { ok: true, call } }
+  })
+
+  // A creator's own price per minute for the calls they start from now on:
+  // { ratePerMinute }. The authenticated creator sets their own price, so the route may take
+  // it from the body; nobody can set another creator's price here.
+  app.route('PUT', `${prefix}/calls/price`, async (ctx) => {
+    const actor = await ctx.actor()
+    const { ratePerMinute } = await ctx.body()
+    const price = await ctx.publish(await ctx.engine.setCallPrice(actor, actor.id, ratePerMinute))
+    return { body: { ok: true, ratePerMinute: price } }
+  })
+
+  // A creator's price per minute (theirs, or the default), for any signed-in user.
+  app.route('GET', `${prefix}/calls/price/:creatorId`, async (ctx) => {
+    await ctx.actor()
+    const ratePerMinute = await ctx.engine.callPrice(ctx.params.creatorId)
+    return { body: { ok: true, creatorId: ctx.params.creatorId, ratePerMinute } }
   })
 
   app.route('GET', `${prefix}/calls/pending`, async (ctx) => {
@@ -47,42 +64,37 @@ function callRoutes(app, prefix) {
     return { body: { ok: true, ...page } }
   })
 
-  // The fan accepts: both sides' join information is made; the fan gets its own here, the
-  // creator fetches its own with POST /api/calls/:id/token (events never carry tokens).
+  // The fan accepts, with the price they were shown: { maxRatePerMinute } (required; a call
+  // that costs more is a 409 PRICE_CHANGED). Both sides' join information is made; the fan
+  // gets its own here, the creator fetches its own with POST /api/calls/:id/token (events
+  // never carry tokens).
   app.route('POST', `${prefix}/calls/:id/accept`, async (ctx) => {
-    const outcome = await ctx.engine.accept(await ctx.actor(), ctx.params.id)
-    const accepted = ctx.publish(outcome)
-    if (outcome.events.length > 0) ctx.log.call('call_accepted', accepted.call)
+    const actor = await ctx.actor()
+    const { maxRatePerMinute } = await ctx.body()
+    if (maxRatePerMinute === undefined) {
+      throw new HttpError(400, 'INVALID_INPUT', 'send maxRatePerMinute: the price per minute the fan was shown')
+    }
+    const outcome = await ctx.engine.accept(actor, ctx.params.id, { maxRatePerMinute })
+    const accepted = await ctx.publish(outcome, [outcome.value.call])
     return { body: { ok: true, call: accepted.call, join: accepted.fan } }
   })
 
   app.route('POST', `${prefix}/calls/:id/decline`, async (ctx) => {
     const outcome = await ctx.engine.decline(await ctx.actor(), ctx.params.id)
-    const call = ctx.publish(outcome)
-    if (outcome.events.length > 0) ctx.log.call('call_declined', call)
+    const call = await ctx.publish(outcome, [outcome.value])
     return { body: { ok: true, call } }
   })
 
   app.route('POST', `${prefix}/calls/:id/cancel`, async (ctx) => {
     const outcome = await ctx.engine.cancel(await ctx.actor(), ctx.params.id)
-    const call = ctx.publish(outcome)
-    if (outcome.events.length > 0) ctx.log.call('call_cancelled', call)
+    const call = await ctx.publish(outcome, [outcome.value])
     return { body: { ok: true, call } }
   })
 
-  // Ending twice answers the same settlement; only the first end is a call event.
+  // Ending twice answers the same settlement (and no second event).
   app.route('POST', `${prefix}/calls/:id/end`, async (ctx) => {
-    const actor = await ctx.actor()
-    const outcome = await ctx.engine.end(actor, ctx.params.id)
-    const { call, settlement } = ctx.publish(outcome)
-    if (outcome.events.length > 0) {
-      ctx.log.call('call_ended', call, {
-        by: actor.id,
-        billedSeconds: settlement.bill.billedSeconds,
-        ratePerMinute: call.ratePerMinute,
-        charged: settlement.charged,
-      })
-    }
+    const outcome = await ctx.engine.end(await ctx.actor(), ctx.params.id)
+    const { call, settlement } = await ctx.publish(outcome, [outcome.value.call])
     return { body: { ok: true, call, settlement } }
   })
 

@@ -20,7 +20,7 @@ function devRoutes(app, shared) {
   app.route('POST', '/dev/credit', async (ctx) => {
     const { userId, amount, reference } = await ctx.body()
     const ref = reference ?? `dev-${Date.now()}-${Math.random().toString(36).slice(2)}`
-    const balance = ctx.publish(await ctx.engine.credit(DEV_ADMIN, userId, amount, ref))
+    const balance = await ctx.publish(await ctx.engine.credit(DEV_ADMIN, userId, amount, ref))
     return { body: { ok: true, balance } }
   })
 
@@ -34,13 +34,13 @@ function devRoutes(app, shared) {
   // { otherId, kind }: the caller records a relationship (a fan follows a creator, ...).
   app.route('POST', '/dev/relationships', async (ctx) => {
     const { otherId, kind } = await ctx.body()
-    ctx.publish(await ctx.engine.recordRelationship(await ctx.actor(), otherId, kind))
+    await ctx.publish(await ctx.engine.recordRelationship(await ctx.actor(), otherId, kind))
     return { body: { ok: true } }
   })
 
   // { displayName, avatarUrl? }: the caller's display profile.
   app.route('POST', '/dev/profile', async (ctx) => {
-    const profile = ctx.publish(await ctx.engine.setProfile(await ctx.actor(), await ctx.body()))
+    const profile = await ctx.publish(await ctx.engine.setProfile(await ctx.actor(), await ctx.body()))
     return { body: { ok: true, profile } }
   })
 

@@ -13,19 +13,19 @@ function fanRoutes(app, prefix) {
 
   // Partial update of the caller's settings: { visibility?, allowDm?, allowCalls?, allowSearch? }.
   app.route('PATCH', `${prefix}/fans/me`, async (ctx) => {
-    const settings = ctx.publish(await ctx.engine.updateSettings(await ctx.actor(), await ctx.body()))
+    const settings = await ctx.publish(await ctx.engine.updateSettings(await ctx.actor(), await ctx.body()))
     return { body: { ok: true, settings } }
   })
 
   // Mint a new share link (visibility must be 'link'); the token is shown once. `url` is the
   // public card page (web.js).
   app.route('POST', `${prefix}/fans/share/enable`, async (ctx) => {
-    const link = ctx.publish(await ctx.engine.enableShare(await ctx.actor()))
+    const link = await ctx.publish(await ctx.engine.enableShare(await ctx.actor()))
     return { body: { ok: true, token: link.token, url: `/u/${link.token}`, expiresAt: link.expiresAt } }
   })
 
   app.route('POST', `${prefix}/fans/share/disable`, async (ctx) => {
-    const disabled = ctx.publish(await ctx.engine.disableShare(await ctx.actor()))
+    const disabled = await ctx.publish(await ctx.engine.disableShare(await ctx.actor()))
     return { body: { ok: true, disabled } }
   })
 
@@ -37,11 +37,11 @@ function fanRoutes(app, prefix) {
 
   // Blocks, either direction.
   app.route('POST', `${prefix}/fans/blocks/:userId`, async (ctx) => {
-    const changed = ctx.publish(await ctx.engine.block(await ctx.actor(), ctx.params.userId))
+    const changed = await ctx.publish(await ctx.engine.block(await ctx.actor(), ctx.params.userId))
     return { body: { ok: true, blocked: true, changed } }
   })
   app.route('DELETE', `${prefix}/fans/blocks/:userId`, async (ctx) => {
-    const changed = ctx.publish(await ctx.engine.unblock(await ctx.actor(), ctx.params.userId))
+    const changed = await ctx.publish(await ctx.engine.unblock(await ctx.actor(), ctx.params.userId))
     return { body: { ok: true, blocked: false, changed } }
   })
 

@@ -64,6 +64,8 @@ const config = {
   shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: required('SHARE_KEY', 'dev-share-key-not-for-production-0123') }] },
   flags: dev ? { calls: true, fan_share_card: true, fan_privacy: true, fan_mini_profile: true } : 'env',
   clock: dev ? { manualStartMs: Date.now() } : 'system',
+  // The seed's per-IP limit: 5 initiations a minute (the engine has none unless configured).
+  limits: { ipRate: { max: 5, periodMs: 60_000 } },
 }
 
 const origins = list('CORS_ORIGINS', [])

@@ -157,9 +157,13 @@ class Router {
       /** The authenticated actor, or a 401. */
       actor: () => actorOf(authenticate, req),
       body: () => readJson(req),
-      /** Publishes an outcome's events and returns its value. */
-      publish: (outcome) => {
+      /**
+       * Publishes an outcome's events, logs its call events (`calls`: the CallViews at hand,
+       * others are read) and resolves to its value.
+       */
+      publish: async (outcome, calls) => {
         events.publish(outcome.events)
+        await this.shared.callLog.events(outcome.events, calls)
         return outcome.value
       },
     }

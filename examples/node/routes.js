@@ -18,9 +18,6 @@ const { createMetrics } = require('./metrics')
 const { Router } = require('./router')
 const { SseTransport } = require('./sse')
 
-/** The actor the invitation sweeper reads expired calls as (for their log lines). */
-const SWEEPER = { id: 'fanline-sweeper', role: 'admin' }
-
 /**
  * What every route shares, from the options of fanlineRoutes / createServer:
  * - `authenticate(req)`: the host's authentication, required unless `dev` (see auth.js);
@@ -65,17 +62,13 @@ function apiRoutes(router, prefix, shared, options) {
 }
 
 /**
- * Runs the invitation sweeper once: pending invitations past their time become missed calls,
- * their events are published and each is logged. Resolves to the expired call ids.
+ * Runs the sweeper once: invitations past their time become missed calls, connected calls
+ * past their limit end; the events are published and logged. Resolves to those call ids.
  */
 async function sweep(shared) {
-  const { engine, events } = shared
-  const outcome = await engine.expireDue()
-  events.publish(outcome.events)
-  for (const id of outcome.value) {
-    const { call } = await engine.status(SWEEPER, id)
-    shared.callLog.call('call_missed', call)
-  }
+  const outcome = await shared.engine.expireDue()
+  shared.events.publish(outcome.events)
+  await shared.callLog.events(outcome.events)
   return outcome.value
 }
 

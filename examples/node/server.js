@@ -15,7 +15,7 @@ const { Fanline, ROBOTS_TXT, X_ROBOTS_TAG } = require('../../bindings-node')
 const { devRoutes } = require('./dev')
 const { HttpError } = require('./http')
 const { Router } = require('./router')
-const { apiRoutes, sharedState, startSweeper } = require('./routes')
+const { apiRoutes, sharedState, startSweeper, sweep } = require('./routes')
 const { webRoutes } = require('./web')
 
 /**
@@ -34,8 +34,8 @@ const { webRoutes } = require('./web')
  *   for fanlineRoutes (routes.js);
  * - `sweepIntervalMs`: how often invitations are expired (default 30000, 0 = never).
  *
- * Returns `{ server, app, engine, events, registry, logger }`; `server` is a node:http server
- * not yet listening.
+ * Returns `{ server, app, engine, events, registry, logger, sweep }`; `server` is a node:http
+ * server not yet listening.
  */
 function createServer(options = {}) {
   const engine = options.engine ?? new Fanline(options.config)
@@ -69,7 +69,16 @@ function createServer(options = {}) {
   const sweepMs = options.sweepIntervalMs ?? 30_000
   if (sweepMs > 0) server.on('close', startSweeper(shared, sweepMs))
 
-  return { server, app, engine, events: shared.events, registry: shared.metrics.registry, logger: shared.logger }
+  return {
+    server,
+    app,
+    engine,
+    events: shared.events,
+    registry: shared.metrics.registry,
+    logger: shared.logger,
+    /** Runs the sweeper once now (the timer runs it every `sweepIntervalMs`). */
+    sweep: () => sweep(shared),
+  }
 }
 
 module.exports = { createServer }

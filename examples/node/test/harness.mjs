@@ -28,6 +28,8 @@ export function engineConfig() {
     shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
     flags: { calls: true, fan_share_card: true },
     clock: { manualStartMs: START_MS },
+    // The seed's per-IP limit (the engine has none unless configured).
+    limits: { ipRate: { max: 5, periodMs: 60_000 } },
   }
 }
 
@@ -117,9 +119,9 @@ export async function startNodeHttp(opts = {}) {
   const logs = captureLogs()
   const engine = new Fanline(engineConfig())
   const [authenticate, options] = authenticateWith(auth, opts)
-  const { server, registry } = createServer({ engine, authenticate, logger: logs.logger, sweepIntervalMs: 0, ...options })
+  const { server, registry, sweep } = createServer({ engine, authenticate, logger: logs.logger, sweepIntervalMs: 0, ...options })
   const base = await listen(server)
-  return { kind: 'node:http', server, base, api: client(base, auth), auth, engine, logs, registry, stop: stopper(server) }
+  return { kind: 'node:http', server, base, api: client(base, auth), auth, engine, logs, registry, sweep, stop: stopper(server) }
 }
 
 /**
@@ -144,7 +146,7 @@ export async function startExpress(opts = {}) {
   const server = app.listen(0, '127.0.0.1')
   await new Promise((resolve) => server.once('listening', resolve))
   const base = `http://127.0.0.1:${server.address().port}`
-  return { kind: 'express', server, base, api: client(base, auth), auth, engine, logs, registry: routes.registry, routes, stop: stopper(server) }
+  return { kind: 'express', server, base, api: client(base, auth), auth, engine, logs, registry: routes.registry, sweep: routes.sweep, stop: stopper(server) }
 }
 
 /** Both ways of running the routes, for tests that must hold for each. */

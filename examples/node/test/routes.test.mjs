@@ -39,11 +39,15 @@ function sseReader(res) {
 }
 
 for (const [kind, start] of TRANSPORTS) {
-  test(`${kind}: a whole call; a rate in the body is ignored; one log line per call event`, async () => {
+  test(`${kind}: a whole call at the creator's stored price; a rate in the body is ignored; one log line per call event`, async () => {
     const { api, engine, logs, stop } = await start()
     try {
       engine.setProfileSync(creator, { displayName: 'Max' })
       befriend(engine, fan, creator)
+      const price = await api('PUT', '/api/calls/price', { as: creator, body: { ratePerMinute: 12 } })
+      assert.equal(price.status, 200, price.text)
+      assert.equal(price.json.ratePerMinute, 12)
+      assert.equal((await api('GET', '/api/calls/price/creator_max', { as: fan })).json.ratePerMinute, 12)
 
       const hidden = await api('GET', '/api/fans/fan_ada', { as: creator })
       assert.equal(hidden.status, 403)
@@ -59,11 +63,20 @@ for (const [kind, start] of TRANSPORTS) {
         body: { fanId: 'fan_ada', callType: 'video', message: 'Hi Ada', ratePerMinute: 1_000_000 },
       })
       assert.equal(ring.status, 201, ring.text)
-      assert.equal(ring.json.call.ratePerMinute, 10)
+      assert.equal(ring.json.call.ratePerMinute, 12)
       const id = ring.json.call.id
-      assert.deepEqual((await api('GET', '/api/calls/pending', { as: fan })).json.calls.map((c) => c.id), [id])
+      // What the fan sees before answering: the price and the minutes their 100 tokens buy.
+      const [pending] = (await api('GET', '/api/calls/pending', { as: fan })).json.calls
+      assert.deepEqual({ id: pending.id, ratePerMinute: pending.ratePerMinute, affordableMinutes: pending.affordableMinutes }, { id, ratePerMinute: 12, affordableMinutes: 8 })
 
-      const accepted = await api('POST', `/api/calls/${id}/accept`, { as: fan })
+      // Accepting takes the price the fan was shown; a lower one than the call's is refused.
+      const noPrice = await api('POST', `/api/calls/${id}/accept`, { as: fan })
+      assert.equal(noPrice.status, 400)
+      assert.equal(noPrice.json.code, 'INVALID_INPUT')
+      const stale = await api('POST', `/api/calls/${id}/accept`, { as: fan, body: { maxRatePerMinute: 10 } })
+      assert.equal(stale.status, 409)
+      assert.equal(stale.json.code, 'PRICE_CHANGED')
+      const accepted = await api('POST', `/api/calls/${id}/accept`, { as: fan, body: { maxRatePerMinute: 12 } })
       assert.equal(accepted.status, 200)
       assert.equal(verifyToken(accepted.json.join.token, CERT), true)
       const creatorJoin = await api('POST', `/api/calls/${id}/token`, { as: creator })
@@ -72,8 +85,8 @@ for (const [kind, start] of TRANSPORTS) {
       engine.advanceClock(190_000)
       const ended = await api('POST', `/api/calls/${id}/end`, { as: creator })
       assert.equal(ended.json.settlement.bill.billedMinutes, 4)
-      assert.equal(ended.json.settlement.charged, 40)
-      assert.equal(engine.balanceSync(fan, fan.id), 60)
+      assert.equal(ended.json.settlement.charged, 48)
+      assert.equal(engine.balanceSync(fan, fan.id), 52)
       // Ending again answers the same settlement and is not a second event.
       assert.deepEqual((await api('POST', `/api/calls/${id}/end`, { as: fan })).json.settlement, ended.json.settlement)
 
@@ -87,10 +100,10 @@ for (const [kind, start] of TRANSPORTS) {
         assert.match(line.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
       }
       assert.equal(callLines[0].timestamp, '2026-11-25T12:00:00.000Z')
-      assert.equal(callLines[0].ratePerMinute, 10)
+      assert.equal(callLines[0].ratePerMinute, 12)
       assert.deepEqual(
-        { billedSeconds: callLines[2].billedSeconds, charged: callLines[2].charged, by: callLines[2].by },
-        { billedSeconds: 190, charged: 40, by: 'creator_max' },
+        { billedSeconds: callLines[2].billedSeconds, charged: callLines[2].charged, by: callLines[2].by, reason: callLines[2].reason },
+        { billedSeconds: 190, charged: 48, by: 'creator_max', reason: 'hangup' },
       )
       // Never a token, a session credential, the certificate or the message text.
       const all = logs.raw.join('\n')
@@ -114,10 +127,11 @@ for (const [kind, start] of TRANSPORTS) {
         { callId: line.callId, creatorId: line.creatorId, fanId: line.fanId, callType: line.callType, code: line.code },
         { callId: null, creatorId: 'creator_max', fanId: 'fan_ada', callType: 'voice', code: 'BLOCKED' },
       )
-      // A body of junk is logged bounded: no 10 kB id in the line.
+      // Refusals the engine only counts (bad input, the rate limits, the role) write no line:
+      // an attempt loop must not grow the log.
       await api('POST', '/api/calls/initiate', { as: creator, body: { fanId: 'x'.repeat(10_000), callType: 'fax' } })
-      const junk = logs.lines.filter((l) => l.event === 'call_refused')[1]
-      assert.deepEqual({ fanId: junk.fanId, callType: junk.callType, code: junk.code }, { fanId: null, callType: null, code: 'INVALID_INPUT' })
+      await api('POST', '/api/calls/initiate', { as: fan, body: { fanId: 'fan_bo', callType: 'voice' } })
+      assert.equal(logs.lines.filter((l) => l.event === 'call_refused').length, 1)
     } finally {
       await stop()
     }
@@ -155,6 +169,9 @@ for (const [kind, start] of TRANSPORTS) {
         const request = await next()
         assert.equal(request.name, 'call:request')
         assert.equal(request.data.creatorId, 'creator_max')
+        // The invitation carries the price and what the fan's balance covers.
+        assert.equal(request.data.ratePerMinute, 10)
+        assert.equal(request.data.affordableMinutes, 10)
       } finally {
         controller.abort()
       }
@@ -322,6 +339,72 @@ for (const [kind, start] of TRANSPORTS) {
     }
   })
 
+  test(`${kind}: a creator sets only their own price; the invitation shows it`, async () => {
+    const { api, engine, stop } = await start()
+    try {
+      befriend(engine, fan, creator)
+      assert.equal((await api('PUT', '/api/calls/price', { body: { ratePerMinute: 5 } })).status, 401)
+      const byFan = await api('PUT', '/api/calls/price', { as: fan, body: { ratePerMinute: 5 } })
+      assert.equal(byFan.status, 403)
+      assert.equal(byFan.json.code, 'NOT_CREATOR')
+      for (const bad of [-1, 2.5, '30', null, 1e12]) {
+        const res = await api('PUT', '/api/calls/price', { as: creator, body: { ratePerMinute: bad } })
+        assert.equal(res.status, 400, String(bad))
+        assert.equal(res.json.code, 'INVALID_INPUT')
+      }
+      assert.equal(engine.callPriceSync(creator.id), 10)
+      // A body naming another creator changes nothing but the caller's own price.
+      const other = { id: 'creator_kim', role: 'creator' }
+      await api('PUT', '/api/calls/price', { as: creator, body: { ratePerMinute: 25, creatorId: other.id } })
+      assert.equal(engine.callPriceSync(creator.id), 25)
+      assert.equal(engine.callPriceSync(other.id), 10)
+      const ring = await api('POST', '/api/calls/initiate', { as: creator, body: { fanId: 'fan_ada', callType: 'video', ratePerMinute: 1 } })
+      assert.equal(ring.json.call.ratePerMinute, 25)
+      const [pending] = (await api('GET', '/api/calls/pending', { as: fan })).json.calls
+      assert.deepEqual([pending.ratePerMinute, pending.affordableMinutes], [25, 4])
+      // The creator does not see the fan's balance in any form.
+      const [ringing] = (await api('GET', '/api/calls/pending', { as: creator })).json.calls ?? []
+      assert.equal(ringing?.affordableMinutes, undefined)
+    } finally {
+      await stop()
+    }
+  })
+
+  test(`${kind}: calls stopped by a block or by the sweeper are logged too, once each`, async () => {
+    const { api, engine, logs, sweep, stop } = await start()
+    try {
+      const [c1, c2, c3] = creators(engine, 'b', 3)
+      const line = (event) => {
+        const l = logs.lines.find((x) => x.event === event)
+        return l && { callId: l.callId, creatorId: l.creatorId, fanId: l.fanId, callType: l.callType, reason: l.reason }
+      }
+      // The fan blocks a creator whose call is ringing: the call is cancelled.
+      const first = await api('POST', '/api/calls/initiate', { as: c1, body: { fanId: 'fan_ada', callType: 'voice' } })
+      assert.equal((await api('POST', `/api/fans/blocks/${c1.id}`, { as: fan })).json.changed, true)
+      assert.deepEqual(line('call_cancelled'), { callId: first.json.call.id, creatorId: c1.id, fanId: 'fan_ada', callType: 'voice', reason: 'blocked' })
+
+      // Nobody answers: the sweeper misses the call (an event to each side, one line).
+      const second = await api('POST', '/api/calls/initiate', { as: c2, body: { fanId: 'fan_ada', callType: 'video' } })
+      engine.advanceClock(121_000)
+      assert.deepEqual(await sweep(), [second.json.call.id])
+      assert.deepEqual(line('call_missed'), { callId: second.json.call.id, creatorId: c2.id, fanId: 'fan_ada', callType: 'video', reason: undefined })
+      assert.equal(logs.lines.filter((l) => l.event === 'call_missed').length, 1)
+
+      // A call past what the fan can pay: the sweeper ends it at its limit.
+      const third = await api('POST', '/api/calls/initiate', { as: c3, body: { fanId: 'fan_ada', callType: 'voice' } })
+      const accepted = await api('POST', `/api/calls/${third.json.call.id}/accept`, { as: fan, body: { maxRatePerMinute: 10 } })
+      // The fan holds 300 tokens (100 from each creator's setup): 30 minutes at 10 a minute.
+      const limitMs = Date.parse(accepted.json.call.limitAt) - engine.nowMs()
+      assert.equal(limitMs, 30 * 60_000)
+      engine.advanceClock(limitMs + 1_000)
+      assert.deepEqual(await sweep(), [third.json.call.id])
+      assert.deepEqual(line('call_ended'), { callId: third.json.call.id, creatorId: c3.id, fanId: 'fan_ada', callType: 'voice', reason: 'limit' })
+      assert.equal(logs.lines.filter((l) => l.event === 'call_ended').length, 1)
+    } finally {
+      await stop()
+    }
+  })
+
   test(`${kind}: CORS is off unless configured, then only for the named origins`, async () => {
     const preflight = (base, origin) =>
       fetch(`${base}/api/calls/initiate`, {
@@ -365,7 +448,7 @@ test('express: with express.json() in front, bodies are the parsed ones and stil
     const ring = await api('POST', '/api/calls/initiate', { as: creator, body: { fanId: 'fan_ada', callType: 'voice', ratePerMinute: 500 } })
     assert.equal(ring.status, 201)
     assert.equal(ring.json.call.ratePerMinute, 10)
-    const accepted = await api('POST', `/api/calls/${ring.json.call.id}/accept`, { as: fan })
+    const accepted = await api('POST', `/api/calls/${ring.json.call.id}/accept`, { as: fan, body: { maxRatePerMinute: 10 } })
     assert.equal(accepted.status, 200)
     const text = await api('PATCH', '/api/fans/me', { as: fan, headers: { 'content-type': 'text/plain' }, raw: '{"visibility":"private"}' })
     assert.equal(text.status, 415)

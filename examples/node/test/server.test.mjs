@@ -123,7 +123,7 @@ test('the full call flow over HTTP', async () => {
     assert.deepEqual((await api('GET', '/api/calls/pending', { as: fan })).json.calls.map((c) => c.id), [id])
 
     await api('POST', '/dev/clock/advance', { body: { ms: 5_000 } })
-    const accepted = await api('POST', `/api/calls/${id}/accept`, { as: fan })
+    const accepted = await api('POST', `/api/calls/${id}/accept`, { as: fan, body: { maxRatePerMinute: 10 } })
     assert.equal(accepted.status, 200)
     assert.equal(accepted.json.call.state, 'connected')
     assert.equal(verifyToken(accepted.json.join.token, CERT), true)
@@ -146,10 +146,10 @@ test('the full call flow over HTTP', async () => {
     assert.equal(history.json.nextCursor, null)
 
     // Shaped errors: accepting an ended call, a malformed id, a bad limit.
-    const again = await api('POST', `/api/calls/${id}/accept`, { as: fan })
+    const again = await api('POST', `/api/calls/${id}/accept`, { as: fan, body: { maxRatePerMinute: 10 } })
     assert.equal(again.status, 409)
     assert.equal(again.json.code, 'INVALID_STATE')
-    assert.equal((await api('POST', '/api/calls/not-a-uuid/accept', { as: fan })).json.code, 'INVALID_INPUT')
+    assert.equal((await api('POST', '/api/calls/not-a-uuid/accept', { as: fan, body: { maxRatePerMinute: 10 } })).json.code, 'INVALID_INPUT')
     assert.equal((await api('GET', '/api/calls/history?limit=abc', { as: fan })).status, 400)
 
     // Decline and cancel, with a second creator (cooldown applies to the first pair).

@@ -167,7 +167,7 @@ test('the meter prices a connected call on the engine clock; only the fan sees t
     assert.equal(early.status, 409)
     assert.equal(JSON.parse(early.text).code, 'INVALID_STATE')
 
-    await call('POST', `/api/calls/${id}/accept`, { headers: fan })
+    await call('POST', `/api/calls/${id}/accept`, { headers: fan, body: { maxRatePerMinute: 10 } })
     await call('POST', '/dev/clock/advance', { body: { ms: 61_000 } })
     const forCreator = JSON.parse((await call('GET', `/api/calls/${id}/meter`, { headers: creator })).text)
     assert.deepEqual(forCreator, { ok: true, elapsedSeconds: 61, ratePerMinute: 10, cost: 20 })

@@ -18,6 +18,7 @@ const MESSAGES = {
   BUSY: () => 'They’re in another call right now. Try again later.',
   INSUFFICIENT_TOKENS: () => 'The fan doesn’t have enough tokens for a call.',
   INVITATION_EXPIRED: () => 'This call invitation has expired.',
+  PRICE_CHANGED: () => 'The price of this call changed since it was shown to you, so it was not accepted.',
   INVALID_STATE: (e) => `That can’t be done any more: ${e.message}.`,
   NOT_FOUND: () => 'We couldn’t find that. It may have been removed.',
   INVALID_INPUT: (e) => `Please check what you entered: ${e.message}.`,

@@ -1,7 +1,9 @@
 // CallInvitationModal: a fan's incoming calls, live. An invitation appears the moment its
-// `call:request` event arrives (after a reload, from GET /api/calls/pending), rings until the
-// fan answers, and goes away by itself when it expires: the countdown runs on the engine's
-// clock, and the server's sweeper also sends `call:missed`. Accepting opens the call screen.
+// `call:request` event arrives (after a reload, from GET /api/calls/pending), shows the
+// creator's price and how many minutes the fan's balance pays for, rings until the fan
+// answers, and goes away by itself when it expires: the countdown runs on the engine's clock,
+// and the server's sweeper also sends `call:missed`. Accepting sends the price the fan saw (a
+// call that costs more is refused) and opens the call screen.
 
 import { api } from './api.js';
 import { engineNow } from './clock.js';
@@ -11,7 +13,7 @@ import { subscribe } from './realtime.js';
 import { rememberJoin } from './call-join.js';
 
 // Errors after which the invitation cannot be answered any more.
-const GONE = new Set(['INVITATION_EXPIRED', 'INVALID_STATE', 'NOT_FOUND']);
+const GONE = new Set(['INVITATION_EXPIRED', 'INVALID_STATE', 'NOT_FOUND', 'PRICE_CHANGED']);
 const open = new Map(); // callId -> { card, ticker, caller }
 // Calls already over: the pending list may arrive after the event that ended one.
 const over = new Set();
@@ -32,6 +34,8 @@ export async function watchIncomingCalls() {
           callType: p.callType,
           expiresAt: p.expiresAt,
           message: p.message,
+          ratePerMinute: p.ratePerMinute,
+          affordableMinutes: p.affordableMinutes,
         }),
       'call:cancelled': (p) => hangUp(p.callId, 'hung up'),
       'call:missed': (p) => hangUp(p.callId, 'missed'),
@@ -44,6 +48,8 @@ export async function watchIncomingCalls() {
         callType: call.callType,
         expiresAt: call.expiresAt,
         message: call.message,
+        ratePerMinute: call.ratePerMinute,
+        affordableMinutes: call.affordableMinutes,
       });
     }
   } catch (error) {
@@ -52,6 +58,14 @@ export async function watchIncomingCalls() {
   }
   // From here on every new invitation arrives live.
   byId('identity-bar').append(h('span', { class: 'live', role: 'status' }, '● Ready for calls'));
+}
+
+/** "10 tokens a minute · your balance covers 12 minutes" (no balance part without a ledger). */
+function priceText({ ratePerMinute, affordableMinutes }) {
+  const price = ratePerMinute === 0 ? 'Free call' : `${ratePerMinute} ${ratePerMinute === 1 ? 'token' : 'tokens'} a minute`;
+  if (ratePerMinute === 0 || affordableMinutes === null || affordableMinutes === undefined) return price;
+  const minutes = affordableMinutes === 1 ? '1 minute' : `${affordableMinutes} minutes`;
+  return `${price} · your balance covers ${minutes}`;
 }
 
 function ring(invitation) {
@@ -75,6 +89,7 @@ function ring(invitation) {
     h('div', { class: 'ring' }, h('img', { src: `/img/${invitation.callType === 'video' ? 'video' : 'phone'}.svg`, alt: '' })),
     h('h2', {}, `${invitation.caller} is calling`),
     h('p', { class: 'call-type' }, invitation.callType === 'video' ? 'Video call' : 'Voice call'),
+    h('p', { class: 'price' }, priceText(invitation)),
     invitation.message ? h('blockquote', {}, invitation.message) : null,
     countdown,
     actions,
@@ -89,7 +104,9 @@ function ring(invitation) {
   async function answer(action) {
     for (const button of actions.children) button.disabled = true;
     try {
-      const result = await api('POST', `/api/calls/${invitation.callId}/${action}`);
+      // The price shown on this card is the most the fan agrees to pay.
+      const body = action === 'accept' ? { maxRatePerMinute: invitation.ratePerMinute } : undefined;
+      const result = await api('POST', `/api/calls/${invitation.callId}/${action}`, body);
       if (action === 'accept') {
         rememberJoin(invitation.callId, result.join);
         location.href = `/call.html?id=${encodeURIComponent(invitation.callId)}`;

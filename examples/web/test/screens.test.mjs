@@ -86,10 +86,18 @@ test('settings are saved, survive a reload, and the share link is copied, public
   assertClean(fan, visitor);
 });
 
-test('a creator calls, the fan answers live, both see the call and the same bill', async () => {
+test('a creator sets a price, calls, the fan sees the price and answers live, both see the same bill', async () => {
   await pair('creator_max', 'Max', 'fan_ada', 'Ada');
   const creator = await bench.user('creator_max', 'creator');
   const fan = await bench.user('fan_ada', 'fan');
+
+  // The creator's price, on their home page: the calls they start from now on take it.
+  const price = creator.page.getByLabel('Your price per minute (tokens)');
+  assert.equal(await price.inputValue(), '10');
+  await price.fill('12');
+  await creator.page.getByRole('button', { name: 'Save price' }).click();
+  await creator.page.getByRole('status').filter({ hasText: 'Saved: 12 tokens a minute' }).waitFor();
+  await creator.screenshot('creator-price');
 
   await creator.page.goto('/fan.html?id=fan_ada');
   await creator.page.getByRole('heading', { name: 'Ada' }).waitFor();
@@ -111,6 +119,8 @@ test('a creator calls, the fan answers live, both see the call and the same bill
   await invitation.waitFor();
   assert.equal(await fan.page.evaluate(() => window.notReloaded), true);
   await invitation.getByText('Video call').waitFor();
+  // The price and what the fan's 1000 tokens cover: 83 whole minutes at 12 a minute.
+  await invitation.getByText('12 tokens a minute · your balance covers 83 minutes').waitFor();
   await invitation.getByText('Expires in 2:00').waitFor();
   await fan.screenshot('call-invitation');
 
@@ -128,11 +138,11 @@ test('a creator calls, the fan answers live, both see the call and the same bill
   await fan.page.getByRole('button', { name: 'Turn camera off' }).click();
   await fan.page.getByRole('button', { name: 'Turn camera on', pressed: true }).waitFor();
 
-  // 3 min 10 s on the engine's clock: 4 started minutes at the default 10 tokens a minute.
+  // 3 min 10 s on the engine's clock: 4 started minutes at 12 tokens a minute.
   await bench.api('POST', '/dev/clock/advance', { ms: 190_000 });
   for (const side of [creator, fan]) {
     await side.page.locator('#timer', { hasText: '3:10' }).waitFor();
-    await side.page.locator('#cost', { hasText: '40 tokens' }).waitFor();
+    await side.page.locator('#cost', { hasText: '48 tokens' }).waitFor();
   }
   await creator.screenshot('active-call-creator');
   await fan.screenshot('active-call-fan');
@@ -145,8 +155,8 @@ test('a creator calls, the fan answers live, both see the call and the same bill
   }
   assert.equal(summaries[0], summaries[1]);
   assert.match(summaries[0], /3:10 \(190 s\)/);
-  assert.match(summaries[0], /4 min × 10 tokens = 40 tokens/);
-  assert.match(summaries[0], /Charged to the fan\s+40 tokens/);
+  assert.match(summaries[0], /4 min × 12 tokens = 48 tokens/);
+  assert.match(summaries[0], /Charged to the fan\s+48 tokens/);
   await creator.screenshot('call-summary');
   assertClean(creator, fan);
 });
