@@ -87,9 +87,11 @@ def table(title, rows, columns=None):
     columns = columns or list(rows[0])
     cells = [[fmt(row[c]) for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    # Text to the left, numbers to the right.
+    left = [isinstance(rows[0][c], str) for c in columns]
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
     for r in cells:
-        print("  ".join(v.rjust(w) for v, w in zip(r, widths)))
+        print("  ".join(v.ljust(w) if lj else v.rjust(w) for v, w, lj in zip(r, widths, left)))
 
 
 def fmt(value):
