@@ -85,7 +85,9 @@ class Router {
     // Before any await: the socket may be gone once the body has been read.
     const address = this.shared.clientAddress(req)
     const started = process.hrtime.bigint()
-    const [pathname, search = ''] = req.url.split('?', 2)
+    const q = req.url.indexOf('?')
+    const pathname = q < 0 ? req.url : req.url.slice(0, q)
+    const search = q < 0 ? '' : req.url.slice(q + 1)
     const mount = req.baseUrl ?? ''
     const { headers } = this
     let routeLabel = 'unmatched'
