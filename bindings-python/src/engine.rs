@@ -533,7 +533,8 @@ impl PyFanline {
     }
 
     /// The funnel metrics (admin) as tables, each a list of dicts: `summary` (one row),
-    /// `revenueByCreator`, `denialsByReason`, `timeline` (call events per bucket).
+    /// `revenueByCreator`, `denialsByReason`, `refusalsByReason` (every refusal code), `timeline`
+    /// (call events per bucket).
     #[pyo3(signature = (actor, *, since_ms=None, until_ms=None, bucket_ms=None))]
     fn metrics(
         &self,
