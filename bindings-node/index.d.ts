@@ -880,10 +880,7 @@ export declare function defaultSettings(): PrivacySettings
  */
 export declare function errorBody(err: unknown): ErrorBody
 
-/**
- * Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG` and
- * `STORE_INCOMPATIBLE`).
- */
+/** Every stable error code, in the order of the error table (`docs/rules.md` section 10). */
 export declare function errorCodes(): ErrorCode[]
 
 /**

@@ -4,8 +4,8 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use fanline::error::ALL_CODES;
 use fanline::Error;
+use fanline::ErrorCode;
 use napi::bindgen_prelude::{Object, Unknown};
 use napi::{Env, Status};
 
@@ -74,7 +74,7 @@ fn fanline_body(err: Js) -> fanline::Result<Option<Body>> {
         return Ok(None);
     }
     let code = err.get("code", "error")?.opt_string("code")?;
-    let Some(code) = code.filter(|c| ALL_CODES.contains(&c.as_str())) else {
+    let Some(code) = code.filter(|c| ErrorCode::parse(c).is_ok()) else {
         return Ok(None);
     };
     let message = err
@@ -125,9 +125,8 @@ pub fn error_body(env: &Env, err: Unknown) -> napi::Result<Json> {
     })
 }
 
-/// Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG` and
-/// `STORE_INCOMPATIBLE`).
+/// Every stable error code, in the order of the error table (`docs/rules.md` section 10).
 #[napi_derive::napi(ts_return_type = "ErrorCode[]")]
 pub fn error_codes() -> Vec<&'static str> {
-    ALL_CODES.to_vec()
+    ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
 }

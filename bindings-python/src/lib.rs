@@ -15,7 +15,8 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add("ERROR_CODES", fanline::error::ALL_CODES.to_vec())?;
+    let codes: Vec<&str> = fanline::ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    m.add("ERROR_CODES", codes)?;
     m.add(
         "FEATURES",
         fanline::Feature::ALL.map(fanline::Feature::name).to_vec(),

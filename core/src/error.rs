@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+pub use crate::error_code::{ErrorCode, ErrorFamily};
+
 /// A fanline result.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -142,55 +144,40 @@ impl Error {
         }
     }
 
+    /// The error's entry in the code table.
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::InvalidConfig(_) => ErrorCode::InvalidConfig,
+            Error::NotCreator => ErrorCode::NotCreator,
+            Error::FeatureDisabled(_) => ErrorCode::FeatureDisabled,
+            Error::Blocked => ErrorCode::Blocked,
+            Error::ProfilePrivate => ErrorCode::ProfilePrivate,
+            Error::DmNotAllowed => ErrorCode::DmNotAllowed,
+            Error::CallNotAllowed => ErrorCode::CallNotAllowed,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::CallCooldown { .. } => ErrorCode::CallCooldown,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::InvalidState(_) => ErrorCode::InvalidState,
+            Error::Busy => ErrorCode::Busy,
+            Error::InvitationExpired => ErrorCode::InvitationExpired,
+            Error::PriceChanged { .. } => ErrorCode::PriceChanged,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::InsufficientTokens { .. } => ErrorCode::InsufficientTokens,
+            Error::StoreUnavailable { .. } => ErrorCode::StoreUnavailable,
+            Error::StoreIncompatible { .. } => ErrorCode::StoreIncompatible,
+            Error::Internal { .. } => ErrorCode::Internal,
+        }
+    }
+
     /// The stable machine code, e.g. `"CALL_COOLDOWN"`.
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::InvalidInput(_) => "INVALID_INPUT",
-            Error::InvalidConfig(_) => "INVALID_CONFIG",
-            Error::NotCreator => "NOT_CREATOR",
-            Error::FeatureDisabled(_) => "FEATURE_DISABLED",
-            Error::Blocked => "BLOCKED",
-            Error::ProfilePrivate => "PROFILE_PRIVATE",
-            Error::DmNotAllowed => "DM_NOT_ALLOWED",
-            Error::CallNotAllowed => "CALL_NOT_ALLOWED",
-            Error::NotFound(_) => "NOT_FOUND",
-            Error::CallCooldown { .. } => "CALL_COOLDOWN",
-            Error::RateLimited { .. } => "RATE_LIMITED",
-            Error::InvalidState(_) => "INVALID_STATE",
-            Error::Busy => "BUSY",
-            Error::InvitationExpired => "INVITATION_EXPIRED",
-            Error::PriceChanged { .. } => "PRICE_CHANGED",
-            Error::Conflict(_) => "CONFLICT",
-            Error::InsufficientTokens { .. } => "INSUFFICIENT_TOKENS",
-            Error::StoreUnavailable { .. } => "STORE_UNAVAILABLE",
-            Error::StoreIncompatible { .. } => "STORE_INCOMPATIBLE",
-            Error::Internal { .. } => "INTERNAL",
-        }
+        self.error_code().as_str()
     }
 
     /// The suggested HTTP status for this error.
     pub fn http_status(&self) -> u16 {
-        match self {
-            Error::InvalidInput(_) => 400,
-            Error::InsufficientTokens { .. } => 402,
-            Error::NotCreator
-            | Error::FeatureDisabled(_)
-            | Error::Blocked
-            | Error::ProfilePrivate
-            | Error::DmNotAllowed
-            | Error::CallNotAllowed => 403,
-            Error::NotFound(_) => 404,
-            Error::InvalidState(_)
-            | Error::Busy
-            | Error::PriceChanged { .. }
-            | Error::Conflict(_) => 409,
-            Error::InvitationExpired => 410,
-            Error::CallCooldown { .. } | Error::RateLimited { .. } => 429,
-            Error::InvalidConfig(_) | Error::StoreIncompatible { .. } | Error::Internal { .. } => {
-                500
-            }
-            Error::StoreUnavailable { .. } => 503,
-        }
+        self.error_code().status()
     }
 
     /// Whole seconds the caller should wait before retrying, where that applies.
@@ -233,31 +220,6 @@ pub(crate) fn clip(text: &str, max_chars: usize) -> String {
     }
     out
 }
-
-/// Every stable error code, in the order of the spec's table (plus `INVALID_CONFIG`, `PRICE_CHANGED`,
-/// `CONFLICT` and `STORE_INCOMPATIBLE`).
-pub const ALL_CODES: [&str; 20] = [
-    "INVALID_INPUT",
-    "INVALID_CONFIG",
-    "NOT_CREATOR",
-    "FEATURE_DISABLED",
-    "BLOCKED",
-    "PROFILE_PRIVATE",
-    "DM_NOT_ALLOWED",
-    "CALL_NOT_ALLOWED",
-    "NOT_FOUND",
-    "CALL_COOLDOWN",
-    "RATE_LIMITED",
-    "INVALID_STATE",
-    "BUSY",
-    "INVITATION_EXPIRED",
-    "PRICE_CHANGED",
-    "CONFLICT",
-    "INSUFFICIENT_TOKENS",
-    "STORE_UNAVAILABLE",
-    "STORE_INCOMPATIBLE",
-    "INTERNAL",
-];
 
 /// The JSON error body a host sends to its clients.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -353,7 +315,7 @@ mod tests {
         ];
         for (e, status) in cases {
             assert_eq!(e.http_status(), status, "{}", e.code());
-            assert!(ALL_CODES.contains(&e.code()));
+            assert_eq!(ErrorCode::parse(e.code()).unwrap(), e.error_code());
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod calls;
 pub mod clock;
 pub mod engine;
 pub mod error;
+mod error_code;
 pub mod flags;
 pub mod ids;
 pub mod limits;
@@ -22,6 +23,6 @@ pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use engine::{Fanline, FanlineBuilder, Outcome};
-pub use error::{Error, ErrorBody, Result};
+pub use error::{Error, ErrorBody, ErrorCode, ErrorFamily, Result};
 pub use flags::{Feature, Flags};
 pub use ids::{Actor, CallId, Role, UserId};

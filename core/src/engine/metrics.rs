@@ -37,7 +37,7 @@ use serde_json::Value;
 
 use super::{require_admin, Fanline};
 use crate::clock::rfc3339;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, ErrorFamily, Result};
 use crate::ids::Actor;
 use crate::store::{AuditRecord, RefusalCount};
 
@@ -45,16 +45,6 @@ use crate::store::{AuditRecord, RefusalCount};
 const PAGE: usize = 1000;
 /// Shortest timeline bucket.
 const MIN_BUCKET_MS: i64 = 1000;
-
-/// The error codes of the 403 family, the "permission denials".
-const PERMISSION_CODES: [&str; 6] = [
-    "NOT_CREATOR",
-    "FEATURE_DISABLED",
-    "BLOCKED",
-    "PROFILE_PRIVATE",
-    "DM_NOT_ALLOWED",
-    "CALL_NOT_ALLOWED",
-];
 
 /// Which part of the log to read, and the timeline's bucket width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -276,6 +266,11 @@ fn insert_new(set: &mut BTreeSet<String>, id: &str) {
     }
 }
 
+/// Whether a refusal code is one of the 403 family, the "permission denials".
+fn is_permission_denial(code: &str) -> bool {
+    ErrorCode::parse(code).is_ok_and(|c| c.family() == ErrorFamily::PermissionDenied)
+}
+
 fn ratio(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
@@ -462,7 +457,7 @@ impl MetricsBuilder {
         let mut denials: Vec<ReasonCount> = self
             .refusals
             .iter()
-            .filter(|(code, _)| PERMISSION_CODES.contains(&code.as_str()))
+            .filter(|(code, _)| is_permission_denial(code))
             .map(|(code, &count)| ReasonCount {
                 reason: code.clone(),
                 count,
