@@ -12,6 +12,8 @@
 //! pubDataStreamPrivilegeExpire?, rtmUserId?, rtmExpire?, issueTs, salt; for "version": "006":
 //! privilegeExpiredTs, salt, ts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a cross-check tool: failing loudly is the point
+
 use std::io::{BufRead, Write};
 use std::time::Instant;
 

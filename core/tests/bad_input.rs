@@ -4,6 +4,8 @@
 //! share links, as docs/rules.md section 10 says) and never panics. Error messages stay short and
 //! free of raw control characters even when the input is a megabyte of junk.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 use fanline::agora::{agora_uid, call_uids};
 use fanline::billing::{billed_seconds, split, BillingPolicy, Rounding};
 use fanline::clock::rfc3339;

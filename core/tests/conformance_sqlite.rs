@@ -1,5 +1,7 @@
 //! The conformance suite (tests/conformance) over `SqliteStore`, on a fresh WAL file per case.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 #[macro_use]
 mod conformance;
 

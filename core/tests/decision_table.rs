@@ -13,6 +13,8 @@
 //! decides. Codes and rule names are compared as strings (the wire forms), not as the
 //! implementation's enums.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 use fanline::privacy::{
     decide, decide_many, Action, Audience, BlockState, DecisionInput, PrivacySettings,
     RelationshipKind, RelationshipSet, Visibility,

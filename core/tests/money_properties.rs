@@ -3,6 +3,8 @@
 //! a fan than its rate times the limit agreed at accept (nor more than the fan held then), no
 //! balance goes negative, and the ledger sums to zero.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -2,6 +2,8 @@
 //! of the server at `FANLINE_TEST_PG_URL` that is dropped after it (run by
 //! scripts/stages/30-postgres).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 #[macro_use]
 mod conformance;
 mod pg_support;

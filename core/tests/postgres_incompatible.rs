@@ -4,6 +4,8 @@
 //! Run by scripts/stages/30-postgres (needs `FANLINE_TEST_PG_URL`; the password cases need
 //! `FANLINE_TEST_PG_PASSWORD_GROUP`, a role whose members the server checks passwords for).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 mod pg_support;
 
 use std::time::{Duration, Instant};

@@ -7,6 +7,8 @@
 //! every process pins the same instant with a `ManualClock`, so each phase is a burst at one
 //! moment and the limits' expected counts are exact.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 mod pg_support;
 
 use std::collections::BTreeMap;

@@ -4,6 +4,8 @@
 //! Run by scripts/stages/30-postgres, which passes the restart command in
 //! `FANLINE_TEST_PG_RESTART`; this binary must not share the server with other tests.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 mod pg_support;
 
 use std::collections::BTreeMap;

@@ -2,6 +2,8 @@
 //! bad input, broken connections and serialized decisions across instances.
 //! Run by scripts/stages/30-postgres (needs `FANLINE_TEST_PG_URL`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 mod pg_support;
 
 use std::sync::Arc;

@@ -5,6 +5,8 @@
 //! Where a property has a closed form, it is checked against a reference model written here
 //! in wider integers (`u128`/`i128`), independent of the implementation.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 use fanline::agora::{agora_uid, call_uids};
 use fanline::billing::{split, BillingPolicy, Rounding};
 use fanline::limits::{retry_after_secs, Cooldown, RateLimit};

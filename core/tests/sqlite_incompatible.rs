@@ -4,6 +4,8 @@
 //! (`STORE_UNAVAILABLE`), bounded by the busy timeout however many retries are allowed, or
 //! by a deadline the caller set.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

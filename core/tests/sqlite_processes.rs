@@ -4,6 +4,8 @@
 //! The processes are this test binary run again: the tests spawn it with
 //! `--exact child --ignored` and an environment variable naming the child's role.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

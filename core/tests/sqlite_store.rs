@@ -2,6 +2,8 @@
 //! history across both sides of a user, migrations down and up, a schema from the future,
 //! and contention that outlasts the retry bound.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 use std::sync::Arc;
 use std::time::Duration;
 

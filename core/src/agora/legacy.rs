@@ -13,7 +13,7 @@ use hmac::Mac;
 use super::credentials::{self, validate_channel, AgoraCredentials, MAX_EXPIRE_SECS};
 use super::parse::MAX_TOKEN_CHARS;
 use super::request::{random_u32, unix_secs_u32, RtcUser};
-use super::wire::{put_bytes, put_u16, put_u32, HmacSha256, Reader, B64};
+use super::wire::{mac, put_bytes, put_u16, put_u32, Reader, B64};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 
@@ -89,7 +89,7 @@ pub fn build_token_006(
         put_u32(&mut m, req.privilege_expired_ts);
     }
 
-    let mut mac = HmacSha256::new_from_slice(creds.certificate_bytes()).expect("any key length");
+    let mut mac = mac(creds.certificate_bytes());
     mac.update(creds.app_id().as_bytes());
     mac.update(req.channel.as_bytes());
     mac.update(uid.as_bytes());
@@ -167,7 +167,7 @@ impl ParsedToken006 {
         {
             return Ok(false);
         }
-        let mut mac = HmacSha256::new_from_slice(&cert).expect("any key length");
+        let mut mac = mac(&cert);
         mac.update(self.app_id.as_bytes());
         mac.update(channel.as_bytes());
         mac.update(uid.as_bytes());

@@ -2,8 +2,9 @@
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
+use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -17,11 +18,23 @@ pub(crate) const B64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// An HMAC-SHA256 keyed with `key`. HMAC takes keys of any length: one longer than the
+/// 64-byte block is hashed first, a shorter one is zero-padded to the block (RFC 2104), which
+/// is exactly the fixed-size key this builds, so no fallible constructor is needed.
+pub(crate) fn mac(key: &[u8]) -> HmacSha256 {
+    let mut block = [0u8; 64];
+    if key.len() > block.len() {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    <HmacSha256 as KeyInit>::new(&block.into())
+}
+
 /// HMAC-SHA256 of `msg` under `key`.
 pub(crate) fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(msg);
+    let mut mac = mac(key);
+    Mac::update(&mut mac, msg);
     mac.finalize().into_bytes().into()
 }
 
@@ -136,6 +149,23 @@ mod tests {
     impl Reader<'_> {
         fn clone_rest(&self) -> Vec<u8> {
             self.rest().to_vec()
+        }
+    }
+
+    #[test]
+    fn mac_matches_the_variable_length_constructor() {
+        for len in [0, 1, 4, 32, 63, 64, 65, 200] {
+            let key: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let expected = <HmacSha256 as Mac>::new_from_slice(&key)
+                .unwrap()
+                .chain_update(b"msg")
+                .finalize()
+                .into_bytes();
+            assert_eq!(
+                mac(&key).chain_update(b"msg").finalize().into_bytes(),
+                expected,
+                "{len}"
+            );
         }
     }
 }

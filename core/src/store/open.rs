@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 /// - `sqlite::memory:` — a private in-memory [`SqliteStore`];
 /// - `sqlite:<path>` — a [`SqliteStore`] on the file at `<path>` (created and migrated);
 /// - `postgres://...` or `postgresql://...` — a
-///   [`PostgresStore`](super::PostgresStore) (cargo feature `postgres`), migrated forward;
+///   `PostgresStore` (cargo feature `postgres`), migrated forward;
 ///   `?fanline_schema=name` picks its schema (default `fanline`).
 ///
 /// Anything else is `INVALID_CONFIG`. Error messages never quote the spec, which may hold a

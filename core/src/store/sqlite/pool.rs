@@ -1,6 +1,7 @@
 //! A small connection pool: `rusqlite::Connection` is `Send` but not `Sync`, and each one
 //! carries its own prepared-statement cache, so connections are reused rather than reopened.
 
+use std::mem::ManuallyDrop;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
@@ -73,7 +74,7 @@ impl Pool {
         let conn = self.take(deadline)?;
         let lease = Lease {
             pool: self,
-            conn: Some(conn),
+            conn: ManuallyDrop::new(conn),
         };
         lease.busy_timeout(deadline.saturating_duration_since(Instant::now()))?;
         Ok(lease)
@@ -142,23 +143,22 @@ impl Pool {
 /// A connection on loan; it returns to the pool when dropped.
 pub(super) struct Lease<'p> {
     pool: &'p Pool,
-    conn: Option<Connection>,
+    /// Taken out only by `drop`, to hand it back.
+    conn: ManuallyDrop<Connection>,
 }
 
 impl Deref for Lease<'_> {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        self.conn
-            .as_ref()
-            .expect("a lease holds its connection until dropped")
+        &self.conn
     }
 }
 
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            self.pool.give_back(conn);
-        }
+        // SAFETY: `conn` is taken exactly once, here, and the lease is never used again.
+        let conn = unsafe { ManuallyDrop::take(&mut self.conn) };
+        self.pool.give_back(conn);
     }
 }
