@@ -1,14 +1,15 @@
 //! The AccessToken2 (`007`) builder for RTC, optionally with RTM login in the same token.
 //!
 //! Output is byte-identical to the official Python builder for the same inputs: zlib level 6
-//! through `flate2`'s vanilla zlib backend. Per thread the buffers are reused and the first HMAC
-//! (which depends only on the issue time and the certificate) is cached for the current second.
+//! through `flate2`'s vanilla zlib backend. Per thread, one `Compress` is reset and reused, the
+//! buffers are reused, and the first HMAC (which depends only on the issue time and the
+//! certificate) is cached for the current second.
 //!
-//! Each token gets a fresh deflate stream. A reset stream is not enough: inside Node the zlib
-//! symbols resolve to Node's own (Chromium) zlib, whose hashing reads a few bytes past the
-//! input, and after `deflateReset` those bytes are left over from the previous token, so the
-//! same request could compress differently (still valid, but not reproducible). A new stream's
-//! window starts zeroed in every zlib we link against.
+//! Reuse is safe because vanilla zlib never matches past the end of its input, so a reset
+//! stream compresses exactly as a new one does. That holds only for the zlib fanline builds in
+//! (libz-sys `static`, private to the library): a forked zlib that reads stale window bytes
+//! after `deflateReset` (Node's Chromium zlib, which a dynamically linked addon would bind to)
+//! makes the same request give different strings depending on the tokens built before it.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use crate::error::{Error, Result};
 struct Scratch {
     content: Vec<u8>,
     compressed: Vec<u8>,
+    deflate: Compress,
     /// (issue_ts, certificate, k1) of the last token built on this thread.
     k1: Option<(u32, [u8; 32], [u8; 32])>,
 }
@@ -38,6 +40,7 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
         content: Vec::with_capacity(512),
         compressed: Vec::with_capacity(512),
+        deflate: Compress::new(Compression::new(6), true),
         k1: None,
     });
 }
@@ -94,9 +97,9 @@ fn write_content(buf: &mut Vec<u8>, app_id: &[u8; 32], req: &RtcTokenRequest, is
     }
 }
 
-/// zlib level 6 of `input` into `out` (cleared first), on a stream of its own.
-fn deflate_into(input: &[u8], out: &mut Vec<u8>) -> Result<()> {
-    let mut z = Compress::new(Compression::new(6), true);
+/// zlib level 6 of `input` into `out` (cleared first), reusing `z`.
+pub(crate) fn deflate_into(z: &mut Compress, input: &[u8], out: &mut Vec<u8>) -> Result<()> {
+    z.reset();
     out.clear();
     // zlib's compressBound plus slack; loop anyway in case it is not enough.
     out.reserve(input.len() + input.len() / 1000 + 64);
@@ -130,12 +133,15 @@ fn build_validated(creds: &AgoraCredentials, req: &RtcTokenRequest, issue: Token
         let signature = hmac(&signing_key(&k1, issue.salt), &s.content[34..]);
         s.content[2..34].copy_from_slice(&signature);
 
-        // Deflate into memory cannot fail short of a zlib bug; an empty token reports it.
         let mut token = String::new();
-        if deflate_into(&s.content, &mut s.compressed).is_ok() {
-            token.reserve(3 + s.compressed.len().div_ceil(3) * 4);
-            token.push_str("007");
-            B64.encode_string(&s.compressed, &mut token);
+        match deflate_into(&mut s.deflate, &s.content, &mut s.compressed) {
+            Ok(()) => {
+                token.reserve(3 + s.compressed.len().div_ceil(3) * 4);
+                token.push_str("007");
+                B64.encode_string(&s.compressed, &mut token);
+            }
+            // Deflate into memory cannot fail short of a zlib bug; keep the state fresh.
+            Err(_) => s.deflate = Compress::new(Compression::new(6), true),
         }
         token
     })
