@@ -124,8 +124,37 @@ impl Js {
             })?;
         }
         buf.truncate(written);
-        // V8 writes lone surrogates as U+FFFD, so this is valid UTF-8.
+        // V8 writes a lone surrogate as U+FFFD, silently changing the text. Only a string
+        // holding U+FFFD can have had one, so only those are read again as UTF-16 to tell.
+        if contains_replacement_char(&buf) && self.has_lone_surrogate()? {
+            return Err(invalid(
+                what,
+                "valid Unicode text (it has a lone UTF-16 surrogate)",
+            ));
+        }
         String::from_utf8(buf).map_err(|_| invalid(what, "valid text"))
+    }
+
+    /// Whether a string (already read once, so known to be a string of bounded length) holds
+    /// a UTF-16 surrogate without its partner.
+    fn has_lone_surrogate(self) -> Result<bool> {
+        let mut len = 0;
+        status(unsafe {
+            sys::napi_get_value_string_utf16(self.env, self.value, ptr::null_mut(), 0, &mut len)
+        })?;
+        let mut units = vec![0u16; len + 1];
+        let mut written = 0;
+        status(unsafe {
+            sys::napi_get_value_string_utf16(
+                self.env,
+                self.value,
+                units.as_mut_ptr(),
+                units.len(),
+                &mut written,
+            )
+        })?;
+        units.truncate(written);
+        Ok(char::decode_utf16(units).any(|c| c.is_err()))
     }
 
     /// A string, or `None` for `undefined`/`null`.
@@ -390,6 +419,11 @@ impl Js {
         };
         serde_json::from_value(value).map_err(|e| Error::invalid(format!("{what}: {e}")))
     }
+}
+
+/// Whether UTF-8 `bytes` contain U+FFFD (`EF BF BD`).
+fn contains_replacement_char(bytes: &[u8]) -> bool {
+    bytes.windows(3).any(|w| w == [0xEF, 0xBF, 0xBD])
 }
 
 /// A result on its way to JS: JSON whose integers all fit a double exactly.

@@ -26,3 +26,8 @@ pub use engine::{Fanline, FanlineBuilder, Outcome};
 pub use error::{Error, ErrorBody, ErrorCode, ErrorFamily, Result};
 pub use flags::{Feature, Flags};
 pub use ids::{Actor, CallId, Role, UserId};
+
+/// The crate README's example, compiled and run as a doctest so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -4,6 +4,12 @@
 //! through `flate2`'s vanilla zlib backend. Per thread, one `Compress` is reset and reused, the
 //! buffers are reused, and the first HMAC (which depends only on the issue time and the
 //! certificate) is cached for the current second.
+//!
+//! Reuse is safe because vanilla zlib never matches past the end of its input, so a reset
+//! stream compresses exactly as a new one does. That holds only for the zlib fanline builds in
+//! (libz-sys `static`, private to the library): a forked zlib that reads stale window bytes
+//! after `deflateReset` (Node's Chromium zlib, which a dynamically linked addon would bind to)
+//! makes the same request give different strings depending on the tokens built before it.
 
 use std::cell::RefCell;
 use std::sync::Arc;

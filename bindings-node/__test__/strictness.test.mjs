@@ -1,0 +1,108 @@
+// Strict text and reproducible tokens: a lone UTF-16 surrogate is INVALID_INPUT everywhere
+// (never silently turned into U+FFFD), and a pinned issue time and salt give the same token
+// string however many tokens the process built before.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+
+import { fanline, throwsCode, APP_ID, CERT, SHARE_SECRET } from './helpers.mjs'
+
+const { agoraUid, decide, Fanline, RtcTokenBuilder, ShareKeyRing } = fanline
+
+const LONE = ['\uD800', '\uDBFF', '\uDC00', '\uDFFF']
+
+test('a lone surrogate is INVALID_INPUT in pure functions, naming the argument', () => {
+  for (const s of LONE) {
+    for (const text of [`fan${s}`, `${s}fan`, `a${s}b`, `x${'y'.repeat(300)}${s}`]) {
+      const err = throwsCode(() => agoraUid(text), 'INVALID_INPUT', 400)
+      assert.match(err.message, /userId/)
+    }
+    throwsCode(() => decide({ action: 'call', actorRole: `creator${s}` }), 'INVALID_INPUT')
+    // An object key is text too.
+    throwsCode(() => fanline.applySettingsPatch(fanline.defaultSettings('fan'), { [`x${s}`]: 1 }), 'INVALID_INPUT')
+  }
+  // The surrogate pair of one astral character and U+FFFD itself are ordinary text.
+  assert.equal(typeof agoraUid('fan_\u{1F600}'), 'number')
+  assert.equal(typeof agoraUid('fan_\uFFFD'), 'number')
+  assert.notEqual(agoraUid('fan_\uFFFD'), agoraUid('fan_\u{1F600}'))
+})
+
+test('a lone surrogate is INVALID_INPUT in token and share-link builders', () => {
+  const builder = new RtcTokenBuilder(APP_ID, CERT)
+  const ring = new ShareKeyRing({ activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] })
+  for (const s of LONE) {
+    // Any text is a valid account, so before the check these built tokens for 'ada\uFFFD'.
+    const err = throwsCode(() => builder.buildTokenWithUserAccount('c', `ada${s}`, 'publisher', 60), 'INVALID_INPUT')
+    assert.match(err.message, /account/)
+    throwsCode(() => builder.build({ channel: 'c', account: `${s}ada` }), 'INVALID_INPUT')
+    throwsCode(() => builder.buildTokenWithRtm('c', 7, 'publisher', 60, null, `rtm${s}`), 'INVALID_INPUT')
+    const out = builder.buildBatch([{ channel: 'c', uid: 1 }, { channel: 'c', account: `b${s}` }])
+    assert.equal(typeof out[0], 'string')
+    assert.equal(out[1].code, 'INVALID_INPUT')
+    throwsCode(() => ring.mint(`fan${s}`, 1, 100), 'INVALID_INPUT')
+    throwsCode(() => ring.verify(`tok${s}`, 0), 'INVALID_INPUT')
+  }
+  assert.equal(typeof builder.buildTokenWithUserAccount('c', 'ada\uFFFD', 'publisher', 60), 'string')
+})
+
+test('a lone surrogate is INVALID_INPUT in engine calls, sync and async, and changes nothing', async () => {
+  const engine = new Fanline({
+    store: 'memory:',
+    agora: { appId: APP_ID, appCertificate: CERT },
+    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
+    flags: { calls: true, fan_share_card: true },
+    clock: { manualStartMs: 1_700_000_000_000 },
+  })
+  const ada = { id: 'fan_ada', role: 'fan' }
+  engine.setProfileSync(ada, { displayName: 'Ada' })
+  for (const s of LONE) {
+    throwsCode(() => engine.setProfileSync(ada, { displayName: `Ada ${s}` }), 'INVALID_INPUT')
+    await assert.rejects(engine.setProfile(ada, { displayName: `${s}` }), { code: 'INVALID_INPUT' })
+    throwsCode(() => engine.profileSync(`fan_ada${s}`), 'INVALID_INPUT')
+    throwsCode(() => engine.settingsSync({ id: `fan${s}`, role: 'fan' }), 'INVALID_INPUT')
+    await assert.rejects(engine.resolveShare(`token${s}`), { code: 'INVALID_INPUT' })
+  }
+  assert.deepEqual(engine.profileSync('fan_ada'), { displayName: 'Ada', avatarUrl: null })
+})
+
+/** 20,000 requests of every shape: uid or account, both roles, RTM or not, lengths 1..64. */
+function variedRequests(n) {
+  const alphabet = 'abc0_-xyz ABC123'
+  // mulberry32: a seeded generator, so a failure reproduces.
+  let seed = 20_260_000
+  const next = () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return (t ^ (t >>> 14)) >>> 0
+  }
+  const text = (len) => Array.from({ length: len }, () => alphabet[next() % alphabet.length]).join('')
+  const out = []
+  for (let i = 0; i < n; i++) {
+    const req = {
+      channel: text(1 + (next() % 64)),
+      role: next() % 2 ? 'publisher' : 'subscriber',
+      tokenExpire: 1 + (next() % 86_400),
+    }
+    if (next() % 2) req.uid = next() % 100_000
+    else req.account = text(1 + (next() % 200))
+    if (next() % 3 === 0) req.rtm = { userId: text(1 + (next() % 64)) }
+    if (next() % 4 === 0) req.privilegeExpiries = { publishVideo: next() % 600 }
+    out.push([req, { issueTs: 1_700_000_000 + (i % 3), salt: next() % 5 }])
+  }
+  return out
+}
+
+test('20,000 varied tokens built twice in one process are the same strings', () => {
+  const builder = new RtcTokenBuilder(APP_ID, CERT)
+  const requests = variedRequests(20_000)
+  const first = requests.map(([req, issue]) => builder.build(req, issue))
+  // The second pass runs in reverse, so each token follows a different one than before.
+  const second = requests
+    .slice()
+    .reverse()
+    .map(([req, issue]) => builder.build(req, issue))
+    .reverse()
+  const differing = first.filter((t, i) => t !== second[i]).length
+  assert.equal(differing, 0, `${differing} of 20000 tokens changed between passes`)
+  assert.ok(new Set(first).size > 19_000, 'the requests are varied')
+})
