@@ -306,6 +306,20 @@ export interface AuditRecord {
   atMs: number
 }
 
+/** What `health()` reports: one cheap store read and the schema version it found. */
+export interface Health {
+  /** The store answered and has the schema this library needs. */
+  ok: boolean
+  /** `'memory' | 'sqlite' | 'postgres' | 'custom'`; null when the store did not answer. */
+  store: string | null
+  /** The database's schema version; null without a schema or an answer. */
+  schemaVersion: number | null
+  /** Wall time of the probe, milliseconds. */
+  latencyMs: number
+  /** Why `ok` is false (absent when it is true). */
+  error?: { code: ErrorCode; message: string }
+}
+
 export interface EngineConfig {
   billing: Required<BillingPolicy>
   ledger: boolean

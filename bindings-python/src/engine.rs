@@ -553,6 +553,13 @@ impl PyFanline {
         to_py(py, &v)
     }
 
+    /// One cheap store read: `{"ok", "store", "schemaVersion", "latencyMs", "error"?}`. Never
+    /// raises for an unavailable store: that is `ok` False with `error["code"]`.
+    fn health(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let v = blocking(py, || Ok(self.inner.health()))?;
+        to_py(py, &v)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Fanline(store={:?}, clock={:?})",

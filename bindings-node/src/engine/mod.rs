@@ -11,6 +11,7 @@
 mod builder;
 mod calls;
 mod fans;
+mod health;
 mod ledger;
 mod pool;
 mod prices;

@@ -67,6 +67,19 @@ class Metrics(TypedDict):
     refusalsByReason: List[Dict[str, Any]]
     timeline: List[Dict[str, Any]]
 
+class HealthError(TypedDict):
+    code: str
+    message: str
+
+class _HealthBase(TypedDict):
+    ok: bool
+    store: Optional[str]
+    schemaVersion: Optional[int]
+    latencyMs: float
+
+class Health(_HealthBase, total=False):
+    error: HealthError
+
 class Actor:
     """Who performs an operation: a validated user id and a role."""
 
@@ -252,6 +265,7 @@ class Fanline:
         until_ms: Optional[int] = None,
         bucket_ms: Optional[int] = None,
     ) -> Metrics: ...
+    def health(self) -> Health: ...
 
 def validate_user_id(user_id: str) -> None: ...
 def channel_name(call_id: str) -> str: ...

@@ -39,7 +39,7 @@ use super::{require_admin, Fanline};
 use crate::clock::rfc3339;
 use crate::error::{Error, ErrorCode, ErrorFamily, Result};
 use crate::ids::Actor;
-use crate::store::{AuditRecord, RefusalCount};
+use crate::store::{AuditRecord, RefusalCount, Store};
 
 /// Audit records read per store transaction.
 const PAGE: usize = 1000;
@@ -545,27 +545,43 @@ impl Fanline {
     /// up by a long log.
     pub fn metrics(&self, actor: &Actor, query: &MetricsQuery) -> Result<Metrics> {
         require_admin(actor)?;
-        let mut builder = MetricsBuilder::new(*query)?;
-        let mut after = 0;
-        loop {
-            let page = self.read(|tx| tx.audit(after, PAGE))?;
-            for rec in &page {
-                builder.add(rec);
-            }
-            match page.last() {
-                Some(last) if page.len() == PAGE => after = last.seq,
-                _ => break,
-            }
-        }
-        let (since, until) = (
-            query.since_ms.unwrap_or(i64::MIN),
-            query.until_ms.unwrap_or(i64::MAX),
-        );
-        for count in self.read(|tx| tx.refusal_counts(since, until))? {
-            builder.add_refusals(&count);
-        }
-        Ok(builder.finish())
+        store_metrics(self.store.as_ref(), query)
     }
+}
+
+/// The tables of [`Fanline::metrics`] read straight from a store, without an engine or an
+/// actor: for operator tools that already hold the database (the `fanline metrics`
+/// command). Each page of the log is its own read transaction.
+pub fn store_metrics(store: &dyn Store, query: &MetricsQuery) -> Result<Metrics> {
+    let mut builder = MetricsBuilder::new(*query)?;
+    let mut after = 0;
+    loop {
+        let mut page = Vec::new();
+        store.read(&mut |tx| {
+            page = tx.audit(after, PAGE)?;
+            Ok(())
+        })?;
+        for rec in &page {
+            builder.add(rec);
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE => after = last.seq,
+            _ => break,
+        }
+    }
+    let (since, until) = (
+        query.since_ms.unwrap_or(i64::MIN),
+        query.until_ms.unwrap_or(i64::MAX),
+    );
+    let mut counts = Vec::new();
+    store.read(&mut |tx| {
+        counts = tx.refusal_counts(since, until)?;
+        Ok(())
+    })?;
+    for count in &counts {
+        builder.add_refusals(count);
+    }
+    Ok(builder.finish())
 }
 
 #[cfg(test)]

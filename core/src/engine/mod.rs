@@ -6,6 +6,7 @@ mod builder;
 mod call_end;
 mod calls;
 mod fans;
+mod health;
 mod ledger;
 mod metrics;
 mod prices;
@@ -17,8 +18,10 @@ use serde::Serialize;
 
 pub use builder::{EngineConfig, FanlineBuilder};
 pub use fans::MAX_BATCH_PAIRS;
+pub use health::{Health, HealthError};
 pub use metrics::{
-    CreatorRevenue, Metrics, MetricsBuilder, MetricsQuery, ReasonCount, Summary, TimelineRow,
+    store_metrics, CreatorRevenue, Metrics, MetricsBuilder, MetricsQuery, ReasonCount, Summary,
+    TimelineRow,
 };
 pub use views::{
     AcceptedCall, CallStatus, EndedCall, HistoryPage, InitiateRequest, JoinInfo, MiniProfile,

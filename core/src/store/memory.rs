@@ -80,6 +80,15 @@ impl Store for MemoryStore {
     fn dump(&self) -> Result<String> {
         Ok(format!("{:#?}", *self.lock()?))
     }
+
+    fn probe(&self) -> Result<super::StoreProbe> {
+        drop(self.lock()?);
+        Ok(super::StoreProbe {
+            kind: "memory",
+            schema_version: None,
+            latest_version: None,
+        })
+    }
 }
 
 impl Tx for State {

@@ -22,17 +22,20 @@
 //!   down path.
 //! - Rules live in the engine, never in a store: a store only reads and writes typed rows.
 
+pub mod admin;
 pub mod deadline;
 mod memory;
 mod migration;
 mod open;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+mod probe;
 mod records;
 pub mod sqlite;
 
 pub use memory::MemoryStore;
 pub use open::open_store;
+pub use probe::StoreProbe;
 #[cfg(feature = "postgres")]
 pub use postgres::{PostgresOptions, PostgresStore};
 pub use records::{
@@ -56,6 +59,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// A canonical text dump of everything stored, for tests that compare before and after.
     fn dump(&self) -> Result<String>;
+
+    /// One cheap read that proves the store answers, and what it is (health checks). The
+    /// default runs an empty read transaction and reports the kind `"custom"`.
+    fn probe(&self) -> Result<StoreProbe> {
+        self.read(&mut |_| Ok(()))?;
+        Ok(StoreProbe {
+            kind: "custom",
+            schema_version: None,
+            latest_version: None,
+        })
+    }
 }
 
 /// The typed reads and writes available inside a transaction.

@@ -65,6 +65,7 @@
 //! become visible after one with a higher `seq` (its transaction committed later), so a reader
 //! tailing the log should re-read a short window behind its cursor.
 
+pub(crate) mod admin;
 mod clock;
 mod dump;
 mod failure;
@@ -81,7 +82,7 @@ use std::time::{Duration, Instant};
 use self::failure::Failure;
 use self::pool::{Manager, PgConn};
 use self::tx::PgTx;
-use super::{deadline, Store, Tx};
+use super::{deadline, Store, StoreProbe, Tx};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 
@@ -376,6 +377,14 @@ impl Store for PostgresStore {
                 Ok(text)
             })();
             self.settle(&mut conn, result)
+        })
+    }
+
+    fn probe(&self) -> Result<StoreProbe> {
+        Ok(StoreProbe {
+            kind: "postgres",
+            schema_version: Some(self.schema_version()?),
+            latest_version: Some(SCHEMA_VERSION),
         })
     }
 }

@@ -15,6 +15,7 @@
 //!   anything is written: such a file is left exactly as it was.
 //! - The schema is migrated forward on open; [`SqliteStore::migrate_to`] walks it back down.
 
+pub(crate) mod admin;
 mod check;
 mod dump;
 mod migrations;
@@ -30,7 +31,7 @@ use rusqlite::{Connection, ErrorCode};
 
 use self::pool::{Pool, Target};
 use self::tx::SqliteTx;
-use super::{Store, Tx};
+use super::{Store, StoreProbe, Tx};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 
@@ -254,6 +255,14 @@ impl Store for SqliteStore {
             let text = dump::dump(&conn)?;
             open.finish(false)?;
             Ok(text)
+        })
+    }
+
+    fn probe(&self) -> Result<StoreProbe> {
+        Ok(StoreProbe {
+            kind: "sqlite",
+            schema_version: Some(self.schema_version()?),
+            latest_version: Some(SCHEMA_VERSION),
         })
     }
 }
