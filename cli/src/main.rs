@@ -38,8 +38,6 @@ enum Command {
     Migrate {
         #[command(subcommand)]
         action: migrate::Action,
-        #[command(flatten)]
-        store: StoreArg,
     },
     /// Print every field of an Agora `007` token and, with a certificate, whether it verifies.
     InspectToken(inspect::Args),
@@ -54,7 +52,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Migrate { action, store } => migrate::run(&store.store, action),
+        Command::Migrate { action } => migrate::run(action),
         Command::InspectToken(args) => inspect::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Metrics(args) => metrics::run(args),

@@ -8,18 +8,23 @@ use fanline::store::admin::{MigrationStatus, StoreAdmin};
 use fanline::{Error, Result};
 
 use crate::report::{self, say, Format};
+use crate::StoreArg;
 
 /// What to do with the schema.
 #[derive(Debug, Subcommand)]
 pub enum Action {
     /// Every migration this build knows, applied or pending (changes nothing).
     Status {
+        #[command(flatten)]
+        store: StoreArg,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
     /// Apply pending migrations, up to the latest or to `--to`.
     Up {
+        #[command(flatten)]
+        store: StoreArg,
         /// Target version (default: the latest this build knows).
         #[arg(long)]
         to: Option<u32>,
@@ -27,6 +32,8 @@ pub enum Action {
     /// Roll migrations back, one step or to `--to` (0 removes every table fanline created).
     /// Refuses without `--yes`: rolling back deletes the data of the tables it drops.
     Down {
+        #[command(flatten)]
+        store: StoreArg,
         /// Target version (default: one below the current one).
         #[arg(long)]
         to: Option<u32>,
@@ -36,11 +43,16 @@ pub enum Action {
     },
 }
 
-/// Runs a migrate action on the store `spec`.
-pub fn run(spec: &str, action: Action) -> Result<ExitCode> {
+/// Runs a migrate action.
+pub fn run(action: Action) -> Result<ExitCode> {
+    let spec = match &action {
+        Action::Status { store, .. } | Action::Up { store, .. } | Action::Down { store, .. } => {
+            &store.store
+        }
+    };
     let admin = StoreAdmin::new(spec)?;
     match action {
-        Action::Status { format } => {
+        Action::Status { format, .. } => {
             let status = admin.status()?;
             match format {
                 Format::Json => report::json(&serde_json::json!({
@@ -52,7 +64,7 @@ pub fn run(spec: &str, action: Action) -> Result<ExitCode> {
                 Format::Human => print_status(&admin, &status),
             }
         }
-        Action::Up { to } => {
+        Action::Up { to, .. } => {
             let from = admin.schema_version()?;
             let target = to.unwrap_or(admin.latest_version());
             if target < from {
@@ -63,7 +75,7 @@ pub fn run(spec: &str, action: Action) -> Result<ExitCode> {
             admin.migrate_to(target)?;
             moved(&admin, from)?;
         }
-        Action::Down { to, yes } => {
+        Action::Down { to, yes, .. } => {
             let from = admin.schema_version()?;
             let target = match to {
                 Some(t) => t,

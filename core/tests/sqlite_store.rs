@@ -276,3 +276,69 @@ fn options_are_validated() {
     assert_eq!(err.code(), "STORE_UNAVAILABLE");
     assert!(!err.to_string().contains("missing-dir"));
 }
+
+#[test]
+fn the_shipped_down_file_run_by_hand_leaves_a_store_that_opens_and_migrates_again() {
+    // The seed's way to roll back: run the .down.sql with a SQLite shell. Before the down
+    // files reset the bookkeeping, the store then believed it was at version 1 and every
+    // operation failed with STORE_UNAVAILABLE, forever.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fanline.db");
+    let clock = ManualClock::at_ms(START_MS);
+    let store = Arc::new(SqliteStore::open(&path).unwrap());
+    let f = engine(store.clone(), &clock);
+    befriend(&f, "creator", "fan", 10);
+    assert!(f.health().ok);
+
+    let conn = Connection::open(&path).unwrap();
+    for v in (1..=fanline::store::sqlite::SCHEMA_VERSION).rev() {
+        let file = std::fs::read_dir(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/sqlite/migrations"),
+        )
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with(&format!("{v:04}_")) && name.ends_with(".down.sql")
+        })
+        .unwrap();
+        conn.execute_batch(&std::fs::read_to_string(file).unwrap())
+            .unwrap();
+    }
+    assert_eq!(schema_objects(&path), Vec::<String>::new());
+
+    // The store that was open when the tables went reports it instead of claiming health.
+    let h = f.health();
+    assert!(!h.ok);
+    assert_eq!(h.schema_version, Some(0));
+    assert_eq!(h.error.unwrap().code, "STORE_UNAVAILABLE");
+    drop(f);
+    drop(store);
+
+    let store = Arc::new(SqliteStore::open(&path).unwrap());
+    assert_eq!(
+        store.schema_version().unwrap(),
+        fanline::store::sqlite::SCHEMA_VERSION
+    );
+    let f = engine(store, &clock);
+    befriend(&f, "creator", "fan", 10);
+    assert_eq!(f.balance(&admin(), "fan").unwrap(), 10);
+    let h = f.health();
+    assert!(h.ok && h.error.is_none(), "{h:?}");
+    assert_eq!(h.store, Some("sqlite"));
+    assert_eq!(
+        serde_json::to_value(&h).unwrap()["schemaVersion"],
+        fanline::store::sqlite::SCHEMA_VERSION
+    );
+}
+
+#[test]
+fn health_of_a_memory_store_has_no_schema() {
+    let clock = ManualClock::at_ms(START_MS);
+    let h = engine(Arc::new(MemoryStore::new()), &clock).health();
+    assert!(h.ok);
+    assert_eq!((h.store, h.schema_version), (Some("memory"), None));
+    let json = serde_json::to_value(&h).unwrap();
+    assert!(json.get("latencyMs").unwrap().is_number());
+    assert!(json.get("error").is_none());
+}

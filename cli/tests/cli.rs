@@ -1,0 +1,405 @@
+//! The `fanline` command as an operator runs it, on SQLite files: migrate up/down/up beside a
+//! host table, check on good and damaged databases, inspect-token on the Agora vectors,
+//! sweep and metrics over a real store. (PostgreSQL: tests/postgres_cli.rs.)
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use fanline::calls::CallType;
+use fanline::engine::InitiateRequest;
+use fanline::privacy::RelationshipKind;
+use fanline::share::ShareKeyRing;
+use fanline::store::sqlite::SCHEMA_VERSION;
+use fanline::store::SqliteStore;
+use fanline::{Actor, Clock, Fanline, Flags, ManualClock};
+use rusqlite::Connection;
+use serde_json::Value;
+
+const APP_ID: &str = "970CA35de60c44645bbae8a215061b33";
+const CERTIFICATE: &str = "5CFd2fd1755d40ecb72977518be15d3b";
+
+/// Runs `fanline args...` with a clean environment for the variables it reads.
+fn fanline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fanline"))
+        .args(args)
+        .env_remove("FANLINE_STORE")
+        .env_remove("FANLINE_AGORA_APP_ID")
+        .env_remove("FANLINE_AGORA_APP_CERTIFICATE")
+        .env_remove("FANLINE_SHARE_KEY")
+        .env_remove("FANLINE_BILLING")
+        .output()
+        .expect("run fanline")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(out), stderr(out)))
+}
+
+fn spec(path: &Path) -> String {
+    format!("sqlite:{}", path.display())
+}
+
+/// Every table, view and index in the file, by type and name.
+fn objects(path: &Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT type || ' ' || name FROM sqlite_master ORDER BY 1")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+fn engine(path: &Path, clock: &ManualClock) -> Fanline {
+    Fanline::builder()
+        .store(Arc::new(SqliteStore::open(path).unwrap()))
+        .agora(APP_ID, CERTIFICATE)
+        .share_keys(ShareKeyRing::new(1, &[7u8; 32]).unwrap())
+        .flags(Flags::all_on())
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap()
+}
+
+fn ops() -> Actor {
+    Actor::admin("ops").unwrap()
+}
+
+#[test]
+fn migrate_up_down_up_beside_a_host_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let store = spec(&path);
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE users (id TEXT PRIMARY KEY); INSERT INTO users VALUES ('ada');",
+        )
+        .unwrap();
+
+    let status = fanline(&["migrate", "status", "--format", "json", "--store", &store]);
+    assert_eq!(code(&status), 0, "{}", stderr(&status));
+    let status = json(&status);
+    assert_eq!(status["schemaVersion"], 0);
+    assert_eq!(status["latestVersion"], SCHEMA_VERSION);
+    let pending = status["migrations"].as_array().unwrap();
+    assert_eq!(pending.len(), SCHEMA_VERSION as usize);
+    assert!(pending.iter().all(|m| m["appliedAtMs"].is_null()));
+
+    let up = fanline(&["migrate", "up", "--store", &store]);
+    assert_eq!(code(&up), 0, "{}", stderr(&up));
+    assert!(stdout(&up).contains(&format!("from version 0 to {SCHEMA_VERSION}")));
+    let migrated = objects(&path);
+    assert!(migrated.contains(&"table calls".to_string()));
+    let clock = ManualClock::at_ms(1_767_225_600_000);
+    engine(&path, &clock)
+        .credit(&ops(), "fan", 25, "order-1")
+        .unwrap();
+
+    let human = fanline(&["migrate", "status", "--store", &store]);
+    assert!(stdout(&human).contains(&format!("at version {SCHEMA_VERSION}")));
+    assert!(stdout(&human).contains("0001 initial"));
+    assert!(stdout(&human).contains("applied 20"));
+
+    // Without --yes nothing moves.
+    let refused = fanline(&["migrate", "down", "--to", "0", "--store", &store]);
+    assert_eq!(code(&refused), 2);
+    assert!(stderr(&refused).contains("--yes"));
+    assert_eq!(objects(&path), migrated);
+
+    // Going "down" to a higher version, or "up" to a lower one, is refused too.
+    let wrong = fanline(&["migrate", "up", "--to", "0", "--store", &store]);
+    assert_eq!(code(&wrong), 2);
+    assert!(stderr(&wrong).contains("INVALID_INPUT"));
+
+    let down = fanline(&["migrate", "down", "--to", "0", "--yes", "--store", &store]);
+    assert_eq!(code(&down), 0, "{}", stderr(&down));
+    assert_eq!(
+        objects(&path),
+        ["index sqlite_autoindex_users_1", "table users"],
+        "only the host's table is left"
+    );
+    let host: String = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT id FROM users", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(host, "ada", "the host's table and rows are untouched");
+    let nothing = fanline(&["migrate", "down", "--yes", "--store", &store]);
+    assert_eq!(code(&nothing), 2, "nothing left to roll back");
+
+    let again = fanline(&["migrate", "up", "--store", &store]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert_eq!(objects(&path), migrated);
+    let f = engine(&path, &clock);
+    assert_eq!(f.balance(&ops(), "fan").unwrap(), 0, "the rows went with the tables");
+    assert!(f.health().ok);
+}
+
+#[test]
+fn check_reports_a_good_store_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let clock = ManualClock::at_ms(1_767_225_600_000);
+    let f = engine(&path, &clock);
+    f.credit(&ops(), "fan_a", 30, "order-a").unwrap();
+    f.credit(&ops(), "fan_b", 12, "order-b").unwrap();
+    drop(f);
+    let bytes = std::fs::read(&path).unwrap();
+
+    let out = fanline(&["check", "--format", "json", "--store", &spec(&path)]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let v = json(&out);
+    assert_eq!(v["ok"], true);
+    let report = &v["report"];
+    assert_eq!(report["schemaVersion"], SCHEMA_VERSION);
+    assert_eq!(report["ledgerSum"], 0);
+    assert_eq!(report["problems"], serde_json::json!([]));
+    let rows = |table: &str| {
+        report["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["table"] == table)
+            .unwrap_or_else(|| panic!("{table} in {report}"))["rows"]
+            .clone()
+    };
+    // Two credits: two entries each (the user and the issuance account).
+    assert_eq!(rows("ledger_entries"), 4);
+    assert_eq!(rows("ledger_balances"), 3);
+    assert_eq!(rows("calls"), 0);
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "check wrote nothing");
+
+    let human = fanline(&["check", "--store", &spec(&path)]);
+    assert_eq!(code(&human), 0);
+    assert!(stdout(&human).ends_with("ok\n"), "{}", stdout(&human));
+}
+
+#[test]
+fn check_finds_damage_and_exits_one_or_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::at_ms(1_767_225_600_000);
+    let damaged = |name: &str, sql: &str| {
+        let path = dir.path().join(name);
+        engine(&path, &clock)
+            .credit(&ops(), "fan", 30, "order-1")
+            .unwrap();
+        Connection::open(&path).unwrap().execute_batch(sql).unwrap();
+        let out = fanline(&["check", "--format", "json", "--store", &spec(&path)]);
+        assert_eq!(code(&out), 1, "{name}: {}", stdout(&out));
+        let v = json(&out);
+        assert_eq!(v["ok"], false);
+        v["report"]["problems"].to_string()
+    };
+    // The bookkeeping claims a table that is gone (the seed's hand-run rollback, half done).
+    let problems = damaged("dropped.db", "DROP TABLE call_settlements");
+    assert!(problems.contains("call_settlements is missing"), "{problems}");
+    // Money out of nowhere: an entry without its counterpart.
+    let problems = damaged(
+        "ledger.db",
+        "INSERT INTO ledger_entries (reference, account, amount, at_ms) VALUES ('x', 'fan', 5, 0)",
+    );
+    assert!(problems.contains("sum to 5"), "{problems}");
+    assert!(problems.contains("1 account balance"), "{problems}");
+    // A schema behind this build.
+    let problems = damaged("behind.db", "DELETE FROM fanline_migrations");
+    assert!(problems.contains("migrate up"), "{problems}");
+
+    // Not a database at all, or no file: an error, exit status 2, and the file is untouched.
+    let garbage = dir.path().join("garbage.db");
+    std::fs::write(&garbage, vec![0x5a; 8192]).unwrap();
+    let out = fanline(&["check", "--store", &spec(&garbage)]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("STORE_UNAVAILABLE"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&garbage).unwrap(), vec![0x5a; 8192]);
+    let missing = dir.path().join("missing.db");
+    let out = fanline(&["check", "--store", &spec(&missing)]);
+    assert_eq!(code(&out), 2);
+    assert!(!missing.exists(), "check created nothing");
+}
+
+#[test]
+fn check_on_memory_or_unknown_specs_is_a_config_error() {
+    for store in ["memory:", "sqlite::memory:", "redis://x"] {
+        let out = fanline(&["check", "--store", store]);
+        assert_eq!(code(&out), 2, "{store}");
+        assert!(stderr(&out).contains("INVALID_CONFIG"), "{}", stderr(&out));
+    }
+    let out = fanline(&["check"]);
+    assert_eq!(code(&out), 2, "--store is required");
+}
+
+/// The AccessToken2 vectors shared with the core's tests.
+fn vectors() -> Vec<Value> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/agora-vectors.jsonl"),
+    )
+    .unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn inspect_token_reads_every_spec_vector() {
+    let mut seen = 0;
+    for v in vectors() {
+        let token = v["token"].as_str().unwrap();
+        let input = &v["input"];
+        let name = input["name"].as_str().unwrap();
+        if !token.starts_with("007") {
+            // 006 tokens are not AccessToken2: a clear refusal.
+            let out = fanline(&["inspect-token", token]);
+            assert_eq!(code(&out), 2, "{name}");
+            assert!(stderr(&out).contains("INVALID_INPUT"), "{name}");
+            continue;
+        }
+        seen += 1;
+        let cert = input["appCertificate"].as_str().unwrap();
+        let out = fanline(&[
+            "inspect-token",
+            token,
+            "--certificate",
+            cert,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        let t = json(&out);
+        assert_eq!(t["signatureValid"], true, "{name}");
+        assert_eq!(t["appId"], input["appId"], "{name}");
+        assert_eq!(t["issueTs"], input["issueTs"], "{name}");
+        assert_eq!(t["salt"], input["salt"], "{name}");
+        if let Some(channel) = input.get("channelName") {
+            assert_eq!(&t["channel"], channel, "{name}");
+        }
+        if let Some(uid) = input.get("uid") {
+            assert_eq!(&t["numericUid"], uid, "{name}");
+        }
+        if let Some(account) = input.get("account") {
+            assert_eq!(&t["uid"], account, "{name}");
+        }
+
+        // Another certificate: the signature does not verify, exit status 1.
+        let mut wrong = cert.to_string();
+        wrong.replace_range(0..1, if cert.starts_with('0') { "1" } else { "0" });
+        let out = fanline(&["inspect-token", token, "--certificate", &wrong]);
+        assert_eq!(code(&out), 1, "{name}");
+        assert!(stdout(&out).contains("signature   INVALID"), "{name}");
+    }
+    assert!(seen >= 4, "only {seen} AccessToken2 vectors");
+}
+
+#[test]
+fn inspect_token_reads_stdin_and_the_certificate_from_the_environment() {
+    let v = &vectors()[0];
+    let token = v["token"].as_str().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fanline"))
+        .args(["inspect-token", "-"])
+        .env("FANLINE_AGORA_APP_CERTIFICATE", CERTIFICATE)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert!(text.contains("signature   valid"), "{text}");
+    assert!(text.contains("joinChannel"), "{text}");
+    assert!(!text.contains(CERTIFICATE), "the certificate is never printed");
+
+    let out = fanline(&["inspect-token", "007garbage"]);
+    assert_eq!(code(&out), 2);
+    let out = fanline(&["inspect-token", token, "--certificate", "not-hex"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("INVALID"), "{}", stderr(&out));
+}
+
+#[test]
+fn sweep_expires_due_invitations_and_metrics_count_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let store = spec(&path);
+    // An invitation made ten minutes ago (the engine's clock), long past its 120 s.
+    let ten_minutes_ago = fanline::SystemClock.now_ms() - 600_000;
+    let clock = ManualClock::at_ms(ten_minutes_ago);
+    let f = engine(&path, &clock);
+    f.record_relationship(&Actor::fan("fan").unwrap(), "creator", RelationshipKind::Follow)
+        .unwrap();
+    f.credit(&ops(), "fan", 100, "order-1").unwrap();
+    let call = f
+        .initiate(
+            &Actor::creator("creator").unwrap(),
+            &InitiateRequest::new("fan", CallType::Voice),
+        )
+        .unwrap()
+        .value;
+    drop(f);
+
+    // Without Agora credentials the engine cannot be built.
+    let out = fanline(&["sweep", "--store", &store]);
+    assert_eq!(code(&out), 2);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_fanline"))
+        .args(["sweep", "--store", &store])
+        .env("FANLINE_AGORA_APP_ID", APP_ID)
+        .env("FANLINE_AGORA_APP_CERTIFICATE", CERTIFICATE)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("sweep: expired 1 invitation(s), 2 event(s)"), "{}", stderr(&out));
+    let events: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 2);
+    for (e, user) in events.iter().zip(["user:creator", "user:fan"]) {
+        assert_eq!(e["name"], "call:missed");
+        assert_eq!(e["channel"], user);
+        assert_eq!(e["payload"]["callId"], call.id.to_string());
+    }
+    assert!(!stderr(&out).contains(CERTIFICATE));
+    let status = engine(&path, &clock)
+        .status(&Actor::fan("fan").unwrap(), &call.id.to_string())
+        .unwrap();
+    assert_eq!(serde_json::to_value(&status).unwrap()["call"]["state"], "missed");
+
+    // Metrics: one initiated, one missed; as CSV with a header row, and as JSON.
+    let out = fanline(&["metrics", "--since", "2020-01-01", "--format", "csv", "--store", &store]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!((col("initiated"), col("missed"), col("accepted")), ("1", "1", "0"));
+    let out = fanline(&["metrics", "--until", "2020-01-01T00:00:00Z", "--store", &store]);
+    assert_eq!(json(&out)["summary"][0]["initiated"], 0, "nothing before 2020");
+    let out = fanline(&["metrics", "--format", "csv", "--table", "timeline", "--store", &store]);
+    assert!(stdout(&out).starts_with("bucketStartMs,bucketStart,"), "{}", stdout(&out));
+    let out = fanline(&["metrics", "--since", "yesterday", "--store", &store]);
+    assert_eq!(code(&out), 2);
+
+    // A schema behind this build: sweep and metrics refuse rather than migrate it.
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("DELETE FROM fanline_migrations")
+        .unwrap();
+    let out = fanline(&["metrics", "--store", &store]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("fanline migrate up"), "{}", stderr(&out));
+}
