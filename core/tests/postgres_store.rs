@@ -395,3 +395,93 @@ fn the_database_clock_follows_the_server() {
     .get(0);
     assert!((clock.now_ms() - server_ms).abs() < 60_000);
 }
+
+#[test]
+fn the_shipped_down_file_run_by_hand_leaves_a_schema_that_opens_and_migrates_again() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_handdown");
+    let clock = ManualClock::at_ms(T0_MS);
+    let store = Arc::new(schema.open());
+    let e = engine(store.clone(), &clock);
+    e.credit(&admin(), "fan-1", 50, "r1").unwrap();
+    assert!(e.health().ok);
+
+    // As an operator would: psql, the search path on fanline's schema, the down files.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/postgres/migrations");
+    let mut downs: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".down.sql"))
+        .collect();
+    downs.sort();
+    assert_eq!(downs.len(), SCHEMA_VERSION as usize);
+    for file in downs.iter().rev() {
+        let text = std::fs::read_to_string(file).unwrap();
+        sql_batch(&server, &format!("SET search_path TO {};\n{text}", schema.name));
+    }
+    assert_eq!(store.schema_version().unwrap(), 0, "the bookkeeping followed");
+    let h = e.health();
+    assert!(!h.ok, "{h:?}");
+    assert_eq!(h.schema_version, Some(0));
+    drop(e);
+    drop(store);
+
+    let store = Arc::new(schema.open());
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let e = engine(store, &clock);
+    assert_eq!(e.balance(&admin(), "fan-1").unwrap(), 0);
+    e.credit(&admin(), "fan-1", 5, "r2").unwrap();
+    let h = e.health();
+    assert!(h.ok, "{h:?}");
+    assert_eq!((h.store, h.schema_version), (Some("postgres"), Some(SCHEMA_VERSION)));
+}
+
+#[test]
+fn health_says_unavailable_when_the_server_turns_the_store_away() {
+    let server = require_pg!();
+    // A role of this test's own, so refusing its logins disturbs no other test.
+    let role = pg_support::fresh_schema_name("health_role");
+    sql_batch(
+        &server,
+        &format!("CREATE ROLE {role} LOGIN; GRANT CREATE ON DATABASE postgres TO {role}"),
+    );
+    let Some((_, rest)) = server.split_once('@') else {
+        panic!("the test URL names a user");
+    };
+    let as_role = format!("postgresql://{role}@{rest}");
+    let schema = TestSchema::new(&as_role, "t_health");
+    let options = PostgresOptions {
+        checkout_timeout: std::time::Duration::from_secs(1),
+        ..PostgresOptions::default()
+    };
+    let clock = ManualClock::at_ms(T0_MS);
+    let e = engine(Arc::new(schema.open_with(options)), &clock);
+    let h = e.health();
+    assert!(h.ok, "{h:?}");
+
+    sql_batch(
+        &server,
+        &format!(
+            "ALTER ROLE {role} NOLOGIN; \
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"
+        ),
+    );
+    let h = e.health();
+    assert!(!h.ok, "{h:?}");
+    assert_eq!(h.store, None);
+    let error = h.error.clone().unwrap();
+    assert_eq!(error.code, "STORE_UNAVAILABLE");
+    let body = serde_json::to_value(&h).unwrap();
+    assert_eq!(body["ok"], false);
+    assert_eq!(body["error"]["code"], "STORE_UNAVAILABLE");
+    assert!(!body.to_string().contains(&role), "no connection detail in the body");
+
+    sql_batch(&server, &format!("ALTER ROLE {role} LOGIN"));
+    assert!(e.health().ok, "healthy again once the server lets it in");
+    drop(e);
+    drop(schema);
+    sql_batch(
+        &server,
+        &format!("REVOKE CREATE ON DATABASE postgres FROM {role}; DROP ROLE {role}"),
+    );
+}
