@@ -43,7 +43,12 @@ function createServer(options = {}) {
   const app = new Router(shared, { 'X-Robots-Tag': X_ROBOTS_TAG })
   const metricsFrom = proxyaddr.compile(options.metricsFrom ?? ['loopback'])
 
-  const health = async () => ({ body: { ok: true, flags: engine.flags(), nowMs: engine.nowMs() } })
+  // The store's health (one cheap read); a load balancer gets 503 and the error shape when it is down.
+  const health = async () => {
+    const { error, ...h } = await engine.health().catch((err) => ({ ok: false, store: null, error: err }))
+    const body = { ...h, flags: engine.flags(), nowMs: engine.nowMs() }
+    return error ? { status: 503, body: { ...body, code: error.code, error: error.message } } : { body }
+  }
   app.route('GET', '/health', health)
   app.route('HEAD', '/health', health)
   app.route('GET', '/robots.txt', async (ctx) => {
