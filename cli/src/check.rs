@@ -31,7 +31,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Format::Human => {
             say!(
                 "{} schema version {} (this build: {})",
-                report.store, report.schema_version, report.latest_version
+                report.store,
+                report.schema_version,
+                report.latest_version
             );
             for t in &report.tables {
                 say!("  {:<28} {:>12} rows", t.table, t.rows);

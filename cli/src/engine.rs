@@ -70,8 +70,8 @@ impl EngineArgs {
             .flags(Flags::all_on())
             .ledger(!self.no_ledger);
         if let Some(json) = &self.billing {
-            let policy: BillingPolicy = serde_json::from_str(json)
-                .map_err(|e| Error::config(format!("--billing: {e}")))?;
+            let policy: BillingPolicy =
+                serde_json::from_str(json).map_err(|e| Error::config(format!("--billing: {e}")))?;
             builder = builder.billing(policy);
         }
         builder.build()

@@ -59,7 +59,9 @@ pub struct Args {
 /// Parses an instant into unix milliseconds.
 fn instant(text: &str) -> std::result::Result<i64, String> {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        return text.parse().map_err(|_| "unix milliseconds out of range".into());
+        return text
+            .parse()
+            .map_err(|_| "unix milliseconds out of range".into());
     }
     let full = if text.len() == 10 {
         format!("{text}T00:00:00Z")

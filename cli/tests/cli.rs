@@ -144,7 +144,11 @@ fn migrate_up_down_up_beside_a_host_table() {
     assert_eq!(code(&again), 0, "{}", stderr(&again));
     assert_eq!(objects(&path), migrated);
     let f = engine(&path, &clock);
-    assert_eq!(f.balance(&ops(), "fan").unwrap(), 0, "the rows went with the tables");
+    assert_eq!(
+        f.balance(&ops(), "fan").unwrap(),
+        0,
+        "the rows went with the tables"
+    );
     assert!(f.health().ok);
 }
 
@@ -205,7 +209,10 @@ fn check_finds_damage_and_exits_one_or_two() {
     };
     // The bookkeeping claims a table that is gone (the seed's hand-run rollback, half done).
     let problems = damaged("dropped.db", "DROP TABLE call_settlements");
-    assert!(problems.contains("call_settlements is missing"), "{problems}");
+    assert!(
+        problems.contains("call_settlements is missing"),
+        "{problems}"
+    );
     // Money out of nowhere: an entry without its counterpart.
     let problems = damaged(
         "ledger.db",
@@ -222,7 +229,11 @@ fn check_finds_damage_and_exits_one_or_two() {
     std::fs::write(&garbage, vec![0x5a; 8192]).unwrap();
     let out = fanline(&["check", "--store", &spec(&garbage)]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("STORE_UNAVAILABLE"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("STORE_UNAVAILABLE"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read(&garbage).unwrap(), vec![0x5a; 8192]);
     let missing = dir.path().join("missing.db");
     let out = fanline(&["check", "--store", &spec(&missing)]);
@@ -320,7 +331,10 @@ fn inspect_token_reads_stdin_and_the_certificate_from_the_environment() {
     let text = stdout(&out);
     assert!(text.contains("signature   valid"), "{text}");
     assert!(text.contains("joinChannel"), "{text}");
-    assert!(!text.contains(CERTIFICATE), "the certificate is never printed");
+    assert!(
+        !text.contains(CERTIFICATE),
+        "the certificate is never printed"
+    );
 
     let out = fanline(&["inspect-token", "007garbage"]);
     assert_eq!(code(&out), 2);
@@ -338,8 +352,12 @@ fn sweep_expires_due_invitations_and_metrics_count_them() {
     let ten_minutes_ago = fanline::SystemClock.now_ms() - 600_000;
     let clock = ManualClock::at_ms(ten_minutes_ago);
     let f = engine(&path, &clock);
-    f.record_relationship(&Actor::fan("fan").unwrap(), "creator", RelationshipKind::Follow)
-        .unwrap();
+    f.record_relationship(
+        &Actor::fan("fan").unwrap(),
+        "creator",
+        RelationshipKind::Follow,
+    )
+    .unwrap();
     f.credit(&ops(), "fan", 100, "order-1").unwrap();
     let call = f
         .initiate(
@@ -361,7 +379,11 @@ fn sweep_expires_due_invitations_and_metrics_count_them() {
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stderr(&out).contains("sweep: expired 1 invitation(s), 2 event(s)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("sweep: expired 1 invitation(s), 2 event(s)"),
+        "{}",
+        stderr(&out)
+    );
     let events: Vec<Value> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -376,21 +398,51 @@ fn sweep_expires_due_invitations_and_metrics_count_them() {
     let status = engine(&path, &clock)
         .status(&Actor::fan("fan").unwrap(), &call.id.to_string())
         .unwrap();
-    assert_eq!(serde_json::to_value(&status).unwrap()["call"]["state"], "missed");
+    assert_eq!(
+        serde_json::to_value(&status).unwrap()["call"]["state"],
+        "missed"
+    );
 
     // Metrics: one initiated, one missed; as CSV with a header row, and as JSON.
-    let out = fanline(&["metrics", "--since", "2020-01-01", "--format", "csv", "--store", &store]);
+    let out = fanline(&[
+        "metrics",
+        "--since",
+        "2020-01-01",
+        "--format",
+        "csv",
+        "--store",
+        &store,
+    ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
-    assert_eq!((col("initiated"), col("missed"), col("accepted")), ("1", "1", "0"));
-    let out = fanline(&["metrics", "--until", "2020-01-01T00:00:00Z", "--store", &store]);
-    assert_eq!(json(&out)["summary"][0]["initiated"], 0, "nothing before 2020");
-    let out = fanline(&["metrics", "--format", "csv", "--table", "timeline", "--store", &store]);
-    assert!(stdout(&out).starts_with("bucketStartMs,bucketStart,"), "{}", stdout(&out));
+    assert_eq!(
+        (col("initiated"), col("missed"), col("accepted")),
+        ("1", "1", "0")
+    );
+    let out = fanline(&[
+        "metrics",
+        "--until",
+        "2020-01-01T00:00:00Z",
+        "--store",
+        &store,
+    ]);
+    assert_eq!(
+        json(&out)["summary"][0]["initiated"],
+        0,
+        "nothing before 2020"
+    );
+    let out = fanline(&[
+        "metrics", "--format", "csv", "--table", "timeline", "--store", &store,
+    ]);
+    assert!(
+        stdout(&out).starts_with("bucketStartMs,bucketStart,"),
+        "{}",
+        stdout(&out)
+    );
     let out = fanline(&["metrics", "--since", "yesterday", "--store", &store]);
     assert_eq!(code(&out), 2);
 
@@ -401,5 +453,9 @@ fn sweep_expires_due_invitations_and_metrics_count_them() {
         .unwrap();
     let out = fanline(&["metrics", "--store", &store]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("fanline migrate up"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("fanline migrate up"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -94,7 +94,9 @@ fn migrate_up_down_up_leaves_the_hosts_table_alone() {
         ))
         .unwrap();
 
-    let status = json(&fanline(&["migrate", "status", "--format", "json", "--store", &store]));
+    let status = json(&fanline(&[
+        "migrate", "status", "--format", "json", "--store", &store,
+    ]));
     assert_eq!(status["store"], "postgres");
     assert_eq!(status["schemaVersion"], 0);
     let latest = status["latestVersion"].as_u64().unwrap();
@@ -105,19 +107,33 @@ fn migrate_up_down_up_leaves_the_hosts_table_alone() {
     let migrated = objects(&server, &schema);
     assert!(migrated > 10);
     let check = fanline(&["check", "--format", "json", "--store", &store]);
-    assert_eq!(code(&check), 0, "{}", String::from_utf8_lossy(&check.stdout));
+    assert_eq!(
+        code(&check),
+        0,
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
     let report = json(&check);
     assert_eq!(report["report"]["schemaVersion"], latest);
     assert_eq!(report["report"]["ledgerSum"], 0);
 
     let refused = fanline(&["migrate", "down", "--to", "0", "--store", &store]);
     assert_eq!(code(&refused), 2);
-    assert_eq!(objects(&server, &schema), migrated, "nothing moved without --yes");
+    assert_eq!(
+        objects(&server, &schema),
+        migrated,
+        "nothing moved without --yes"
+    );
 
     let down = fanline(&["migrate", "down", "--to", "0", "--yes", "--store", &store]);
     assert_eq!(code(&down), 0, "{}", String::from_utf8_lossy(&down.stderr));
-    assert!(!schema_exists(&server, &schema), "the emptied schema is gone");
-    let status = json(&fanline(&["migrate", "status", "--format", "json", "--store", &store]));
+    assert!(
+        !schema_exists(&server, &schema),
+        "the emptied schema is gone"
+    );
+    let status = json(&fanline(&[
+        "migrate", "status", "--format", "json", "--store", &store,
+    ]));
     assert_eq!(status["schemaVersion"], 0);
 
     let again = fanline(&["migrate", "up", "--store", &store]);
@@ -136,7 +152,9 @@ fn migrate_up_down_up_leaves_the_hosts_table_alone() {
         .batch_execute(&format!("DROP TABLE public.{host}"))
         .unwrap();
     assert_eq!(
-        code(&fanline(&["migrate", "down", "--to", "0", "--yes", "--store", &store])),
+        code(&fanline(&[
+            "migrate", "down", "--to", "0", "--yes", "--store", &store
+        ])),
         0
     );
 }
@@ -155,7 +173,10 @@ fn check_finds_a_damaged_schema_and_up_repairs_a_hand_rolled_back_one() {
     let out = fanline(&["check", "--format", "json", "--store", &store]);
     assert_eq!(code(&out), 1);
     let problems = json(&out)["report"]["problems"].to_string();
-    assert!(problems.contains("call_settlements is missing"), "{problems}");
+    assert!(
+        problems.contains("call_settlements is missing"),
+        "{problems}"
+    );
 
     // Rolled back by hand with the shipped file (its DROP of the missing table aside): the
     // version follows, and `migrate up` brings everything back.
@@ -174,12 +195,16 @@ fn check_finds_a_damaged_schema_and_up_repairs_a_hand_rolled_back_one() {
         by_hand.push_str(&std::fs::read_to_string(file).unwrap());
     }
     client(&server).batch_execute(&by_hand).unwrap();
-    let status = json(&fanline(&["migrate", "status", "--format", "json", "--store", &store]));
+    let status = json(&fanline(&[
+        "migrate", "status", "--format", "json", "--store", &store,
+    ]));
     assert_eq!(status["schemaVersion"], 0, "{status}");
     assert_eq!(code(&fanline(&["migrate", "up", "--store", &store])), 0);
     assert_eq!(code(&fanline(&["check", "--store", &store])), 0);
     assert_eq!(
-        code(&fanline(&["migrate", "down", "--to", "0", "--yes", "--store", &store])),
+        code(&fanline(&[
+            "migrate", "down", "--to", "0", "--yes", "--store", &store
+        ])),
         0
     );
 }

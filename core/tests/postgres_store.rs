@@ -407,7 +407,8 @@ fn the_shipped_down_file_run_by_hand_leaves_a_schema_that_opens_and_migrates_aga
     assert!(e.health().ok);
 
     // As an operator would: psql, the search path on fanline's schema, the down files.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/postgres/migrations");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/postgres/migrations");
     let mut downs: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -417,9 +418,16 @@ fn the_shipped_down_file_run_by_hand_leaves_a_schema_that_opens_and_migrates_aga
     assert_eq!(downs.len(), SCHEMA_VERSION as usize);
     for file in downs.iter().rev() {
         let text = std::fs::read_to_string(file).unwrap();
-        sql_batch(&server, &format!("SET search_path TO {};\n{text}", schema.name));
+        sql_batch(
+            &server,
+            &format!("SET search_path TO {};\n{text}", schema.name),
+        );
     }
-    assert_eq!(store.schema_version().unwrap(), 0, "the bookkeeping followed");
+    assert_eq!(
+        store.schema_version().unwrap(),
+        0,
+        "the bookkeeping followed"
+    );
     let h = e.health();
     assert!(!h.ok, "{h:?}");
     assert_eq!(h.schema_version, Some(0));
@@ -433,7 +441,10 @@ fn the_shipped_down_file_run_by_hand_leaves_a_schema_that_opens_and_migrates_aga
     e.credit(&admin(), "fan-1", 5, "r2").unwrap();
     let h = e.health();
     assert!(h.ok, "{h:?}");
-    assert_eq!((h.store, h.schema_version), (Some("postgres"), Some(SCHEMA_VERSION)));
+    assert_eq!(
+        (h.store, h.schema_version),
+        (Some("postgres"), Some(SCHEMA_VERSION))
+    );
 }
 
 #[test]
@@ -474,7 +485,10 @@ fn health_says_unavailable_when_the_server_turns_the_store_away() {
     let body = serde_json::to_value(&h).unwrap();
     assert_eq!(body["ok"], false);
     assert_eq!(body["error"]["code"], "STORE_UNAVAILABLE");
-    assert!(!body.to_string().contains(&role), "no connection detail in the body");
+    assert!(
+        !body.to_string().contains(&role),
+        "no connection detail in the body"
+    );
 
     sql_batch(&server, &format!("ALTER ROLE {role} LOGIN"));
     assert!(e.health().ok, "healthy again once the server lets it in");

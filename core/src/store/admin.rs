@@ -178,17 +178,14 @@ impl StoreAdmin {
             })
             .collect();
         let latest = self.latest_version();
-        out.extend(
-            applied
-                .into_iter()
-                .filter(|(v, _, _)| *v > latest)
-                .map(|(version, name, at)| MigrationStatus {
-                    version,
-                    name,
-                    applied_at_ms: Some(at),
-                    known: false,
-                }),
-        );
+        out.extend(applied.into_iter().filter(|(v, _, _)| *v > latest).map(
+            |(version, name, at)| MigrationStatus {
+                version,
+                name,
+                applied_at_ms: Some(at),
+                known: false,
+            },
+        ));
         Ok(out)
     }
 
@@ -248,9 +245,16 @@ mod tests {
 
     #[test]
     fn specs() {
-        assert_eq!(StoreAdmin::new("sqlite:/tmp/x.db").unwrap().kind(), "sqlite");
+        assert_eq!(
+            StoreAdmin::new("sqlite:/tmp/x.db").unwrap().kind(),
+            "sqlite"
+        );
         for bad in ["memory:", "sqlite::memory:", "sqlite:", "redis://x", ""] {
-            assert_eq!(StoreAdmin::new(bad).unwrap_err().code(), "INVALID_CONFIG", "{bad}");
+            assert_eq!(
+                StoreAdmin::new(bad).unwrap_err().code(),
+                "INVALID_CONFIG",
+                "{bad}"
+            );
         }
         let e = StoreAdmin::new("postgres://u:s3cr3t-pw@localhost:notaport/db").unwrap_err();
         assert_eq!(e.code(), "INVALID_CONFIG");

@@ -35,9 +35,9 @@ pub mod sqlite;
 
 pub use memory::MemoryStore;
 pub use open::open_store;
-pub use probe::StoreProbe;
 #[cfg(feature = "postgres")]
 pub use postgres::{PostgresOptions, PostgresStore};
+pub use probe::StoreProbe;
 pub use records::{
     AuditRecord, HistoryCursor, LedgerEntry, Profile, RefusalCount, Relationship, ShareState,
     ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT,

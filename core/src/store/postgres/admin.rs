@@ -47,9 +47,7 @@ fn connect(url: &str) -> Result<(Client, String)> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
-    let mut client = config
-        .connect(NoTls)
-        .map_err(|e| error(Failure::from(e)))?;
+    let mut client = config.connect(NoTls).map_err(|e| error(Failure::from(e)))?;
     client
         .batch_execute(&format!(
             "SET search_path TO {}",

@@ -183,10 +183,15 @@ mod tests {
         // Checked against a server in tests/postgres_store.rs; here the text, so a new file
         // that forgets it fails without PostgreSQL too.
         for m in MIGRATIONS {
-            let delete = format!("DELETE FROM fanline_migrations WHERE version = {};", m.version);
+            let delete = format!(
+                "DELETE FROM fanline_migrations WHERE version = {};",
+                m.version
+            );
             assert!(m.down.contains(&delete), "{} lacks `{delete}`", m.name);
         }
-        assert!(MIGRATIONS[0].down.contains("DROP TABLE fanline_migrations;"));
+        assert!(MIGRATIONS[0]
+            .down
+            .contains("DROP TABLE fanline_migrations;"));
     }
 
     #[test]

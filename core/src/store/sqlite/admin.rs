@@ -24,7 +24,9 @@ fn failed(e: rusqlite::Error) -> Error {
 /// one read-only would not create it anyway, and "no such file" is the clearer message).
 fn read_only(path: &Path) -> Result<Connection> {
     if !path.is_file() {
-        return Err(Error::config("there is no SQLite database file at this path"));
+        return Err(Error::config(
+            "there is no SQLite database file at this path",
+        ));
     }
     let conn = Connection::open_with_flags(
         path,
@@ -61,12 +63,12 @@ fn tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 pub(crate) fn reference_tables(version: u32) -> Result<Vec<String>> {
     let conn = Connection::open_in_memory().map_err(failed)?;
     if version > 0 {
-        migrations::migrate_to(&conn, version.min(migrations::SCHEMA_VERSION), 0).map_err(
-            |e| match e {
+        migrations::migrate_to(&conn, version.min(migrations::SCHEMA_VERSION), 0).map_err(|e| {
+            match e {
                 migrations::MigrateError::Sqlite(e) => failed(e),
                 migrations::MigrateError::Fanline(e) => e,
-            },
-        )?;
+            }
+        })?;
     }
     tables(&conn).map_err(failed)
 }
@@ -109,10 +111,11 @@ fn inspect(conn: &Connection) -> rusqlite::Result<StoreReport> {
         problems,
     };
     for table in tables(conn)? {
-        let rows: i64 =
-            conn.query_row(&format!("SELECT COUNT(*) FROM {}", quote(&table)), [], |r| {
-                r.get(0)
-            })?;
+        let rows: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM {}", quote(&table)),
+            [],
+            |r| r.get(0),
+        )?;
         report.tables.push(TableRows {
             table,
             rows: u64::try_from(rows).unwrap_or(0),
