@@ -306,6 +306,20 @@ export interface AuditRecord {
   atMs: number
 }
 
+/** What `health()` reports: one cheap store read and the schema version it found. */
+export interface Health {
+  /** The store answered and has the schema this library needs. */
+  ok: boolean
+  /** `'memory' | 'sqlite' | 'postgres' | 'custom'`; null when the store did not answer. */
+  store: string | null
+  /** The database's schema version; null without a schema or an answer. */
+  schemaVersion: number | null
+  /** Wall time of the probe, milliseconds. */
+  latencyMs: number
+  /** Why `ok` is false (absent when it is true). */
+  error?: { code: ErrorCode; message: string }
+}
+
 export interface EngineConfig {
   billing: Required<BillingPolicy>
   ledger: boolean
@@ -618,6 +632,19 @@ export declare class Fanline {
   hasBlocked(actor: Actor, otherId: string): Promise<boolean>
   /** The synchronous twin of `hasBlocked`: same result, on the calling thread. */
   hasBlockedSync(actor: Actor, otherId: string): boolean
+  /**
+   * Runs one cheap store read and reports `{ ok, store, schemaVersion, latencyMs, error? }`.
+   * Never rejects: an unavailable store (or a schema this library cannot use) is
+   * `ok: false` with `error.code` (`STORE_UNAVAILABLE`).
+   *
+   * ```js
+   * const h = await engine.health()
+   * res.writeHead(h.ok ? 200 : 503).end(JSON.stringify(h))
+   * ```
+   */
+  health(): Promise<Health>
+  /** The synchronous twin of `health`: same result, on the calling thread. */
+  healthSync(): Health
   /**
    * The refusal counters (admin): refusals by the `calls` flag, the creator role and the rate
    * limits, counted per code and minute instead of audited one by one.

@@ -41,7 +41,7 @@ enum Command {
     },
     /// Print every field of an Agora `007` token and, with a certificate, whether it verifies.
     InspectToken(inspect::Args),
-    /// Expire invitations that were not answered in time, once or on a timer.
+    /// Expire unanswered invitations and end calls past their limit, once or on a timer.
     Sweep(sweep::Args),
     /// Funnel metrics from the audit log, as JSON or CSV.
     Metrics(metrics::Args),

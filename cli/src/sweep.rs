@@ -1,8 +1,9 @@
 //! `fanline sweep`: the engine's `expire_due` (invitations not answered in time become
-//! missed calls; spent limit rows are pruned), once or every `--every`, for deployments whose
-//! backend runs no sweeper of its own.
+//! missed calls, connected calls past their limit end, spent limit rows are pruned), once or
+//! every `--every`, for deployments whose backend runs no sweeper of its own.
 //!
-//! Each run logs one line on stderr; the events the run produced (`call:missed`, ...) go to
+//! Each run logs one line on stderr; the events the run produced (`call:missed`,
+//! `call:ended`) go to
 //! stdout as JSON lines, so they can be piped to the realtime provider the backend publishes
 //! through (the sweeper publishes nothing itself).
 
@@ -65,7 +66,7 @@ fn once(fanline: &Fanline) -> Result<()> {
         );
     }
     eprintln!(
-        "{} sweep: expired {} invitation(s), {} event(s), in {} ms",
+        "{} sweep: {} call(s) expired or ended, {} event(s), in {} ms",
         report::time(fanline.clock().now_ms()),
         outcome.value.len(),
         outcome.events.len(),

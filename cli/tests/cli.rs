@@ -380,7 +380,7 @@ fn sweep_expires_due_invitations_and_metrics_count_them() {
         .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("sweep: expired 1 invitation(s), 2 event(s)"),
+        stderr(&out).contains("sweep: 1 call(s) expired or ended, 2 event(s)"),
         "{}",
         stderr(&out)
     );
@@ -458,4 +458,65 @@ fn sweep_expires_due_invitations_and_metrics_count_them() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn sweep_ends_a_call_past_its_limit_with_the_backends_billing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    // Accepted three hours ago (engine clock) with 50 tokens at 10 per minute: the limit was
+    // five minutes after accept, long past now.
+    let clock = ManualClock::at_ms(fanline::SystemClock.now_ms() - 3 * 3_600_000);
+    let f = engine(&path, &clock);
+    let fan = Actor::fan("fan").unwrap();
+    f.record_relationship(&fan, "creator", RelationshipKind::Follow)
+        .unwrap();
+    f.credit(&ops(), "fan", 50, "order-1").unwrap();
+    let call = f
+        .initiate(
+            &Actor::creator("creator").unwrap(),
+            &InitiateRequest::new("fan", CallType::Voice),
+        )
+        .unwrap()
+        .value;
+    f.accept(&fan, &call.id.to_string(), None).unwrap();
+    drop(f);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_fanline"))
+        .args(["sweep", "--store", &spec(&path)])
+        .env("FANLINE_AGORA_APP_ID", APP_ID)
+        .env("FANLINE_AGORA_APP_CERTIFICATE", CERTIFICATE)
+        .env("FANLINE_BILLING", r#"{"feeBps":2000}"#)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let events: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(events.iter().all(|e| e["name"] == "call:ended"));
+    let settlement = &events[0]["payload"]["settlement"];
+    assert_eq!(settlement["bill"]["billedSeconds"], 300, "{settlement}");
+    assert_eq!(settlement["charged"], 50, "{settlement}");
+    assert_eq!(settlement["fee"], 10, "the backend's 20% fee: {settlement}");
+    let f = engine(&path, &clock);
+    assert_eq!(f.balance(&ops(), "fan").unwrap(), 0);
+    assert_eq!(f.ledger_sum(&ops()).unwrap(), 0);
+
+    // A billing policy with a typo is refused before anything runs.
+    let out = Command::new(env!("CARGO_BIN_EXE_fanline"))
+        .args([
+            "sweep",
+            "--store",
+            &spec(&path),
+            "--billing",
+            r#"{"feeBPS":1}"#,
+        ])
+        .env("FANLINE_AGORA_APP_ID", APP_ID)
+        .env("FANLINE_AGORA_APP_CERTIFICATE", CERTIFICATE)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("INVALID_CONFIG"), "{}", stderr(&out));
 }
