@@ -634,8 +634,10 @@ export declare class Fanline {
   hasBlockedSync(actor: Actor, otherId: string): boolean
   /**
    * Runs one cheap store read and reports `{ ok, store, schemaVersion, latencyMs, error? }`.
-   * Never rejects: an unavailable store (or a schema this library cannot use) is
-   * `ok: false` with `error.code` (`STORE_UNAVAILABLE`).
+   * An unavailable store (or a schema this library cannot use) is `ok: false` with
+   * `error.code` (`STORE_UNAVAILABLE`), not a rejection. It rejects (`STORE_UNAVAILABLE`)
+   * only when every engine worker stayed busy past the call's deadline, itself a sign of
+   * a stuck store; `healthSync` runs on the calling thread and never throws for the store.
    *
    * ```js
    * const h = await engine.health()

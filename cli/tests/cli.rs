@@ -1,5 +1,5 @@
-//! The `fanline` command as an operator runs it, on SQLite files: migrate up/down/up beside a
-//! host table, check on good and damaged databases, inspect-token on the Agora vectors,
+//! The `fanline` command as an operator runs it, on SQLite files: migrate up/down/up (and a
+//! foreign file refused untouched), check on good and damaged databases, inspect-token on the Agora vectors,
 //! sweep and metrics over a real store. (PostgreSQL: tests/postgres_cli.rs.)
 
 use std::path::Path;
@@ -79,16 +79,10 @@ fn ops() -> Actor {
 }
 
 #[test]
-fn migrate_up_down_up_beside_a_host_table() {
+fn migrate_up_down_up() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.db");
     let store = spec(&path);
-    Connection::open(&path)
-        .unwrap()
-        .execute_batch(
-            "CREATE TABLE users (id TEXT PRIMARY KEY); INSERT INTO users VALUES ('ada');",
-        )
-        .unwrap();
 
     let status = fanline(&["migrate", "status", "--format", "json", "--store", &store]);
     assert_eq!(code(&status), 0, "{}", stderr(&status));
@@ -98,6 +92,7 @@ fn migrate_up_down_up_beside_a_host_table() {
     let pending = status["migrations"].as_array().unwrap();
     assert_eq!(pending.len(), SCHEMA_VERSION as usize);
     assert!(pending.iter().all(|m| m["appliedAtMs"].is_null()));
+    assert!(!path.exists(), "status created nothing");
 
     let up = fanline(&["migrate", "up", "--store", &store]);
     assert_eq!(code(&up), 0, "{}", stderr(&up));
@@ -120,23 +115,26 @@ fn migrate_up_down_up_beside_a_host_table() {
     assert!(stderr(&refused).contains("--yes"));
     assert_eq!(objects(&path), migrated);
 
-    // Going "down" to a higher version, or "up" to a lower one, is refused too.
+    // Going "up" to a lower version is refused too.
     let wrong = fanline(&["migrate", "up", "--to", "0", "--store", &store]);
     assert_eq!(code(&wrong), 2);
     assert!(stderr(&wrong).contains("INVALID_INPUT"));
+
+    // One step down: the bookkeeping follows.
+    let step = fanline(&["migrate", "down", "--yes", "--store", &store]);
+    assert_eq!(code(&step), 0, "{}", stderr(&step));
+    let status = json(&fanline(&[
+        "migrate", "status", "--format", "json", "--store", &store,
+    ]));
+    assert_eq!(status["schemaVersion"], SCHEMA_VERSION - 1);
 
     let down = fanline(&["migrate", "down", "--to", "0", "--yes", "--store", &store]);
     assert_eq!(code(&down), 0, "{}", stderr(&down));
     assert_eq!(
         objects(&path),
-        ["index sqlite_autoindex_users_1", "table users"],
-        "only the host's table is left"
+        Vec::<String>::new(),
+        "nothing of fanline is left"
     );
-    let host: String = Connection::open(&path)
-        .unwrap()
-        .query_row("SELECT id FROM users", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(host, "ada", "the host's table and rows are untouched");
     let nothing = fanline(&["migrate", "down", "--yes", "--store", &store]);
     assert_eq!(code(&nothing), 2, "nothing left to roll back");
 
@@ -150,6 +148,33 @@ fn migrate_up_down_up_beside_a_host_table() {
         "the rows went with the tables"
     );
     assert!(f.health().ok);
+}
+
+#[test]
+fn migrate_up_refuses_another_programs_sqlite_file_untouched() {
+    // A SQLite file is fanline's own (the PostgreSQL store lives beside the host's tables,
+    // see tests/postgres_cli.rs); the host's file is refused as it is.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("host.db");
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE users (id TEXT PRIMARY KEY); INSERT INTO users VALUES ('ada');",
+        )
+        .unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let out = fanline(&["migrate", "up", "--store", &spec(&path)]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("STORE_INCOMPATIBLE"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file is untouched"
+    );
 }
 
 #[test]
@@ -230,7 +255,7 @@ fn check_finds_damage_and_exits_one_or_two() {
     let out = fanline(&["check", "--store", &spec(&garbage)]);
     assert_eq!(code(&out), 2);
     assert!(
-        stderr(&out).contains("STORE_UNAVAILABLE"),
+        stderr(&out).contains("STORE_INCOMPATIBLE"),
         "{}",
         stderr(&out)
     );

@@ -28,8 +28,8 @@ pub struct Health {
 /// Why a store is not healthy: a stable code and a message without internal detail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HealthError {
-    /// `STORE_UNAVAILABLE` (no answer, or a schema this library cannot use), or the code of
-    /// whatever else the store failed with.
+    /// `STORE_UNAVAILABLE` (no answer, or a schema other than this library's), or the code
+    /// the store failed with (`STORE_INCOMPATIBLE` for a refused login or a foreign file).
     pub code: &'static str,
     /// A sentence for the operator.
     pub message: String,

@@ -16,8 +16,10 @@ pub(crate) fn known() -> &'static [Migration] {
     migrations::all()
 }
 
+/// A file SQLite cannot read as a database is `STORE_INCOMPATIBLE`, as when a store opens it;
+/// anything else `STORE_UNAVAILABLE`.
 fn failed(e: rusqlite::Error) -> Error {
-    Error::store(format!("sqlite: {e}"))
+    super::check::unreadable(&e).unwrap_or_else(|| Error::store(format!("sqlite: {e}")))
 }
 
 /// A read-only connection to an existing file; a missing file is `INVALID_CONFIG` (opening
