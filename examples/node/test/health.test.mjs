@@ -23,6 +23,7 @@ test('/health is 200 while the store answers and 503 with the error shape when i
       agora: { appId: '970CA35de60c44645bbae8a215061b33', appCertificate: '5CFd2fd1755d40ecb72977518be15d3b' },
       shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: 'example-test-share-key-0123456789' }] },
     },
+    authenticate: () => null, // /health needs no actor
     sweepIntervalMs: 0,
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
