@@ -1,6 +1,8 @@
 //! The `fanline` command as an operator runs it, on SQLite files: migrate up/down/up (and a
-//! foreign file refused untouched), check on good and damaged databases, inspect-token on the Agora vectors,
-//! sweep and metrics over a real store. (PostgreSQL: tests/postgres_cli.rs.)
+//! foreign file refused untouched), check on good and damaged databases, inspect-token on the
+//! Agora vectors, sweep and metrics over a real store. (PostgreSQL: tests/postgres_cli.rs.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -3,6 +3,8 @@
 //! that stays untouched, check on a good and a damaged schema, a hand-run down file.
 //! Without a server each test prints SKIPPED, except under `CI=true`, where it fails.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
 use std::process::{Command, Output};
 
 use postgres::{Client, NoTls};
