@@ -157,17 +157,10 @@ impl Fanline {
             }
         });
         if let Err(refusal) = gate {
-            self.write(|tx| tx.count_refusal(refusal.code(), minute_of(now)))?;
-            return Err(refusal);
+            return Err(self.counted(refusal, now));
         }
-        self.write(|tx| {
-            if let Err(e) = self.take_initiation_limits(tx, actor, ip.as_deref(), now) {
-                if !matches!(e, Error::RateLimited { .. }) {
-                    return Err(e);
-                }
-                tx.count_refusal(e.code(), minute_of(now))?;
-                return Ok(Err(e));
-            }
+        let attempt = self.write(|tx| {
+            self.take_initiation_limits(tx, actor, ip.as_deref(), now)?;
             match self.ring(tx, actor, &fan, req, now) {
                 Err(e) if is_refusal(&e) => {
                     let mut rec = audit("call_refused", Some(actor), now);
@@ -181,7 +174,20 @@ impl Fanline {
                 }
                 other => other.map(Ok),
             }
-        })?
+        });
+        match attempt {
+            // A refused rate limit rolled back having changed nothing: only counted.
+            Err(e @ Error::RateLimited { .. }) => Err(self.counted(e, now)),
+            other => other?,
+        }
+    }
+
+    /// Counts a refusal that writes no audit row (per code and minute, outside the refused
+    /// operation's transaction) and hands it back. The count is telemetry: if the store
+    /// cannot take it, the refusal is still the answer.
+    fn counted(&self, refusal: Error, now: i64) -> Error {
+        let _ = self.store.count_refusal(refusal.code(), minute_of(now));
+        refusal
     }
 
     /// Takes one request from the creator's and the IP's rate limits, or refuses with

@@ -60,6 +60,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// A canonical text dump of everything stored, for tests that compare before and after.
     fn dump(&self) -> Result<String>;
 
+    /// Adds one refusal to the counter of its code and minute, in a transaction of its own:
+    /// a counter decides nothing, so it must not make the refusals of many instances contend
+    /// with each other (a store that isolates writes serializably bumps it at a weaker
+    /// level). The default runs [`Tx::count_refusal`] in [`Store::write`].
+    fn count_refusal(&self, code: &str, minute_ms: i64) -> Result<()> {
+        self.write(&mut |tx| tx.count_refusal(code, minute_ms))
+    }
+
     /// One cheap read that proves the store answers, and what it is (health checks). The
     /// default runs an empty read transaction and reports the kind `"custom"`.
     fn probe(&self) -> Result<StoreProbe> {

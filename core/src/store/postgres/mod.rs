@@ -92,6 +92,27 @@ pub use self::options::{PostgresOptions, SCHEMA_PARAM};
 
 const BEGIN_WRITE: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE";
 const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+/// For a counter bump that decides nothing: concurrent bumps of one row queue on its lock
+/// instead of failing each other's serialization.
+const BEGIN_COUNTER: &str = "BEGIN ISOLATION LEVEL READ COMMITTED";
+
+/// How a transaction begins and ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Read,
+    Write,
+    Counter,
+}
+
+impl Kind {
+    fn begin(self) -> &'static str {
+        match self {
+            Kind::Read => BEGIN_READ,
+            Kind::Write => BEGIN_WRITE,
+            Kind::Counter => BEGIN_COUNTER,
+        }
+    }
+}
 
 /// The PostgreSQL store. See the module docs for how it keeps the [`Store`] contract.
 pub struct PostgresStore {
@@ -293,10 +314,10 @@ impl PostgresStore {
         result
     }
 
-    fn run(&self, write: bool, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+    fn run(&self, kind: Kind, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
         self.retrying(|| {
             let mut conn = self.checkout()?;
-            let result = attempt(&mut conn, write, f);
+            let result = attempt(&mut conn, kind, f);
             self.settle(&mut conn, result)
         })
     }
@@ -305,13 +326,13 @@ impl PostgresStore {
 /// One try of a transaction on `conn`.
 fn attempt(
     conn: &mut PgConn,
-    write: bool,
+    kind: Kind,
     f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
 ) -> std::result::Result<(), Failure> {
     // Broken until the transaction ends cleanly: if the closure panics, the pool drops the
     // connection instead of handing out one with a transaction still open on it.
     conn.mark_broken();
-    conn.batch(if write { BEGIN_WRITE } else { BEGIN_READ })?;
+    conn.batch(kind.begin())?;
     let mut tx = PgTx::new(conn);
     let outcome = f(&mut tx);
     let failure = tx.failure.take();
@@ -325,7 +346,7 @@ fn attempt(
             rollback(conn);
             Err(Failure::Failed(e))
         }
-        (None, Ok(())) if !write => {
+        (None, Ok(())) if kind == Kind::Read => {
             conn.batch("ROLLBACK")?;
             conn.mark_sound();
             Ok(())
@@ -358,11 +379,15 @@ fn rollback(conn: &mut PgConn) {
 
 impl Store for PostgresStore {
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        self.run(false, f)
+        self.run(Kind::Read, f)
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        self.run(true, f)
+        self.run(Kind::Write, f)
+    }
+
+    fn count_refusal(&self, code: &str, minute_ms: i64) -> Result<()> {
+        self.run(Kind::Counter, &mut |tx| tx.count_refusal(code, minute_ms))
     }
 
     fn dump(&self) -> Result<String> {
