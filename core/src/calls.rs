@@ -171,6 +171,32 @@ pub struct Call {
 }
 
 impl Call {
+    /// `INVALID_STATE` ("the call is ended", ...) unless the state machine allows moving to
+    /// `next` from where the call is.
+    pub fn check_transition(&self, next: CallState) -> Result<()> {
+        if self.state.can_become(next) {
+            Ok(())
+        } else {
+            Err(Error::state(format!("the call is {}", self.state.as_str())))
+        }
+    }
+
+    /// Moves the call to `next` at `at_ms`, stamping the time the new state carries
+    /// (`connected_at_ms` for `connected`, `finished_at_ms` for every end), and returns the
+    /// state it left, which the store write is guarded by. An illegal move changes nothing
+    /// and is `INVALID_STATE`.
+    pub fn transition(&mut self, next: CallState, at_ms: i64) -> Result<CallState> {
+        self.check_transition(next)?;
+        let previous = self.state;
+        self.state = next;
+        if next == CallState::Connected {
+            self.connected_at_ms = Some(at_ms);
+        } else {
+            self.finished_at_ms = Some(at_ms);
+        }
+        Ok(previous)
+    }
+
     /// The Agora channel, derived from the call id.
     pub fn channel(&self) -> String {
         self.id.channel_name()
@@ -295,6 +321,41 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transition_stamps_times_and_refuses_illegal_moves() {
+        let mut call = Call {
+            id: CallId::random(),
+            creator: UserId::new("c").unwrap(),
+            fan: UserId::new("f").unwrap(),
+            call_type: CallType::Voice,
+            state: CallState::Ringing,
+            message: None,
+            rate_per_minute: 10,
+            creator_uid: 1,
+            fan_uid: 2,
+            created_at_ms: 0,
+            expires_at_ms: 120_000,
+            connected_at_ms: None,
+            limit_at_ms: None,
+            finished_at_ms: None,
+            ended_by: None,
+        };
+        assert_eq!(
+            call.transition(CallState::Connected, 5).unwrap(),
+            CallState::Ringing
+        );
+        assert_eq!(call.connected_at_ms, Some(5));
+        let before = call.clone();
+        let e = call.transition(CallState::Missed, 9).unwrap_err();
+        assert_eq!(e.to_string(), "invalid state: the call is connected");
+        assert_eq!(call, before, "a refused move changes nothing");
+        assert_eq!(
+            call.transition(CallState::Ended, 65).unwrap(),
+            CallState::Connected
+        );
+        assert_eq!(call.finished_at_ms, Some(65));
+    }
 
     #[test]
     fn only_the_spec_transitions_are_legal() {

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::calls::{call_audit, miss};
+use super::calls::{call_audit, miss, store_transition};
 use super::views::EndedCall;
 use super::{detail, Fanline};
 use crate::billing::billed_seconds;
@@ -81,12 +81,9 @@ impl Fanline {
         if self.config.ledger {
             tx.append_ledger(&settlement_entries(&call, &settlement)?)?;
         }
-        call.state = CallState::Ended;
-        call.finished_at_ms = Some(end_at);
+        let previous = call.transition(CallState::Ended, end_at)?;
         call.ended_by = by.map(|a| a.id.clone());
-        if !tx.update_call(&call, CallState::Connected)? {
-            return Err(Error::state("the call changed state"));
-        }
+        store_transition(tx, &call, previous)?;
         let mut rec = call_audit("call_ended", by, &call, now);
         rec.detail = detail(json!({
             "billedSeconds": charge.bill.billed_seconds,
@@ -143,11 +140,8 @@ impl Fanline {
                 miss(tx, call, now, events)?;
             } else {
                 let mut call = call;
-                call.state = CallState::Cancelled;
-                call.finished_at_ms = Some(now);
-                if !tx.update_call(&call, CallState::Ringing)? {
-                    return Err(Error::state("the call changed state"));
-                }
+                let previous = call.transition(CallState::Cancelled, now)?;
+                store_transition(tx, &call, previous)?;
                 let mut rec = call_audit("call_cancelled", Some(actor), &call, now);
                 rec.detail = detail(json!({ "reason": EndReason::Blocked.as_str() }));
                 tx.append_audit(&rec)?;

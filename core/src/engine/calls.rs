@@ -254,7 +254,7 @@ impl Fanline {
         // (which commits its audit row) never leaves a missed call without its events.
         let mut events = Vec::new();
         if let Some(stale) = stale {
-            if !miss(tx, stale, now, &mut events)? {
+            if miss(tx, stale, now, &mut events)?.is_none() {
                 return Err(Error::internal(
                     "an active call changed inside its transaction",
                 ));
@@ -365,9 +365,7 @@ impl Fanline {
             if call.fan != actor.id {
                 return Err(Error::state("only the called fan can accept"));
             }
-            if call.state != CallState::Ringing {
-                return Err(Error::state(format!("the call is {}", call.state.as_str())));
-            }
+            call.check_transition(CallState::Connected)?;
             if now >= call.expires_at_ms {
                 return Err(Error::InvitationExpired);
             }
@@ -386,12 +384,9 @@ impl Fanline {
                 return Err(Error::Busy);
             }
             let limit_secs = self.call_limit_secs(tx, &call)?;
-            call.state = CallState::Connected;
-            call.connected_at_ms = Some(now);
+            let previous = call.transition(CallState::Connected, now)?;
             call.limit_at_ms = Some(now.saturating_add(limit_secs.saturating_mul(1000)));
-            if !tx.update_call(&call, CallState::Ringing)? {
-                return Err(Error::state("the call changed state"));
-            }
+            store_transition(tx, &call, previous)?;
             tx.record_relationship(&call.creator, &call.fan, RelationshipKind::Called, now)?;
             let mut rec = call_audit("call_accepted", Some(actor), &call, now);
             rec.detail = detail(json!({ "limitSeconds": limit_secs }));
@@ -474,29 +469,20 @@ impl Fanline {
             if allowed != &actor.id {
                 return Err(Error::state(format!("only the {who} can do this")));
             }
-            if call.state != CallState::Ringing {
-                return Err(Error::state(format!("the call is {}", call.state.as_str())));
-            }
+            call.check_transition(next)?;
             // Past its time the invitation is dead, swept or not: it stops ringing as
             // missed (what the sweeper would make it), not as a late decline or cancel.
             if now >= call.expires_at_ms {
                 let mut events = Vec::new();
-                let mut missed = call.clone();
-                if !miss(tx, call, now, &mut events)? {
-                    return Err(Error::state("the call changed state"));
-                }
-                missed.state = CallState::Missed;
-                missed.finished_at_ms = Some(now);
+                let missed = miss(tx, call, now, &mut events)?
+                    .ok_or_else(|| Error::state("the call changed state"))?;
                 return Ok(Outcome {
                     value: missed.view(),
                     events,
                 });
             }
-            call.state = next;
-            call.finished_at_ms = Some(now);
-            if !tx.update_call(&call, CallState::Ringing)? {
-                return Err(Error::state("the call changed state"));
-            }
+            let previous = call.transition(next, now)?;
+            store_transition(tx, &call, previous)?;
             tx.append_audit(&call_audit(audit_event, Some(actor), &call, now))?;
             let event = Event::to_user(
                 call.other(&actor.id),
@@ -532,9 +518,7 @@ impl Fanline {
                     settlement,
                 }));
             }
-            if call.state != CallState::Connected {
-                return Err(Error::state(format!("the call is {}", call.state.as_str())));
-            }
+            call.check_transition(CallState::Ended)?;
             let mut events = Vec::new();
             let ended =
                 self.end_connected(tx, call, Some(actor), EndReason::Hangup, now, &mut events)?;
@@ -645,7 +629,7 @@ impl Fanline {
             let mut events = Vec::new();
             for call in tx.due_invitations(now, SWEEP_BATCH)? {
                 let id = call.id.to_string();
-                if miss(tx, call, now, &mut events)? {
+                if miss(tx, call, now, &mut events)?.is_some() {
                     expired.push(id);
                 }
             }
@@ -663,17 +647,19 @@ impl Fanline {
 }
 
 /// Marks a ringing call whose invitation expired as missed, with its audit record and a
-/// `call:missed` event to each side. `false` when the call was no longer ringing.
+/// `call:missed` event to each side. Returns the missed call, `None` when it was no longer
+/// ringing.
 pub(super) fn miss(
     tx: &mut dyn Tx,
     mut call: Call,
     now: i64,
     events: &mut Vec<Event>,
-) -> Result<bool> {
-    call.state = CallState::Missed;
-    call.finished_at_ms = Some(now);
-    if !tx.update_call(&call, CallState::Ringing)? {
-        return Ok(false);
+) -> Result<Option<Call>> {
+    let Ok(previous) = call.transition(CallState::Missed, now) else {
+        return Ok(None);
+    };
+    if !tx.update_call(&call, previous)? {
+        return Ok(None);
     }
     tx.append_audit(&call_audit("call_missed", None, &call, now))?;
     for user in [&call.creator, &call.fan] {
@@ -683,7 +669,17 @@ pub(super) fn miss(
             json!({ "callId": call.id }),
         ));
     }
-    Ok(true)
+    Ok(Some(call))
+}
+
+/// Writes a call that just made a transition, guarded by the state it left; another writer
+/// having moved it first is `INVALID_STATE`.
+pub(super) fn store_transition(tx: &mut dyn Tx, call: &Call, previous: CallState) -> Result<()> {
+    if tx.update_call(call, previous)? {
+        Ok(())
+    } else {
+        Err(Error::state("the call changed state"))
+    }
 }
 
 /// Whether an error is a refusal by the rules (audited, limits kept) rather than bad input or
