@@ -202,21 +202,26 @@ impl Error {
     }
 }
 
-/// Caller text quoted inside an error message: control characters escaped and cut to at most
-/// `max_chars` characters, so a hostile value (a megabyte, a newline) is never reflected into
-/// responses or logs as is.
+/// Caller text quoted inside an error message: control characters escaped and the result cut
+/// to at most `max_chars` characters (plus `...`), so a hostile value (a megabyte, a newline,
+/// a run of control characters that each escape to six) is never reflected into responses or
+/// logs as is, nor blown up by its escaping.
 pub(crate) fn clip(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == max_chars {
+    let mut len = 0;
+    for c in text.chars() {
+        let piece: String = if c.is_control() {
+            c.escape_default().collect()
+        } else {
+            c.to_string()
+        };
+        let piece_len = piece.chars().count();
+        if len + piece_len > max_chars {
             out.push_str("...");
             break;
         }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+        out.push_str(&piece);
+        len += piece_len;
     }
     out
 }
@@ -266,6 +271,9 @@ mod tests {
             clip(&"x".repeat(1_000), 64),
             format!("{}...", "x".repeat(64))
         );
+        // Escaping cannot blow the bound up: 1000 DELs escape to 6 characters each.
+        let dels = clip(&"\u{7f}".repeat(1_000), 64);
+        assert!(dels.chars().count() <= 67, "{dels}");
     }
 
     #[test]
