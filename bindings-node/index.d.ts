@@ -330,18 +330,26 @@ export interface EngineConfig {
 }
 
 /** The engine's configuration. Every mistake is INVALID_CONFIG, thrown by the constructor. */
+/**
+ * The engine's configuration: the core's `FanlineConfig`, read by the same parser in Node and
+ * Python. Unknown fields, wrong types and bad values are `INVALID_CONFIG`; `null` is the same as
+ * leaving an optional field out.
+ */
 export interface FanlineConfig {
-  /** `'memory:'`, `'sqlite:<path>'`, or `'postgres://...'` (when built with PostgreSQL). */
+  /**
+   * Required: `'memory:'`, `'sqlite::memory:'`, `'sqlite:<path>'`, or `'postgres://...'` (when
+   * built with PostgreSQL). There is no default, so balances never live in memory by accident.
+   */
   store: string
   agora: { appId: string; appCertificate: string }
   shareKeys: ShareKeysConfig
   /** `'env'` reads FEATURE_*; an object overrides the seed defaults (calls and share card off). */
-  flags?: 'env' | Partial<Record<FeatureName, boolean>>
+  flags?: 'env' | Partial<Record<FeatureName, boolean>> | null
   /** `'system'` (default) or a simulated clock moved only by `advanceClock`. */
-  clock?: 'system' | { manualStartMs: number }
-  billing?: BillingPolicy
+  clock?: 'system' | { manualStartMs: number } | null
+  billing?: BillingPolicy | null
   /** Charge calls through the ledger (default true). */
-  ledger?: boolean
+  ledger?: boolean | null
   limits?: {
     cooldownMs?: number
     creatorRate?: { max: number; periodMs: number }
@@ -352,7 +360,7 @@ export interface FanlineConfig {
     maxCallSecs?: number
     tokenLifetimeSecs?: number
     shareLifetimeSecs?: number
-  }
+  } | null
 }
 
 /** `'publisher'` (join + publish) or `'subscriber'` (join only); 1 / 2 as in the official `RtcRole`. */

@@ -308,7 +308,17 @@ test('configuration mistakes are INVALID_CONFIG at construction', () => {
     config({ limits: { creatorRate: { max: 0, periodMs: 1 } } }),
     config({ limits: { burst: 1 } }),
     config({ ledger: 'yes' }),
+    config({ ledger: CERT }),
     config({ colour: 'red' }),
+    config({ shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: Buffer.alloc(8, 1) }] } }),
+    config({ shareKeys: { activeKeyId: 1, keys: [{ id: 1.5, secret: SHARE_SECRET }] } }),
+    config({ agora: { appId: APP_ID, appCertificate: 10n } }),
+    config({ clock: { manualStartMs: 2 ** 53 } }),
+    config({ limits: { maxCallSecs: 1.5 } }),
+    config({ limits: { creatorRate: { max: -1, periodMs: 1 } } }),
+    config({ limits: { ipRate: { max: 1, periodMs: '60000' } } }),
+    config({ billing: 'cheap' }),
+    null,
   ]
   for (const c of bad) {
     const err = throwsCode(() => new Fanline(c), 'INVALID_CONFIG', 500)
@@ -316,6 +326,29 @@ test('configuration mistakes are INVALID_CONFIG at construction', () => {
   }
   throwsCode(() => new Fanline(), 'INVALID_CONFIG')
   throwsCode(() => new Fanline('memory:'), 'INVALID_CONFIG')
+})
+
+test('a config mistake names its field', () => {
+  const err = throwsCode(() => new Fanline(config({ limits: { cooldownMs: '5' } })), 'INVALID_CONFIG')
+  assert.match(err.message, /config\.limits\.cooldownMs/)
+  const flag = throwsCode(() => new Fanline(config({ flags: { calls: 1 } })), 'INVALID_CONFIG')
+  assert.match(flag.message, /config\.flags/)
+})
+
+test('share-key secrets may be Buffers or Uint8Arrays, and sign the same links as text', async () => {
+  const store = `sqlite:${join(tmp, 'secrets.db')}`
+  const ring = (secret) => ({ activeKeyId: 1, keys: [{ id: 1, secret }] })
+  const text = new Fanline(config({ store }))
+  await text.setProfile(ada, { displayName: 'Ada' })
+  await text.updateSettings(ada, { visibility: 'link' })
+  const token = (await text.enableShare(ada)).value.token
+  const card = await text.resolveShare(token)
+  assert.equal(card.displayName, 'Ada')
+  for (const secret of [Buffer.from(SHARE_SECRET), new TextEncoder().encode(SHARE_SECRET)]) {
+    assert.deepEqual(await new Fanline(config({ store, shareKeys: ring(secret) })).resolveShare(token), card)
+  }
+  const other = new Fanline(config({ store, shareKeys: ring(Buffer.alloc(32, 7)) }))
+  await rejectsCode(other.resolveShare(token), 'NOT_FOUND')
 })
 
 test('bad arguments reject with INVALID_INPUT (never a synchronous throw) and change nothing', async () => {
