@@ -4,6 +4,7 @@
 
 mod agora;
 mod billing;
+mod config;
 mod convert;
 mod engine;
 mod errors;

@@ -60,6 +60,19 @@ class ChargeColumns(TypedDict):
     fee: IntColumnOut
     creatorNet: IntColumnOut
 
+class ShareKey(TypedDict):
+    id: int
+    secret: Union[bytes, bytearray, str]
+
+class ShareKeys(TypedDict):
+    """A share-link key ring: every key verifies, ``activeKeyId`` signs."""
+    activeKeyId: int
+    keys: List[ShareKey]
+
+class RateLimit(TypedDict):
+    max: int
+    periodMs: int
+
 class Metrics(TypedDict):
     summary: List[Dict[str, Any]]
     revenueByCreator: List[Dict[str, Any]]
@@ -173,24 +186,28 @@ class Fanline:
 
     def __init__(
         self,
-        store: Optional[str] = None,
+        store: str,
         *,
         app_id: str,
         app_certificate: str,
-        share_key: Union[bytes, bytearray, str],
+        share_key: Union[bytes, bytearray, str, None] = None,
         share_key_id: Optional[int] = None,
+        share_keys: Optional[ShareKeys] = None,
         flags: Union[Mapping[str, bool], Literal["env"], None] = None,
         clock_ms: Optional[int] = None,
-        billing: Optional[BillingPolicy] = None,
+        billing: Union[BillingPolicy, Mapping[str, Any], None] = None,
         ledger: Optional[bool] = None,
         invitation_ttl_ms: Optional[int] = None,
         token_lifetime_secs: Optional[int] = None,
         share_lifetime_secs: Optional[int] = None,
         cooldown_ms: Optional[int] = None,
-        creator_rate: Optional[Tuple[int, int]] = None,
-        ip_rate: Optional[Tuple[int, int]] = None,
+        creator_rate: Union[Tuple[int, int], RateLimit, None] = None,
+        ip_rate: Union[Tuple[int, int], RateLimit, None] = None,
         max_call_secs: Optional[int] = None,
-    ) -> None: ...
+    ) -> None:
+        """Builds the engine from the core's ``FanlineConfig`` (the same parser and defaults
+        as Node's config object). Give ``share_key`` (with ``share_key_id``) or a whole
+        ``share_keys`` ring, not both. Any mistake is a ``ConfigError``."""
     @property
     def now_ms(self) -> int: ...
     def advance_clock(self, ms: int) -> int: ...
