@@ -94,7 +94,7 @@ export interface DecisionInput {
   /** Default true. */
   featureOn?: boolean
   actorIsFan?: boolean
-  settings?: PrivacySettings
+  settings?: Partial<PrivacySettings>
   relationships?: RelationshipKind[]
   blocks?: { byFan?: boolean; byCreator?: boolean }
   fanInConnectedCall?: boolean

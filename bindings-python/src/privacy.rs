@@ -25,19 +25,12 @@ impl FromPyObject<'_, '_> for Flag {
 }
 
 /// Privacy settings given as a dict with the wire names (`visibility`, `allowDm`,
-/// `allowCalls`, `allowSearch`); missing fields take their defaults.
+/// `allowCalls`, `allowSearch`); missing fields take their defaults (the core's serde form).
 pub fn settings_of(obj: &Bound<'_, PyAny>) -> PyResult<PrivacySettings> {
     let py = obj.py();
-    let mut json = to_json(obj, 0)?;
-    let defaults = serde_json::to_value(PrivacySettings::default())
-        .map_err(|e| crate::errors::to_py(py, &fanline::Error::internal(e)))?;
-    match (&mut json, defaults) {
-        (serde_json::Value::Object(given), serde_json::Value::Object(all)) => {
-            for (k, v) in all {
-                given.entry(k).or_insert(v);
-            }
-        }
-        _ => return Err(invalid(py, "settings must be a dict")),
+    let json = to_json(obj, 0)?;
+    if !json.is_object() {
+        return Err(invalid(py, "settings must be a dict"));
     }
     serde_json::from_value(json).map_err(|e| {
         // serde names the bad field or value; keep a long value from flooding the message.
