@@ -238,8 +238,8 @@ export interface CallStatus {
   settlement: Settlement | null
 }
 export interface HistoryQuery {
-  /** 1 to 100. */
-  limit: number
+  /** 1 to 100 (default 20). */
+  limit?: number | null
   /** `nextCursor` of the previous page. */
   cursor?: string | null
 }
@@ -454,3 +454,80 @@ export interface ParsedToken006 {
 }
 
 // ---- generated from the Rust sources ----
+
+/** Which part of the audit log `metrics` reads, and the timeline's bucket width. */
+export interface MetricsQuery {
+  /** Only events at or after this instant (unix ms). */
+  sinceMs?: number | null
+  /** Only events before this instant (unix ms). */
+  untilMs?: number | null
+  /** Timeline bucket width in ms, at least 1000 (default one hour). */
+  bucketMs?: number
+}
+/** The funnel in one row: counts, rates (null when there is nothing to divide by), durations. */
+export interface MetricsSummary {
+  initiated: number
+  accepted: number
+  declined: number
+  cancelled: number
+  missed: number
+  ended: number
+  successRate: number | null
+  declineRate: number | null
+  missRate: number | null
+  cancelRate: number | null
+  avgDurationSecs: number | null
+  p95DurationSecs: number | null
+  charged: number
+  fee: number
+  refused: number
+  cooldownHits: number
+  rateLimitHits: number
+  permissionDenials: number
+  otherRefusals: number
+  creatorsSeen: number
+  creatorsInitiated: number
+  initiatingCreatorShare: number | null
+  fansCalled: number
+  fansAccepted: number
+  acceptingFanShare: number | null
+  blocks: number
+  pairsSeen: number
+  blockRate: number | null
+  fansSeen: number
+  fansChangedDefault: number
+  changedDefaultShare: number | null
+}
+export interface CreatorRevenue {
+  creatorId: string
+  calls: number
+  billedSeconds: number
+  gross: number
+  charged: number
+  fee: number
+  creatorNet: number
+  shortfall: number
+}
+export interface ReasonCount {
+  reason: string
+  count: number
+}
+export interface TimelineRow {
+  bucketStartMs: number
+  bucketStart: string
+  initiated: number
+  accepted: number
+  declined: number
+  cancelled: number
+  missed: number
+  ended: number
+  refused: number
+}
+/** Every metrics table as plain rows, ready for a data frame. */
+export interface Metrics {
+  summary: MetricsSummary[]
+  revenueByCreator: CreatorRevenue[]
+  denialsByReason: ReasonCount[]
+  refusalsByReason: ReasonCount[]
+  timeline: TimelineRow[]
+}

@@ -37,7 +37,7 @@ const STORE_METHODS = [
   'resolveShare', 'miniProfile', 'decidePairs', 'relationship', 'recordRelationship',
   'unfollow', 'block', 'unblock', 'hasBlocked', 'initiate', 'accept', 'decline', 'cancel',
   'end', 'refreshToken', 'status', 'pending', 'history', 'expireDue', 'credit', 'balance',
-  'ledgerSum', 'auditLog', 'setCallPrice', 'callPrice', 'refusalCounts',
+  'ledgerSum', 'auditLog', 'setCallPrice', 'callPrice', 'refusalCounts', 'metrics',
 ]
 
 /** Calls `name` as a Promise (async mode) or through its Sync twin, wrapped in a Promise. */
@@ -351,6 +351,31 @@ test('share-key secrets may be Buffers or Uint8Arrays, and sign the same links a
   await rejectsCode(other.resolveShare(token), 'NOT_FOUND')
 })
 
+test('metrics, history and auditLog take the core defaults for what is left out', async () => {
+  const engine = new Fanline(config())
+  await engine.recordRelationship(ada, 'creator_max', 'follow')
+  await engine.credit(admin, 'fan_ada', 100, 'r')
+  const call = (await engine.initiate(max, { fanId: 'fan_ada', callType: 'voice' })).value
+  await engine.accept(ada, call.id)
+  engine.advanceClock(61_000)
+  await engine.end(max, call.id)
+  for (const m of [await engine.metrics(admin), engine.metricsSync(admin, { bucketMs: 60_000 })]) {
+    assert.deepEqual(Object.keys(m).sort(), ['denialsByReason', 'refusalsByReason', 'revenueByCreator', 'summary', 'timeline'])
+    assert.equal(m.summary[0].initiated, 1)
+    assert.equal(m.summary[0].ended, 1)
+    assert.equal(m.revenueByCreator[0].creatorId, 'creator_max')
+    assert.equal(m.revenueByCreator[0].charged, 20)
+  }
+  await rejectsCode(engine.metrics(ada), 'NOT_FOUND', 404)
+  const since = await engine.metrics(admin, { sinceMs: START_MS + 3_600_000 })
+  assert.equal(since.summary[0].initiated, 0)
+  assert.equal((await engine.history(max)).items.length, 1)
+  assert.equal((await engine.history(max, null)).items.length, 1)
+  const audit = await engine.auditLog(admin)
+  assert.ok(audit.length > 3 && audit.length <= 100)
+  assert.deepEqual(await engine.auditLog(admin, null, null), audit)
+})
+
 test('bad arguments reject with INVALID_INPUT (never a synchronous throw) and change nothing', async () => {
   const engine = new Fanline(config())
   await engine.recordRelationship(ada, 'creator_max', 'follow')
@@ -380,7 +405,11 @@ test('bad arguments reject with INVALID_INPUT (never a synchronous throw) and ch
     () => engine.history(ada, { limit: 0 }),
     () => engine.history(ada, { limit: 1.5 }),
     () => engine.history(ada, { limit: 10, cursor: 'garbage' }),
-    () => engine.history(ada),
+    () => engine.history(ada, { limit: 10, colour: 'red' }),
+    () => engine.history(ada, 'all'),
+    () => engine.metrics(admin, { bucketMs: 10 }),
+    () => engine.metrics(admin, { sinceMs: 1.5 }),
+    () => engine.metrics(admin, { window: 1 }),
     () => engine.auditLog(admin, -1, 10),
     () => engine.auditLog(admin, 0, 0.5),
     () => engine.resolveShare(undefined),

@@ -4,7 +4,7 @@
 //! what the host should publish.
 
 use fanline::calls::CallType;
-use fanline::engine::{InitiateRequest, MetricsQuery};
+use fanline::engine::{AuditQuery, HistoryQuery, InitiateRequest, MetricsQuery};
 use fanline::flags::Feature;
 use fanline::privacy::{Action, RelationshipKind, SettingsPatch};
 use fanline::store::Profile;
@@ -409,10 +409,13 @@ impl PyFanline {
         cursor: Option<Text>,
         limit: Option<Int<u32>>,
     ) -> PyResult<Py<PyAny>> {
-        let limit = limit.map_or(20, |l| l.0);
+        let page = HistoryQuery {
+            cursor: cursor.map(|c| c.0),
+            limit: limit.map(|l| l.0),
+        };
         let v = blocking(py, || {
             self.inner
-                .history(&actor.0, cursor.as_ref().map(|c| c.0.as_str()), limit)
+                .history(&actor.0, page.cursor.as_deref(), page.limit())
         })?;
         to_py(py, &v)
     }
@@ -461,8 +464,13 @@ impl PyFanline {
         after: Option<Int<i64>>,
         limit: Option<Int<u32>>,
     ) -> PyResult<Py<PyAny>> {
-        let (after, limit) = (after.map_or(0, |a| a.0), limit.map_or(100, |l| l.0));
-        let v = blocking(py, || self.inner.audit_log(&actor.0, after, limit))?;
+        let query = AuditQuery {
+            after: after.map(|a| a.0),
+            limit: limit.map(|l| l.0),
+        };
+        let v = blocking(py, || {
+            self.inner.audit_log(&actor.0, query.after(), query.limit())
+        })?;
         to_py(py, &v)
     }
 

@@ -26,8 +26,8 @@ pub use metrics::{
     TimelineRow,
 };
 pub use views::{
-    AcceptedCall, CallStatus, EndedCall, HistoryPage, InitiateRequest, JoinInfo, MiniProfile,
-    ShareCard, ShareLink,
+    AcceptedCall, AuditQuery, CallStatus, EndedCall, HistoryPage, HistoryQuery, InitiateRequest,
+    JoinInfo, MiniProfile, ShareCard, ShareLink, DEFAULT_AUDIT_LIMIT, DEFAULT_HISTORY_LIMIT,
 };
 
 use crate::agora::RtcTokenBuilder;
