@@ -137,6 +137,18 @@ impl PyFanline {
         Ok(d)
     }
 
+    /// Whether a feature flag is on.
+    fn flag(&self, py: Python<'_>, name: Text) -> PyResult<bool> {
+        let feature = pure(py, || Feature::parse(&name.0))?;
+        Ok(self.inner.flags().is_on(feature))
+    }
+
+    /// Whether the engine runs on a manual clock (`clock_ms`), moved by `advance_clock`.
+    #[getter]
+    fn simulated_clock(&self) -> bool {
+        self.clock.is_some()
+    }
+
     /// Switches a feature flag at run time.
     fn set_flag(&self, py: Python<'_>, name: Text, on: Flag) -> PyResult<()> {
         let feature = pure(py, || Feature::parse(&name.0))?;

@@ -1,0 +1,63 @@
+"""The parity table (docs/parity.json) against the Python binding: every name the table gives
+Python exists, every public name of the native module and of ``Fanline`` is in the table, and
+every configuration keyword is listed and builds an engine with its example value."""
+
+import inspect
+import json
+from pathlib import Path
+
+import fanline
+from fanline import _native
+
+TABLE = json.loads((Path(__file__).resolve().parents[2] / "docs" / "parity.json").read_text())
+
+
+def names(rows):
+    return [r["python"] for r in rows if r["python"] is not None]
+
+
+def resolve(name):
+    obj = _native
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def public(obj):
+    return {n for n in dir(obj) if not n.startswith("_")}
+
+
+def test_engine_methods_match_the_table():
+    listed = set(names(TABLE["engine"]))
+    actual = public(fanline.Fanline)
+    assert listed - actual == set(), "in docs/parity.json but not in Python"
+    assert actual - listed == set(), "in Python but missing from docs/parity.json"
+
+
+def test_module_names_match_the_table():
+    listed = names(TABLE["module"])
+    for name in listed:
+        resolve(name)  # AttributeError names what is missing
+    heads = {n.split(".")[0] for n in listed}
+    assert public(_native) - heads == set(), "in Python but missing from docs/parity.json"
+
+
+def test_config_keywords_match_the_table():
+    params = set(inspect.signature(fanline.Fanline).parameters)
+    listed = set(names(TABLE["config"]))
+    assert listed == params
+
+
+def test_every_config_keyword_builds_an_engine_with_its_example():
+    rows = [r for r in TABLE["config"] if r["python"] is not None]
+    example = {r["python"]: r.get("pythonExample", r["example"]) for r in rows}
+    # share_key / share_key_id are the shorthand for share_keys: not both at once.
+    shorthand = {k: example.pop(k) for k in ("share_key", "share_key_id")}
+    store = example.pop("store")
+    engine = fanline.Fanline(store, **example)
+    assert engine.simulated_clock and engine.flag("calls")
+    assert engine.config["ledger"] is False and engine.config["maxCallSecs"] == 1800
+    assert engine.config["billing"]["feeBps"] == 500
+    ring = example.pop("share_keys")
+    assert ring["activeKeyId"] == 2
+    assert fanline.Fanline(store, **example, **shorthand).config["tokenLifetimeSecs"] == 600
