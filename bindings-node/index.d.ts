@@ -870,6 +870,9 @@ export declare function buildToken006(appId: string, appCertificate: string, req
  */
 export declare function callUids(creatorId: string, fanId: string): { creator: number; fan: number }
 
+/** The Agora channel of a call id: `call_` + 32 lowercase hex digits. */
+export declare function channelName(callId: string): string
+
 /**
  * Settles `seconds` at `rate` against a fan holding `balance`: capped at the balance, the
  * shortfall recorded, the charged amount split by the platform fee.
@@ -963,6 +966,12 @@ export declare function split(amount: number, feeBps: number): { fee: number; ne
 
 /** The balance a fan needs to start a call at `rate`: 30 seconds' worth, `ceil(rate / 2)`. */
 export declare function startGuard(policy: BillingPolicy | null | undefined, rate: number): number
+
+/**
+ * Throws `INVALID_INPUT` unless `userId` is a valid user id (1 to 128 bytes of UTF-8, no
+ * control characters, no surrounding whitespace).
+ */
+export declare function validateUserId(userId: string): void
 
 /** Whether a `007` token's signature holds for `certificate`. */
 export declare function verifyToken(token: string, certificate: string): boolean

@@ -62,3 +62,14 @@ test('every configuration option in the table is accepted with its example', () 
   assert.equal(c.maxCallSecs, 1800)
   assert.equal(c.billing.feeBps, 500)
 })
+
+test('validateUserId and channelName, as in Python', () => {
+  fanline.validateUserId('fan_ada')
+  for (const bad of [' fan', '', 'x'.repeat(129), 42, null]) {
+    assert.throws(() => fanline.validateUserId(bad), (e) => e.code === 'INVALID_INPUT')
+  }
+  assert.equal(fanline.channelName('3f2b8c1e-9d4a-4b6e-8f00-123456789abc'), 'call_3f2b8c1e9d4a4b6e8f00123456789abc')
+  for (const bad of ['call_xyz', '3f2b8c1e-9d4a-1b6e-8f00-123456789abc', 7]) {
+    assert.throws(() => fanline.channelName(bad), (e) => e.code === 'INVALID_INPUT')
+  }
+})

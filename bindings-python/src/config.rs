@@ -21,6 +21,11 @@ pub fn config_error(py: Python<'_>, message: impl Into<String>) -> PyErr {
     to_py(py, &Error::config(message))
 }
 
+/// A configuration value as JSON (see [`value`]), for a keyword named `what`.
+pub fn config_value(what: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    value(what, obj, 0)
+}
+
 /// A configuration value as JSON: `None`, `bool`, `int`, `float`, `str`, `bytes` and
 /// `bytearray` (as arrays of bytes, how the core reads a secret), dicts with `str` keys,
 /// lists, tuples and `BillingPolicy`. Anything else is a `ConfigError` naming `what`.

@@ -3,7 +3,7 @@
 use fanline::ids::Role;
 use fanline::privacy::{
     decide as core_decide, Action, BlockState, DecisionInput, PrivacySettings, RelationshipKind,
-    RelationshipSet,
+    RelationshipSet, SettingsPatch,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyBool;
@@ -87,4 +87,25 @@ pub fn decide(
         Ok(core_decide(&input))
     })?;
     to_py(py, &decision)
+}
+
+/// The settings of a fan who never changed anything: private, DMs and calls from creators
+/// they interacted with, not searchable.
+#[pyfunction]
+pub fn default_settings(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    to_py(py, &PrivacySettings::default())
+}
+
+/// The settings after a partial update (PATCH semantics: only the fields present change),
+/// without touching any store. Unknown fields and `None` values are refused.
+#[pyfunction]
+pub fn apply_settings_patch(
+    py: Python<'_>,
+    settings: Bound<'_, PyAny>,
+    patch: Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let settings = settings_of(&settings)?;
+    let json = to_json(&patch, 0)?.to_string();
+    let patch = pure(py, || SettingsPatch::from_json(&json))?;
+    to_py(py, &settings.apply(&patch))
 }

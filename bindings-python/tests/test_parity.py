@@ -6,6 +6,8 @@ import inspect
 import json
 from pathlib import Path
 
+import pytest
+
 import fanline
 from fanline import _native
 
@@ -61,3 +63,45 @@ def test_every_config_keyword_builds_an_engine_with_its_example():
     ring = example.pop("share_keys")
     assert ring["activeKeyId"] == 2
     assert fanline.Fanline(store, **example, **shorthand).config["tokenLifetimeSecs"] == 600
+
+
+def test_the_package_reexports_every_native_name():
+    assert public(_native) - set(fanline.__all__) == set()
+
+
+def test_share_key_ring_rotates_as_in_node():
+    old, new = b"o" * 32, "n" * 32
+    first = fanline.ShareKeyRing({"activeKeyId": 1, "keys": [{"id": 1, "secret": old}]})
+    token = first.mint("fan_ada", 3, 2_000_000_000)
+    ring = fanline.ShareKeyRing({"activeKeyId": 2, "keys": [{"id": 1, "secret": bytearray(old)},
+                                                            {"id": 2, "secret": new}]})
+    assert ring.active_key_id == 2
+    claims = ring.verify(token, 1_000)
+    assert (claims["fan"], claims["generation"], claims["keyId"]) == ("fan_ada", 3, 1)
+    assert ring.verify(ring.mint("fan_bo", 1, 2_000_000_000), 1_000)["keyId"] == 2
+    retired = fanline.ShareKeyRing({"activeKeyId": 2, "keys": [{"id": 2, "secret": new}]})
+    with pytest.raises(fanline.NotFoundError):
+        retired.verify(token, 1_000)
+    with pytest.raises(fanline.NotFoundError):
+        ring.verify(token, 2_000_000_001)  # expired
+    for bad in [{"activeKeyId": 1, "keys": [{"id": 1, "secret": b"short"}]},
+                {"activeKeyId": 2, "keys": [{"id": 1, "secret": old}]},
+                {"activeKeyId": 1, "keys": []}, None, "x", {"activeKeyId": 1}]:
+        with pytest.raises(fanline.ConfigError) as info:
+            fanline.ShareKeyRing(bad)
+        assert "o" * 32 not in str(info.value)
+    with pytest.raises(fanline.InvalidInputError):
+        ring.mint(" bad", 1, 1)
+
+
+def test_settings_helpers_as_in_node():
+    d = fanline.default_settings()
+    assert d == {"visibility": "private", "allowDm": "interacted", "allowCalls": "interacted",
+                 "allowSearch": False}
+    assert fanline.apply_settings_patch(d, {"visibility": "link"}) == {**d, "visibility": "link"}
+    # Partial settings take the defaults for the rest.
+    assert fanline.apply_settings_patch({"allowSearch": True}, {}) == {**d, "allowSearch": True}
+    for settings, patch in [(d, {"visibility": "public"}), (d, {"colour": 1}),
+                            (d, {"allowDm": None}), ({"colour": 1}, {}), ("x", {})]:
+        with pytest.raises(fanline.InvalidInputError):
+            fanline.apply_settings_patch(settings, patch)
