@@ -320,16 +320,20 @@ export interface Health {
   error?: { code: ErrorCode; message: string }
 }
 
+/** The configuration in use, the limits under the names they are configured by. */
 export interface EngineConfig {
   billing: Required<BillingPolicy>
   ledger: boolean
+  cooldownMs: number
+  creatorRate: { max: number; periodMs: number }
+  /** null when no per-IP limit is configured. */
+  ipRate: { max: number; periodMs: number } | null
   invitationTtlMs: number
   tokenLifetimeSecs: number
   shareLifetimeSecs: number
   maxCallSecs: number
 }
 
-/** The engine's configuration. Every mistake is INVALID_CONFIG, thrown by the constructor. */
 /**
  * The engine's configuration: the core's `FanlineConfig`, read by the same parser in Node and
  * Python. Unknown fields, wrong types and bad values are `INVALID_CONFIG`; `null` is the same as

@@ -61,6 +61,9 @@ test('every configuration option in the table is accepted with its example', () 
   assert.equal(c.ledger, false)
   assert.equal(c.maxCallSecs, 1800)
   assert.equal(c.billing.feeBps, 500)
+  assert.equal(c.cooldownMs, 0)
+  assert.deepEqual(c.creatorRate, { max: 3, periodMs: 60000 })
+  assert.deepEqual(c.ipRate, { max: 5, periodMs: 60000 })
 })
 
 test('validateUserId and channelName, as in Python', () => {

@@ -60,6 +60,9 @@ def test_every_config_keyword_builds_an_engine_with_its_example():
     assert engine.simulated_clock and engine.flag("calls")
     assert engine.config["ledger"] is False and engine.config["maxCallSecs"] == 1800
     assert engine.config["billing"]["feeBps"] == 500
+    assert engine.config["cooldownMs"] == 0
+    assert engine.config["creatorRate"] == {"max": 3, "periodMs": 60000}
+    assert engine.config["ipRate"] == {"max": 5, "periodMs": 60000}
     ring = example.pop("share_keys")
     assert ring["activeKeyId"] == 2
     assert fanline.Fanline(store, **example, **shorthand).config["tokenLifetimeSecs"] == 600

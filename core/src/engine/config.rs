@@ -600,6 +600,12 @@ mod tests {
         );
         assert!(built.engine.flags().is_on(Feature::Calls));
         assert!(!built.engine.flags().is_on(Feature::FanPrivacy));
+        // `config()` reports the limits under the names they were configured by.
+        let shown = serde_json::to_value(c).unwrap();
+        assert_eq!(shown["cooldownMs"], json!(0));
+        assert_eq!(shown["creatorRate"], json!({ "max": 2, "periodMs": 1_000 }));
+        assert_eq!(shown["ipRate"], json!({ "max": 3, "periodMs": 2_000 }));
+        assert_eq!(shown["maxCallSecs"], json!(80));
         let clock = built.clock.unwrap();
         clock.advance_ms(5);
         assert_eq!(built.engine.clock().now_ms(), 1_005);
