@@ -94,7 +94,7 @@ export interface DecisionInput {
   /** Default true. */
   featureOn?: boolean
   actorIsFan?: boolean
-  settings?: PrivacySettings
+  settings?: Partial<PrivacySettings>
   relationships?: RelationshipKind[]
   blocks?: { byFan?: boolean; byCreator?: boolean }
   fanInConnectedCall?: boolean
@@ -238,8 +238,8 @@ export interface CallStatus {
   settlement: Settlement | null
 }
 export interface HistoryQuery {
-  /** 1 to 100. */
-  limit: number
+  /** 1 to 100 (default 20). */
+  limit?: number | null
   /** `nextCursor` of the previous page. */
   cursor?: string | null
 }
@@ -320,28 +320,40 @@ export interface Health {
   error?: { code: ErrorCode; message: string }
 }
 
+/** The configuration in use, the limits under the names they are configured by. */
 export interface EngineConfig {
   billing: Required<BillingPolicy>
   ledger: boolean
+  cooldownMs: number
+  creatorRate: { max: number; periodMs: number }
+  /** null when no per-IP limit is configured. */
+  ipRate: { max: number; periodMs: number } | null
   invitationTtlMs: number
   tokenLifetimeSecs: number
   shareLifetimeSecs: number
   maxCallSecs: number
 }
 
-/** The engine's configuration. Every mistake is INVALID_CONFIG, thrown by the constructor. */
+/**
+ * The engine's configuration: the core's `FanlineConfig`, read by the same parser in Node and
+ * Python. Unknown fields, wrong types and bad values are `INVALID_CONFIG`; `null` is the same as
+ * leaving an optional field out.
+ */
 export interface FanlineConfig {
-  /** `'memory:'`, `'sqlite:<path>'`, or `'postgres://...'` (when built with PostgreSQL). */
+  /**
+   * Required: `'memory:'`, `'sqlite::memory:'`, `'sqlite:<path>'`, or `'postgres://...'` (when
+   * built with PostgreSQL). There is no default, so balances never live in memory by accident.
+   */
   store: string
   agora: { appId: string; appCertificate: string }
   shareKeys: ShareKeysConfig
   /** `'env'` reads FEATURE_*; an object overrides the seed defaults (calls and share card off). */
-  flags?: 'env' | Partial<Record<FeatureName, boolean>>
+  flags?: 'env' | Partial<Record<FeatureName, boolean>> | null
   /** `'system'` (default) or a simulated clock moved only by `advanceClock`. */
-  clock?: 'system' | { manualStartMs: number }
-  billing?: BillingPolicy
+  clock?: 'system' | { manualStartMs: number } | null
+  billing?: BillingPolicy | null
   /** Charge calls through the ledger (default true). */
-  ledger?: boolean
+  ledger?: boolean | null
   limits?: {
     cooldownMs?: number
     creatorRate?: { max: number; periodMs: number }
@@ -352,7 +364,7 @@ export interface FanlineConfig {
     maxCallSecs?: number
     tokenLifetimeSecs?: number
     shareLifetimeSecs?: number
-  }
+  } | null
 }
 
 /** `'publisher'` (join + publish) or `'subscriber'` (join only); 1 / 2 as in the official `RtcRole`. */
@@ -447,6 +459,83 @@ export interface ParsedToken006 {
 
 // ---- generated from the Rust sources ----
 
+/** Which part of the audit log `metrics` reads, and the timeline's bucket width. */
+export interface MetricsQuery {
+  /** Only events at or after this instant (unix ms). */
+  sinceMs?: number | null
+  /** Only events before this instant (unix ms). */
+  untilMs?: number | null
+  /** Timeline bucket width in ms, at least 1000 (default one hour). */
+  bucketMs?: number
+}
+/** The funnel in one row: counts, rates (null when there is nothing to divide by), durations. */
+export interface MetricsSummary {
+  initiated: number
+  accepted: number
+  declined: number
+  cancelled: number
+  missed: number
+  ended: number
+  successRate: number | null
+  declineRate: number | null
+  missRate: number | null
+  cancelRate: number | null
+  avgDurationSecs: number | null
+  p95DurationSecs: number | null
+  charged: number
+  fee: number
+  refused: number
+  cooldownHits: number
+  rateLimitHits: number
+  permissionDenials: number
+  otherRefusals: number
+  creatorsSeen: number
+  creatorsInitiated: number
+  initiatingCreatorShare: number | null
+  fansCalled: number
+  fansAccepted: number
+  acceptingFanShare: number | null
+  blocks: number
+  pairsSeen: number
+  blockRate: number | null
+  fansSeen: number
+  fansChangedDefault: number
+  changedDefaultShare: number | null
+}
+export interface CreatorRevenue {
+  creatorId: string
+  calls: number
+  billedSeconds: number
+  gross: number
+  charged: number
+  fee: number
+  creatorNet: number
+  shortfall: number
+}
+export interface ReasonCount {
+  reason: string
+  count: number
+}
+export interface TimelineRow {
+  bucketStartMs: number
+  bucketStart: string
+  initiated: number
+  accepted: number
+  declined: number
+  cancelled: number
+  missed: number
+  ended: number
+  refused: number
+}
+/** Every metrics table as plain rows, ready for a data frame. */
+export interface Metrics {
+  summary: MetricsSummary[]
+  revenueByCreator: CreatorRevenue[]
+  denialsByReason: ReasonCount[]
+  refusalsByReason: ReasonCount[]
+  timeline: TimelineRow[]
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -536,9 +625,9 @@ export declare class Fanline {
    * The actor's calls, newest first, `limit` (1 to 100) at a time; pass `nextCursor` back as
    * `cursor` for the next page.
    */
-  history(actor: Actor, page: HistoryQuery): Promise<HistoryPage>
+  history(actor: Actor, page?: HistoryQuery | null): Promise<HistoryPage>
   /** The synchronous twin of `history`: same result, on the calling thread. */
-  historySync(actor: Actor, page: HistoryQuery): HistoryPage
+  historySync(actor: Actor, page?: HistoryQuery | null): HistoryPage
   /**
    * Expires invitations past their time (run it on a timer; the seed used 30 s): their calls
    * become `missed` and both sides get `call:missed`. Resolves to the expired call ids.
@@ -648,6 +737,15 @@ export declare class Fanline {
   /** The synchronous twin of `health`: same result, on the calling thread. */
   healthSync(): Health
   /**
+   * The funnel metrics (admin) as tables of plain rows: `summary` (one row),
+   * `revenueByCreator`, `denialsByReason`, `refusalsByReason`, `timeline` (call events per
+   * `bucketMs`, default one hour). The log is read a page at a time, so writers are not
+   * held up.
+   */
+  metrics(actor: Actor, query?: MetricsQuery | null): Promise<Metrics>
+  /** The synchronous twin of `metrics`: same result, on the calling thread. */
+  metricsSync(actor: Actor, query?: MetricsQuery | null): Metrics
+  /**
    * The refusal counters (admin): refusals by the `calls` flag, the creator role and the rate
    * limits, counted per code and minute instead of audited one by one.
    */
@@ -674,9 +772,9 @@ export declare class Fanline {
   /** The synchronous twin of `ledgerSum`: same result, on the calling thread. */
   ledgerSumSync(actor: Actor): number
   /** Audit records after position `after`, oldest first, at most `limit` (1 to 1000) (admin). */
-  auditLog(actor: Actor, after: number, limit: number): Promise<AuditRecord[]>
+  auditLog(actor: Actor, after?: number | null, limit?: number | null): Promise<AuditRecord[]>
   /** The synchronous twin of `auditLog`: same result, on the calling thread. */
-  auditLogSync(actor: Actor, after: number, limit: number): AuditRecord[]
+  auditLogSync(actor: Actor, after?: number | null, limit?: number | null): AuditRecord[]
   /**
    * Sets a creator's price per minute (the creator themself, or an admin); the calls they start
    * from now on take it, so a route never passes a rate from a request body. Resolves to the
@@ -834,7 +932,7 @@ export declare class ShareKeyRing {
 export declare function agoraUid(userId: string): number
 
 /** The settings after a partial update (PATCH semantics), without touching any store. */
-export declare function applySettingsPatch(settings: PrivacySettings, patch: SettingsPatch): PrivacySettings
+export declare function applySettingsPatch(settings: Partial<PrivacySettings>, patch: SettingsPatch): PrivacySettings
 
 /**
  * The bill for `seconds` at `rate` tokens per minute under `policy`.
@@ -861,6 +959,9 @@ export declare function buildToken006(appId: string, appCertificate: string, req
  * suffix that differs.
  */
 export declare function callUids(creatorId: string, fanId: string): { creator: number; fan: number }
+
+/** The Agora channel of a call id: `call_` + 32 lowercase hex digits. */
+export declare function channelName(callId: string): string
 
 /**
  * Settles `seconds` at `rate` against a fan holding `balance`: capped at the balance, the
@@ -955,6 +1056,12 @@ export declare function split(amount: number, feeBps: number): { fee: number; ne
 
 /** The balance a fan needs to start a call at `rate`: 30 seconds' worth, `ceil(rate / 2)`. */
 export declare function startGuard(policy: BillingPolicy | null | undefined, rate: number): number
+
+/**
+ * Throws `INVALID_INPUT` unless `userId` is a valid user id (1 to 128 bytes of UTF-8, no
+ * control characters, no surrounding whitespace).
+ */
+export declare function validateUserId(userId: string): void
 
 /** Whether a `007` token's signature holds for `certificate`. */
 export declare function verifyToken(token: string, certificate: string): boolean

@@ -94,7 +94,7 @@ export interface DecisionInput {
   /** Default true. */
   featureOn?: boolean
   actorIsFan?: boolean
-  settings?: PrivacySettings
+  settings?: Partial<PrivacySettings>
   relationships?: RelationshipKind[]
   blocks?: { byFan?: boolean; byCreator?: boolean }
   fanInConnectedCall?: boolean
@@ -238,8 +238,8 @@ export interface CallStatus {
   settlement: Settlement | null
 }
 export interface HistoryQuery {
-  /** 1 to 100. */
-  limit: number
+  /** 1 to 100 (default 20). */
+  limit?: number | null
   /** `nextCursor` of the previous page. */
   cursor?: string | null
 }
@@ -320,28 +320,40 @@ export interface Health {
   error?: { code: ErrorCode; message: string }
 }
 
+/** The configuration in use, the limits under the names they are configured by. */
 export interface EngineConfig {
   billing: Required<BillingPolicy>
   ledger: boolean
+  cooldownMs: number
+  creatorRate: { max: number; periodMs: number }
+  /** null when no per-IP limit is configured. */
+  ipRate: { max: number; periodMs: number } | null
   invitationTtlMs: number
   tokenLifetimeSecs: number
   shareLifetimeSecs: number
   maxCallSecs: number
 }
 
-/** The engine's configuration. Every mistake is INVALID_CONFIG, thrown by the constructor. */
+/**
+ * The engine's configuration: the core's `FanlineConfig`, read by the same parser in Node and
+ * Python. Unknown fields, wrong types and bad values are `INVALID_CONFIG`; `null` is the same as
+ * leaving an optional field out.
+ */
 export interface FanlineConfig {
-  /** `'memory:'`, `'sqlite:<path>'`, or `'postgres://...'` (when built with PostgreSQL). */
+  /**
+   * Required: `'memory:'`, `'sqlite::memory:'`, `'sqlite:<path>'`, or `'postgres://...'` (when
+   * built with PostgreSQL). There is no default, so balances never live in memory by accident.
+   */
   store: string
   agora: { appId: string; appCertificate: string }
   shareKeys: ShareKeysConfig
   /** `'env'` reads FEATURE_*; an object overrides the seed defaults (calls and share card off). */
-  flags?: 'env' | Partial<Record<FeatureName, boolean>>
+  flags?: 'env' | Partial<Record<FeatureName, boolean>> | null
   /** `'system'` (default) or a simulated clock moved only by `advanceClock`. */
-  clock?: 'system' | { manualStartMs: number }
-  billing?: BillingPolicy
+  clock?: 'system' | { manualStartMs: number } | null
+  billing?: BillingPolicy | null
   /** Charge calls through the ledger (default true). */
-  ledger?: boolean
+  ledger?: boolean | null
   limits?: {
     cooldownMs?: number
     creatorRate?: { max: number; periodMs: number }
@@ -352,7 +364,7 @@ export interface FanlineConfig {
     maxCallSecs?: number
     tokenLifetimeSecs?: number
     shareLifetimeSecs?: number
-  }
+  } | null
 }
 
 /** `'publisher'` (join + publish) or `'subscriber'` (join only); 1 / 2 as in the official `RtcRole`. */
@@ -446,3 +458,80 @@ export interface ParsedToken006 {
 }
 
 // ---- generated from the Rust sources ----
+
+/** Which part of the audit log `metrics` reads, and the timeline's bucket width. */
+export interface MetricsQuery {
+  /** Only events at or after this instant (unix ms). */
+  sinceMs?: number | null
+  /** Only events before this instant (unix ms). */
+  untilMs?: number | null
+  /** Timeline bucket width in ms, at least 1000 (default one hour). */
+  bucketMs?: number
+}
+/** The funnel in one row: counts, rates (null when there is nothing to divide by), durations. */
+export interface MetricsSummary {
+  initiated: number
+  accepted: number
+  declined: number
+  cancelled: number
+  missed: number
+  ended: number
+  successRate: number | null
+  declineRate: number | null
+  missRate: number | null
+  cancelRate: number | null
+  avgDurationSecs: number | null
+  p95DurationSecs: number | null
+  charged: number
+  fee: number
+  refused: number
+  cooldownHits: number
+  rateLimitHits: number
+  permissionDenials: number
+  otherRefusals: number
+  creatorsSeen: number
+  creatorsInitiated: number
+  initiatingCreatorShare: number | null
+  fansCalled: number
+  fansAccepted: number
+  acceptingFanShare: number | null
+  blocks: number
+  pairsSeen: number
+  blockRate: number | null
+  fansSeen: number
+  fansChangedDefault: number
+  changedDefaultShare: number | null
+}
+export interface CreatorRevenue {
+  creatorId: string
+  calls: number
+  billedSeconds: number
+  gross: number
+  charged: number
+  fee: number
+  creatorNet: number
+  shortfall: number
+}
+export interface ReasonCount {
+  reason: string
+  count: number
+}
+export interface TimelineRow {
+  bucketStartMs: number
+  bucketStart: string
+  initiated: number
+  accepted: number
+  declined: number
+  cancelled: number
+  missed: number
+  ended: number
+  refused: number
+}
+/** Every metrics table as plain rows, ready for a data frame. */
+export interface Metrics {
+  summary: MetricsSummary[]
+  revenueByCreator: CreatorRevenue[]
+  denialsByReason: ReasonCount[]
+  refusalsByReason: ReasonCount[]
+  timeline: TimelineRow[]
+}

@@ -245,7 +245,7 @@ test('buildBatchWithUids: one shared channel or one per uid, errors in their slo
   const out = b.buildBatchWithUids(channels, uids, 'publisher', 3600, 60)
   assert.equal(out.length, 100)
   assert.equal(out[5].code, 'INVALID_INPUT')
-  assert.match(out[7].message, /requests\[7\]/)
+  assert.match(out[7].message, /item 7:/)
   const p = parseToken(out[9])
   assert.equal(p.services[0].channel, 'c10')
   assert.deepEqual(p.services[0].privileges, [[1, 60], [2, 60], [3, 60], [4, 60]])

@@ -37,7 +37,7 @@ const STORE_METHODS = [
   'resolveShare', 'miniProfile', 'decidePairs', 'relationship', 'recordRelationship',
   'unfollow', 'block', 'unblock', 'hasBlocked', 'initiate', 'accept', 'decline', 'cancel',
   'end', 'refreshToken', 'status', 'pending', 'history', 'expireDue', 'credit', 'balance',
-  'ledgerSum', 'auditLog', 'setCallPrice', 'callPrice', 'refusalCounts',
+  'ledgerSum', 'auditLog', 'setCallPrice', 'callPrice', 'refusalCounts', 'metrics',
 ]
 
 /** Calls `name` as a Promise (async mode) or through its Sync twin, wrapped in a Promise. */
@@ -308,7 +308,17 @@ test('configuration mistakes are INVALID_CONFIG at construction', () => {
     config({ limits: { creatorRate: { max: 0, periodMs: 1 } } }),
     config({ limits: { burst: 1 } }),
     config({ ledger: 'yes' }),
+    config({ ledger: CERT }),
     config({ colour: 'red' }),
+    config({ shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: Buffer.alloc(8, 1) }] } }),
+    config({ shareKeys: { activeKeyId: 1, keys: [{ id: 1.5, secret: SHARE_SECRET }] } }),
+    config({ agora: { appId: APP_ID, appCertificate: 10n } }),
+    config({ clock: { manualStartMs: 2 ** 53 } }),
+    config({ limits: { maxCallSecs: 1.5 } }),
+    config({ limits: { creatorRate: { max: -1, periodMs: 1 } } }),
+    config({ limits: { ipRate: { max: 1, periodMs: '60000' } } }),
+    config({ billing: 'cheap' }),
+    null,
   ]
   for (const c of bad) {
     const err = throwsCode(() => new Fanline(c), 'INVALID_CONFIG', 500)
@@ -316,6 +326,54 @@ test('configuration mistakes are INVALID_CONFIG at construction', () => {
   }
   throwsCode(() => new Fanline(), 'INVALID_CONFIG')
   throwsCode(() => new Fanline('memory:'), 'INVALID_CONFIG')
+})
+
+test('a config mistake names its field', () => {
+  const err = throwsCode(() => new Fanline(config({ limits: { cooldownMs: '5' } })), 'INVALID_CONFIG')
+  assert.match(err.message, /config\.limits\.cooldownMs/)
+  const flag = throwsCode(() => new Fanline(config({ flags: { calls: 1 } })), 'INVALID_CONFIG')
+  assert.match(flag.message, /config\.flags/)
+})
+
+test('share-key secrets may be Buffers or Uint8Arrays, and sign the same links as text', async () => {
+  const store = `sqlite:${join(tmp, 'secrets.db')}`
+  const ring = (secret) => ({ activeKeyId: 1, keys: [{ id: 1, secret }] })
+  const text = new Fanline(config({ store }))
+  await text.setProfile(ada, { displayName: 'Ada' })
+  await text.updateSettings(ada, { visibility: 'link' })
+  const token = (await text.enableShare(ada)).value.token
+  const card = await text.resolveShare(token)
+  assert.equal(card.displayName, 'Ada')
+  for (const secret of [Buffer.from(SHARE_SECRET), new TextEncoder().encode(SHARE_SECRET)]) {
+    assert.deepEqual(await new Fanline(config({ store, shareKeys: ring(secret) })).resolveShare(token), card)
+  }
+  const other = new Fanline(config({ store, shareKeys: ring(Buffer.alloc(32, 7)) }))
+  await rejectsCode(other.resolveShare(token), 'NOT_FOUND')
+})
+
+test('metrics, history and auditLog take the core defaults for what is left out', async () => {
+  const engine = new Fanline(config())
+  await engine.recordRelationship(ada, 'creator_max', 'follow')
+  await engine.credit(admin, 'fan_ada', 100, 'r')
+  const call = (await engine.initiate(max, { fanId: 'fan_ada', callType: 'voice' })).value
+  await engine.accept(ada, call.id)
+  engine.advanceClock(61_000)
+  await engine.end(max, call.id)
+  for (const m of [await engine.metrics(admin), engine.metricsSync(admin, { bucketMs: 60_000 })]) {
+    assert.deepEqual(Object.keys(m).sort(), ['denialsByReason', 'refusalsByReason', 'revenueByCreator', 'summary', 'timeline'])
+    assert.equal(m.summary[0].initiated, 1)
+    assert.equal(m.summary[0].ended, 1)
+    assert.equal(m.revenueByCreator[0].creatorId, 'creator_max')
+    assert.equal(m.revenueByCreator[0].charged, 20)
+  }
+  await rejectsCode(engine.metrics(ada), 'NOT_FOUND', 404)
+  const since = await engine.metrics(admin, { sinceMs: START_MS + 3_600_000 })
+  assert.equal(since.summary[0].initiated, 0)
+  assert.equal((await engine.history(max)).items.length, 1)
+  assert.equal((await engine.history(max, null)).items.length, 1)
+  const audit = await engine.auditLog(admin)
+  assert.ok(audit.length > 3 && audit.length <= 100)
+  assert.deepEqual(await engine.auditLog(admin, null, null), audit)
 })
 
 test('bad arguments reject with INVALID_INPUT (never a synchronous throw) and change nothing', async () => {
@@ -347,7 +405,11 @@ test('bad arguments reject with INVALID_INPUT (never a synchronous throw) and ch
     () => engine.history(ada, { limit: 0 }),
     () => engine.history(ada, { limit: 1.5 }),
     () => engine.history(ada, { limit: 10, cursor: 'garbage' }),
-    () => engine.history(ada),
+    () => engine.history(ada, { limit: 10, colour: 'red' }),
+    () => engine.history(ada, 'all'),
+    () => engine.metrics(admin, { bucketMs: 10 }),
+    () => engine.metrics(admin, { sinceMs: 1.5 }),
+    () => engine.metrics(admin, { window: 1 }),
     () => engine.auditLog(admin, -1, 10),
     () => engine.auditLog(admin, 0, 0.5),
     () => engine.resolveShare(undefined),

@@ -59,5 +59,8 @@ test('applySettingsPatch is partial and strict', () => {
   for (const bad of [{ visibility: 'public' }, { colour: 'red' }, { allowDm: null }, [], 'x', { allowSearch: 'yes' }]) {
     throwsCode(() => applySettingsPatch(defaultSettings(), bad), 'INVALID_INPUT')
   }
-  throwsCode(() => applySettingsPatch({ visibility: 'private' }, {}), 'INVALID_INPUT')
+  throwsCode(() => applySettingsPatch({ visibility: 'private', colour: 'red' }, {}), 'INVALID_INPUT')
+  // Partial settings take the defaults for what they leave out, as in Python.
+  assert.deepEqual(applySettingsPatch({ visibility: 'creators' }, {}), { ...defaultSettings(), visibility: 'creators' })
+  assert.equal(decide({ action: 'appear_in_search', actorRole: 'creator', settings: { allowSearch: true } }).allowed, true)
 })

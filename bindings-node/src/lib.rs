@@ -12,5 +12,6 @@ mod billing;
 mod convert;
 mod engine;
 mod error;
+mod ids;
 mod privacy;
 mod share;

@@ -1,13 +1,16 @@
 //! `fanline::share`: share-link tokens with a key ring, and the `robots.txt` / `X-Robots-Tag`
 //! values for fan-facing responses.
 
+use fanline::engine::config::ShareKeysConfig;
 use fanline::share::ShareKeyRing as CoreRing;
-use fanline::{Error, UserId};
+use fanline::UserId;
 use napi::bindgen_prelude::Unknown;
-use napi::Env;
+use napi::{Env, ValueType};
 use napi_derive::napi;
+use serde_json::Value;
 
 use crate::convert::{Js, Json};
+use crate::engine::config_error;
 use crate::error::{run, run_json};
 
 /// The `robots.txt` body from the seed: creator pages indexable, fan pages and private areas
@@ -20,38 +23,40 @@ pub const ROBOTS_TXT: &str = fanline::share::ROBOTS_TXT;
 pub const X_ROBOTS_TAG: &str = fanline::share::X_ROBOTS_TAG;
 
 /// A key ring from `{ activeKeyId, keys: [{ id, secret }] }` (secrets: strings or bytes of at
-/// least 32 bytes; ids 0 to 255). Every key verifies; the active one signs. A key left out of
-/// the list is retired: its links fail closed.
+/// least 32 bytes; ids 0 to 255), read by the core's `ShareKeysConfig`. Every key verifies;
+/// the active one signs. A key left out of the list is retired: its links fail closed.
 pub fn key_ring(js: Js) -> fanline::Result<CoreRing> {
-    let bad = |e: Error| match e {
-        Error::InvalidInput(m) => Error::config(m),
-        other => other,
+    let read = || -> fanline::Result<ShareKeysConfig> {
+        let mut value = js.json("shareKeys")?;
+        with_byte_secrets(js, &mut value)?;
+        ShareKeysConfig::from_value(value)
     };
-    let active: u8 = js
-        .get("activeKeyId", "shareKeys")
-        .and_then(|v| v.count_as("shareKeys.activeKeyId", 255))
-        .map_err(bad)?;
-    let keys = js
+    read().map_err(config_error)?.ring()
+}
+
+/// Rewrites each `keys[i].secret` that is a Buffer or Uint8Array as an array of its bytes,
+/// the form the core reads (`Js::json` sees a typed array as an object of indices).
+pub fn with_byte_secrets(js: Js, ring: &mut Value) -> fanline::Result<()> {
+    let Some(Value::Array(out)) = ring.get_mut("keys") else {
+        return Ok(());
+    };
+    let Ok(keys) = js
         .get("keys", "shareKeys")
-        .and_then(|v| v.array("shareKeys.keys"))
-        .map_err(bad)?;
-    let mut ring: Option<CoreRing> = None;
-    for key in keys {
-        let id: u8 = key
-            .get("id", "shareKeys.keys[]")
-            .and_then(|v| v.count_as("shareKeys.keys[].id", 255))
-            .map_err(bad)?;
-        let secret = key
-            .get("secret", "shareKeys.keys[]")
-            .and_then(|v| v.bytes("shareKeys.keys[].secret"))
-            .map_err(bad)?;
-        ring = Some(match ring {
-            None => CoreRing::new(id, &secret)?,
-            Some(r) => r.with_key(id, &secret)?,
-        });
+        .and_then(|k| k.array("shareKeys.keys"))
+    else {
+        return Ok(());
+    };
+    for (key, out) in keys.into_iter().zip(out) {
+        let Ok(secret) = key.get("secret", "shareKeys.keys[]") else {
+            continue;
+        };
+        if secret.kind()? == ValueType::Object {
+            if let (Ok(bytes), Some(slot)) = (secret.bytes("secret"), out.get_mut("secret")) {
+                *slot = Value::Array(bytes.into_iter().map(Value::from).collect());
+            }
+        }
     }
-    ring.ok_or_else(|| Error::config("shareKeys.keys needs at least one key"))?
-        .activate(active)
+    Ok(())
 }
 
 /// A set of share-link keys: the active key signs, every key in the ring verifies.

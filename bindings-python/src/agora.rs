@@ -6,7 +6,7 @@ use fanline::agora::{
     RtcRole, RtcTokenRequest, RtcUser, RtmLogin, TokenIssue,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
 
 use crate::convert::{to_py, I64Column, Int, Text, TextList};
 use crate::errors::{blocking, invalid, pure, to_py as error_to_py};
@@ -31,9 +31,7 @@ pub fn agora_uids(py: Python<'_>, user_ids: TextList) -> PyResult<Py<PyAny>> {
     let uids = blocking(py, || {
         ids.iter()
             .enumerate()
-            .map(|(i, id)| {
-                core::agora_uid(id).map_err(|e| fanline::Error::invalid(format!("item {i}: {e}")))
-            })
+            .map(|(i, id)| core::agora_uid(id).map_err(|e| e.at_item(i)))
             .collect::<fanline::Result<Vec<u32>>>()
     })?;
     Ok(PyList::new(py, uids)?.into_any().unbind())
@@ -72,12 +70,33 @@ impl UserArg {
     }
 }
 
-fn rtc_role(py: Python<'_>, role: Option<Text>) -> PyResult<RtcRole> {
-    match role.as_ref().map(|r| r.0.as_str()) {
-        None | Some("publisher") => Ok(RtcRole::Publisher),
-        Some("subscriber") => Ok(RtcRole::Subscriber),
-        Some(_) => Err(invalid(py, "role must be 'publisher' or 'subscriber'")),
+/// A role argument: its name, or the official builders' number (the core parses both).
+pub enum RoleArg {
+    /// `"publisher"`, `"subscriber"`, ...
+    Name(String),
+    /// 1, 2, ... (`bool` is refused).
+    Code(u64),
+}
+
+impl FromPyObject<'_, '_> for RoleArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>() {
+            let Int(code) = obj.extract::<Int<u64>>()?;
+            return Ok(RoleArg::Code(code));
+        }
+        let Text(name) = obj.extract()?;
+        Ok(RoleArg::Name(name))
     }
+}
+
+fn rtc_role(py: Python<'_>, role: Option<RoleArg>) -> PyResult<RtcRole> {
+    pure(py, || match role {
+        None => Ok(RtcRole::Publisher),
+        Some(RoleArg::Name(name)) => RtcRole::parse(&name),
+        Some(RoleArg::Code(code)) => RtcRole::from_code(code),
+    })
 }
 
 /// Builds AccessToken2 (`007`) RTC tokens for one Agora project. The certificate never
@@ -141,7 +160,7 @@ impl PyTokenBuilder {
         py: Python<'_>,
         channel: Text,
         uid: UserArg,
-        role: Option<Text>,
+        role: Option<RoleArg>,
         token_expire: Option<Int<u32>>,
         privilege_expire: Option<Int<u32>>,
         join_expire: Option<Int<u32>>,
@@ -187,7 +206,7 @@ impl PyTokenBuilder {
         channels: TextList,
         uids: Option<I64Column>,
         accounts: Option<TextList>,
-        role: Option<Text>,
+        role: Option<RoleArg>,
         token_expire: Option<Int<u32>>,
         privilege_expire: Option<Int<u32>>,
         issue_ts: Option<Int<u32>>,
@@ -281,13 +300,7 @@ fn slots<T>(
         match r {
             Ok(v) => list.append(convert(py, v)?)?,
             Err(e) if strict || e.code() != "INVALID_INPUT" => {
-                let e = match e {
-                    fanline::Error::InvalidInput(m) => {
-                        fanline::Error::invalid(format!("item {i}: {m}"))
-                    }
-                    other => other,
-                };
-                return Err(error_to_py(py, &e));
+                return Err(error_to_py(py, &e.at_item(i)));
             }
             Err(_) => list.append(py.None())?,
         }
@@ -318,7 +331,7 @@ pub fn build_rtc_token(
     app_certificate: Text,
     channel: Text,
     uid: UserArg,
-    role: Option<Text>,
+    role: Option<RoleArg>,
     token_expire: Option<Int<u32>>,
     privilege_expire: Option<Int<u32>>,
     issue_ts: Option<Int<u32>>,
@@ -384,17 +397,12 @@ pub fn verify_token(py: Python<'_>, token: Text, certificate: Text) -> PyResult<
     pure(py, || core::verify_token(&token.0, &certificate.0))
 }
 
-fn legacy_role(py: Python<'_>, role: Option<Text>) -> PyResult<LegacyRole> {
-    match role.as_ref().map(|r| r.0.as_str()) {
-        None | Some("publisher") => Ok(LegacyRole::Publisher),
-        Some("subscriber") => Ok(LegacyRole::Subscriber),
-        Some("attendee") => Ok(LegacyRole::Attendee),
-        Some("admin") => Ok(LegacyRole::Admin),
-        Some(_) => Err(invalid(
-            py,
-            "role must be 'publisher', 'subscriber', 'attendee' or 'admin'",
-        )),
-    }
+fn legacy_role(py: Python<'_>, role: Option<RoleArg>) -> PyResult<LegacyRole> {
+    pure(py, || match role {
+        None => Ok(LegacyRole::Publisher),
+        Some(RoleArg::Name(name)) => LegacyRole::parse(&name),
+        Some(RoleArg::Code(code)) => LegacyRole::from_code(code),
+    })
 }
 
 /// A legacy `006` token. `privilege_expired_ts` is an ABSOLUTE unix time (0 = none).
@@ -409,7 +417,7 @@ pub fn build_token_006(
     app_certificate: Text,
     channel: Text,
     uid: UserArg,
-    role: Option<Text>,
+    role: Option<RoleArg>,
     privilege_expired_ts: Option<Int<u32>>,
     salt: Option<Int<u32>>,
     ts: Option<Int<u32>>,

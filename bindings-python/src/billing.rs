@@ -5,7 +5,6 @@ use std::borrow::Cow;
 use fanline::billing::{self, BillingPolicy, ChargeColumnsMut, Column, Rounding};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyDict, PyInt, PyMemoryView, PySlice};
-use serde_json::Value;
 use zerocopy::FromBytes;
 
 use crate::convert::{list_out, to_py, unsigned, I64Column, Int, Kind, Text};
@@ -38,8 +37,7 @@ impl FromPyObject<'_, '_> for ColumnArg {
 }
 
 fn rounding_of(py: Python<'_>, name: &str) -> PyResult<Rounding> {
-    serde_json::from_value(Value::String(name.to_string()))
-        .map_err(|_| invalid(py, "rounding must be 'per_started_minute' or 'per_second'"))
+    pure(py, || Rounding::parse(name))
 }
 
 #[pymethods]

@@ -3,87 +3,20 @@
 //! on the wire); mutating methods return `{"value": ..., "events": [...]}`, the events being
 //! what the host should publish.
 
-use std::sync::Arc;
-
-use fanline::billing::BillingPolicy;
 use fanline::calls::CallType;
-use fanline::engine::{EngineConfig, InitiateRequest, MetricsQuery};
-use fanline::flags::{Feature, Flags};
-use fanline::limits::{Cooldown, RateLimit};
+use fanline::engine::{AuditQuery, HistoryQuery, InitiateRequest, MetricsQuery};
+use fanline::flags::Feature;
 use fanline::privacy::{Action, RelationshipKind, SettingsPatch};
-use fanline::share::ShareKeyRing;
-use fanline::store::{open_store, Profile};
+use fanline::store::Profile;
 use fanline::{Clock, Error, Fanline, ManualClock};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
+use pyo3::types::PyDict;
 
-use crate::billing::PyBillingPolicy;
+use crate::config::Kwargs;
 use crate::convert::{to_json, to_py, Int, Text, TextList};
 use crate::errors::{blocking, invalid, pure};
 use crate::ids::ActorArg;
 use crate::privacy::Flag;
-
-/// Secret key material: `bytes`, `bytearray` or `str` (its UTF-8 bytes).
-struct Secret(Vec<u8>);
-
-impl FromPyObject<'_, '_> for Secret {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
-        if let Ok(b) = obj.cast::<PyBytes>() {
-            return Ok(Secret(b.as_bytes().to_vec()));
-        }
-        if let Ok(b) = obj.cast::<PyByteArray>() {
-            return Ok(Secret(b.to_vec()));
-        }
-        if obj.is_instance_of::<PyString>() {
-            return obj.extract::<Text>().map(|t| Secret(t.0.into_bytes()));
-        }
-        Err(invalid(obj.py(), "a share key must be bytes or str"))
-    }
-}
-
-fn flags_of(py: Python<'_>, spec: Option<&Bound<'_, PyAny>>) -> PyResult<Flags> {
-    let Some(spec) = spec.filter(|s| !s.is_none()) else {
-        return Ok(Flags::default());
-    };
-    if spec.is_instance_of::<PyString>() {
-        let Text(s) = spec.extract()?;
-        return match s.as_str() {
-            "env" => pure(py, Flags::from_env),
-            _ => Err(invalid(
-                py,
-                "flags must be a dict of name -> bool, or 'env'",
-            )),
-        };
-    }
-    let dict = spec
-        .cast::<PyDict>()
-        .map_err(|_| invalid(py, "flags must be a dict of name -> bool, or 'env'"))?;
-    let flags = Flags::default();
-    for (k, v) in dict.iter() {
-        let Text(name) = k.extract()?;
-        let Flag(on) = v.extract()?;
-        flags.set(pure(py, || Feature::parse(&name))?, on);
-    }
-    Ok(flags)
-}
-
-fn rate_of(
-    py: Python<'_>,
-    what: &str,
-    value: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Option<RateLimit>> {
-    match value.filter(|v| !v.is_none()) {
-        None => Ok(None),
-        Some(v) => {
-            let (Int(max), Int(period_ms)) = v
-                .extract::<(Int<u32>, Int<i64>)>()
-                .map_err(|_| invalid(py, format!("{what} must be (max, period_ms)")))?;
-            Ok(Some(RateLimit { max, period_ms }))
-        }
-    }
-}
 
 /// The engine: privacy, share links, relationships, blocks, calls, the ledger, the audit log
 /// and the funnel metrics, over one store.
@@ -96,77 +29,78 @@ pub struct PyFanline {
 
 #[pymethods]
 impl PyFanline {
-    /// Opens the store `store` names (`"memory:"`, `"sqlite:<path>"`, ...) and builds the
-    /// engine. `clock_ms` switches to a manual clock starting at that instant (unix ms),
-    /// moved with `advance_clock`. Bad configuration is a `ConfigError`.
+    /// Opens the store `store` names (`"memory:"`, `"sqlite:<path>"`, ...; required) and
+    /// builds the engine from the core's `FanlineConfig`, the same parser and defaults as
+    /// Node's config object. `share_key` (with `share_key_id`, default 1) is a ring of one key;
+    /// `share_keys` a whole ring for rotation. `clock_ms` switches to a manual clock starting
+    /// at that instant (unix ms), moved with `advance_clock`. Any mistake, a wrong type
+    /// included, is a `ConfigError`.
     #[new]
-    #[pyo3(signature = (store=None, *, app_id, app_certificate, share_key, share_key_id=None,
-        flags=None, clock_ms=None, billing=None, ledger=None, invitation_ttl_ms=None,
-        token_lifetime_secs=None, share_lifetime_secs=None, cooldown_ms=None,
-        creator_rate=None, ip_rate=None, max_call_secs=None))]
+    #[pyo3(signature = (store, *, app_id, app_certificate, share_key=None, share_key_id=None,
+        share_keys=None, flags=None, clock_ms=None, billing=None, ledger=None,
+        invitation_ttl_ms=None, token_lifetime_secs=None, share_lifetime_secs=None,
+        cooldown_ms=None, creator_rate=None, ip_rate=None, max_call_secs=None))]
     #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        store: Option<Text>,
-        app_id: Text,
-        app_certificate: Text,
-        share_key: Secret,
-        share_key_id: Option<Int<u8>>,
-        flags: Option<Bound<'_, PyAny>>,
-        clock_ms: Option<Int<i64>>,
-        billing: Option<Bound<'_, PyAny>>,
-        ledger: Option<Flag>,
-        invitation_ttl_ms: Option<Int<i64>>,
-        token_lifetime_secs: Option<Int<u32>>,
-        share_lifetime_secs: Option<Int<i64>>,
-        cooldown_ms: Option<Int<i64>>,
-        creator_rate: Option<Bound<'_, PyAny>>,
-        ip_rate: Option<Bound<'_, PyAny>>,
-        max_call_secs: Option<Int<u32>>,
+    fn new<'py>(
+        py: Python<'py>,
+        store: Bound<'py, PyAny>,
+        app_id: Bound<'py, PyAny>,
+        app_certificate: Bound<'py, PyAny>,
+        share_key: Option<Bound<'py, PyAny>>,
+        share_key_id: Option<Bound<'py, PyAny>>,
+        share_keys: Option<Bound<'py, PyAny>>,
+        flags: Option<Bound<'py, PyAny>>,
+        clock_ms: Option<Bound<'py, PyAny>>,
+        billing: Option<Bound<'py, PyAny>>,
+        ledger: Option<Bound<'py, PyAny>>,
+        invitation_ttl_ms: Option<Bound<'py, PyAny>>,
+        token_lifetime_secs: Option<Bound<'py, PyAny>>,
+        share_lifetime_secs: Option<Bound<'py, PyAny>>,
+        cooldown_ms: Option<Bound<'py, PyAny>>,
+        creator_rate: Option<Bound<'py, PyAny>>,
+        ip_rate: Option<Bound<'py, PyAny>>,
+        max_call_secs: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Self> {
-        let spec = store.map_or_else(|| "memory:".to_string(), |s| s.0);
-        let flags = flags_of(py, flags.as_ref())?;
-        let billing: BillingPolicy = match billing.filter(|b| !b.is_none()) {
-            None => BillingPolicy::default(),
-            Some(b) => {
-                b.cast::<PyBillingPolicy>()
-                    .map_err(|_| invalid(py, "billing must be a fanline.BillingPolicy"))?
-                    .get()
-                    .inner
-            }
-        };
-        let defaults = EngineConfig::default();
-        let config = EngineConfig {
+        let config = Kwargs {
+            store,
+            app_id,
+            app_certificate,
+            share_key,
+            share_key_id,
+            share_keys,
+            flags,
+            clock_ms,
             billing,
-            ledger: ledger.map_or(defaults.ledger, |l| l.0),
-            cooldown: cooldown_ms.map_or(defaults.cooldown, |c| Cooldown { duration_ms: c.0 }),
-            creator_rate: rate_of(py, "creator_rate", creator_rate.as_ref())?
-                .unwrap_or(defaults.creator_rate),
-            ip_rate: rate_of(py, "ip_rate", ip_rate.as_ref())?.or(defaults.ip_rate),
-            invitation_ttl_ms: invitation_ttl_ms.map_or(defaults.invitation_ttl_ms, |v| v.0),
-            token_lifetime_secs: token_lifetime_secs.map_or(defaults.token_lifetime_secs, |v| v.0),
-            share_lifetime_secs: share_lifetime_secs.map_or(defaults.share_lifetime_secs, |v| v.0),
-            max_call_secs: max_call_secs.map_or(defaults.max_call_secs, |v| v.0),
-        };
-        let clock = clock_ms.map(|ms| ManualClock::at_ms(ms.0));
-        let key_id = share_key_id.map_or(1, |k| k.0);
-        let store_kind = spec.split(':').next().unwrap_or_default().to_string();
-        let manual = clock.clone();
-        let inner = blocking(py, move || {
-            let mut builder = Fanline::builder()
-                .store(open_store(&spec)?)
-                .agora(&app_id.0, &app_certificate.0)
-                .share_keys(ShareKeyRing::new(key_id, &share_key.0)?)
-                .flags(flags)
-                .config(config);
-            if let Some(c) = manual {
-                builder = builder.clock(Arc::new(c));
-            }
-            builder.build()
-        })?;
+            ledger,
+            limits: vec![
+                ("cooldown_ms", "cooldownMs", cooldown_ms),
+                ("creator_rate", "creatorRate", creator_rate),
+                ("ip_rate", "ipRate", ip_rate),
+                ("invitation_ttl_ms", "invitationTtlMs", invitation_ttl_ms),
+                (
+                    "token_lifetime_secs",
+                    "tokenLifetimeSecs",
+                    token_lifetime_secs,
+                ),
+                (
+                    "share_lifetime_secs",
+                    "shareLifetimeSecs",
+                    share_lifetime_secs,
+                ),
+                ("max_call_secs", "maxCallSecs", max_call_secs),
+            ],
+        }
+        .config(py)?;
+        let store_kind = config
+            .store
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let built = blocking(py, move || config.build())?;
         Ok(PyFanline {
-            inner,
-            clock,
+            inner: built.engine,
+            clock: built.clock,
             store_kind,
         })
     }
@@ -201,6 +135,18 @@ impl PyFanline {
             d.set_item(f.name(), self.inner.flags().is_on(f))?;
         }
         Ok(d)
+    }
+
+    /// Whether a feature flag is on.
+    fn flag(&self, py: Python<'_>, name: Text) -> PyResult<bool> {
+        let feature = pure(py, || Feature::parse(&name.0))?;
+        Ok(self.inner.flags().is_on(feature))
+    }
+
+    /// Whether the engine runs on a manual clock (`clock_ms`), moved by `advance_clock`.
+    #[getter]
+    fn simulated_clock(&self) -> bool {
+        self.clock.is_some()
     }
 
     /// Switches a feature flag at run time.
@@ -475,10 +421,13 @@ impl PyFanline {
         cursor: Option<Text>,
         limit: Option<Int<u32>>,
     ) -> PyResult<Py<PyAny>> {
-        let limit = limit.map_or(20, |l| l.0);
+        let page = HistoryQuery {
+            cursor: cursor.map(|c| c.0),
+            limit: limit.map(|l| l.0),
+        };
         let v = blocking(py, || {
             self.inner
-                .history(&actor.0, cursor.as_ref().map(|c| c.0.as_str()), limit)
+                .history(&actor.0, page.cursor.as_deref(), page.limit())
         })?;
         to_py(py, &v)
     }
@@ -527,8 +476,13 @@ impl PyFanline {
         after: Option<Int<i64>>,
         limit: Option<Int<u32>>,
     ) -> PyResult<Py<PyAny>> {
-        let (after, limit) = (after.map_or(0, |a| a.0), limit.map_or(100, |l| l.0));
-        let v = blocking(py, || self.inner.audit_log(&actor.0, after, limit))?;
+        let query = AuditQuery {
+            after: after.map(|a| a.0),
+            limit: limit.map(|l| l.0),
+        };
+        let v = blocking(py, || {
+            self.inner.audit_log(&actor.0, query.after(), query.limit())
+        })?;
         to_py(py, &v)
     }
 

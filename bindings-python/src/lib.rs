@@ -4,11 +4,13 @@
 
 mod agora;
 mod billing;
+mod config;
 mod convert;
 mod engine;
 mod errors;
 mod ids;
 mod privacy;
+mod share;
 
 use pyo3::prelude::*;
 
@@ -27,11 +29,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<billing::PyBillingPolicy>()?;
     m.add_class::<agora::PyTokenBuilder>()?;
     m.add_class::<engine::PyFanline>()?;
+    m.add_class::<share::PyShareKeyRing>()?;
     m.add_function(wrap_pyfunction!(ids::validate_user_id, m)?)?;
     m.add_function(wrap_pyfunction!(ids::channel_name, m)?)?;
     m.add_function(wrap_pyfunction!(billing::split, m)?)?;
     m.add_function(wrap_pyfunction!(billing::billed_seconds, m)?)?;
     m.add_function(wrap_pyfunction!(privacy::decide, m)?)?;
+    m.add_function(wrap_pyfunction!(privacy::default_settings, m)?)?;
+    m.add_function(wrap_pyfunction!(privacy::apply_settings_patch, m)?)?;
     m.add_function(wrap_pyfunction!(agora::agora_uid, m)?)?;
     m.add_function(wrap_pyfunction!(agora::call_uids, m)?)?;
     m.add_function(wrap_pyfunction!(agora::agora_uids, m)?)?;

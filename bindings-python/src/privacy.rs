@@ -3,7 +3,7 @@
 use fanline::ids::Role;
 use fanline::privacy::{
     decide as core_decide, Action, BlockState, DecisionInput, PrivacySettings, RelationshipKind,
-    RelationshipSet,
+    RelationshipSet, SettingsPatch,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyBool;
@@ -25,19 +25,12 @@ impl FromPyObject<'_, '_> for Flag {
 }
 
 /// Privacy settings given as a dict with the wire names (`visibility`, `allowDm`,
-/// `allowCalls`, `allowSearch`); missing fields take their defaults.
+/// `allowCalls`, `allowSearch`); missing fields take their defaults (the core's serde form).
 pub fn settings_of(obj: &Bound<'_, PyAny>) -> PyResult<PrivacySettings> {
     let py = obj.py();
-    let mut json = to_json(obj, 0)?;
-    let defaults = serde_json::to_value(PrivacySettings::default())
-        .map_err(|e| crate::errors::to_py(py, &fanline::Error::internal(e)))?;
-    match (&mut json, defaults) {
-        (serde_json::Value::Object(given), serde_json::Value::Object(all)) => {
-            for (k, v) in all {
-                given.entry(k).or_insert(v);
-            }
-        }
-        _ => return Err(invalid(py, "settings must be a dict")),
+    let json = to_json(obj, 0)?;
+    if !json.is_object() {
+        return Err(invalid(py, "settings must be a dict"));
     }
     serde_json::from_value(json).map_err(|e| {
         // serde names the bad field or value; keep a long value from flooding the message.
@@ -94,4 +87,25 @@ pub fn decide(
         Ok(core_decide(&input))
     })?;
     to_py(py, &decision)
+}
+
+/// The settings of a fan who never changed anything: private, DMs and calls from creators
+/// they interacted with, not searchable.
+#[pyfunction]
+pub fn default_settings(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    to_py(py, &PrivacySettings::default())
+}
+
+/// The settings after a partial update (PATCH semantics: only the fields present change),
+/// without touching any store. Unknown fields and `None` values are refused.
+#[pyfunction]
+pub fn apply_settings_patch(
+    py: Python<'_>,
+    settings: Bound<'_, PyAny>,
+    patch: Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let settings = settings_of(&settings)?;
+    let json = to_json(&patch, 0)?.to_string();
+    let patch = pure(py, || SettingsPatch::from_json(&json))?;
+    to_py(py, &settings.apply(&patch))
 }

@@ -217,3 +217,20 @@ def test_channel_name_and_user_ids():
             fanline.validate_user_id(bad)
     with pytest.raises(fanline.InvalidInputError):
         fanline.channel_name("not-a-uuid")
+
+
+def test_roles_by_name_or_official_number_as_in_node():
+    builder = fanline.TokenBuilder(APP_ID, CERT)
+    pinned = dict(issue_ts=1_700_000_000, salt=7)
+    for name, code in [("publisher", 1), ("subscriber", 2)]:
+        assert builder.build("c", 1, role=code, **pinned) == builder.build("c", 1, role=name, **pinned)
+    assert builder.build("c", 1, role=2, **pinned) != builder.build("c", 1, role=1, **pinned)
+    legacy = dict(salt=7, ts=1_700_000_000, privilege_expired_ts=0)
+    for name, code in [("attendee", 0), ("publisher", 1), ("subscriber", 2), ("admin", 101)]:
+        assert (fanline.build_token_006(APP_ID, CERT, "c", 1, role=code, **legacy)
+                == fanline.build_token_006(APP_ID, CERT, "c", 1, role=name, **legacy))
+    for bad in [0, 3, 101, True, 1.0, "host", -1]:
+        with pytest.raises(fanline.InvalidInputError):
+            builder.build("c", 1, role=bad)
+    with pytest.raises(fanline.InvalidInputError):
+        fanline.build_token_006(APP_ID, CERT, "c", 1, role=3)

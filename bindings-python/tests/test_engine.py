@@ -4,7 +4,7 @@ import pytest
 
 import fanline
 
-from conftest import APP_ID, CERT, START_MS, make_engine
+from conftest import APP_ID, CERT, SHARE_KEY, START_MS, make_engine
 
 
 def setup_pair(engine, fan, creator, admin, balance=1_000):
@@ -218,20 +218,54 @@ def test_engine_options_clock_flags_and_config(tmp_path):
     durable.set_profile(f, "F")
     assert make_engine(f"sqlite:{path}").profile("f") == {"displayName": "F", "avatarUrl": None}
     assert make_engine("sqlite::memory:").profile("f") is None
-    system = fanline.Fanline(app_id=APP_ID, app_certificate=CERT, share_key="s" * 32,
-                             flags="env")
+    system = fanline.Fanline("memory:", app_id=APP_ID, app_certificate=CERT,
+                             share_key="s" * 32, flags="env")
     assert abs(system.now_ms - e.now_ms) < 10**12
 
 
 def test_bad_configuration_is_a_config_error():
-    for kwargs in [dict(store="redis://x"), dict(app_id="nope"), dict(share_key=b"short"),
+    # The same parser as Node's config object: wrong types and bad values alike are
+    # ConfigError (INVALID_CONFIG), and no message echoes a secret.
+    for kwargs in [dict(store="redis://x"), dict(store=5), dict(store=None),
+                   dict(app_id="nope"), dict(app_id=7), dict(share_key=b"short"),
                    dict(invitation_ttl_ms=0), dict(token_lifetime_secs=100_000),
-                   dict(creator_rate=(0, 1_000)), dict(cooldown_ms=-1)]:
+                   dict(creator_rate=(0, 1_000)), dict(creator_rate=(1, 2, 3)),
+                   dict(cooldown_ms=-1), dict(cooldown_ms=1.5), dict(max_call_secs=-1),
+                   dict(ip_rate=(1, "60000")), dict(flags={"teleport": True}),
+                   dict(flags={"calls": "yes"}), dict(flags={"calls": 1}), dict(flags="all"),
+                   dict(billing="cheap"), dict(billing={"feeBps": 20_000}), dict(creator_rate=5),
+                   dict(ledger="yes"), dict(ledger=CERT), dict(share_key=None), dict(share_key=12),
+                   dict(share_key_id=256), dict(share_key_id=-1), dict(clock_ms=-(2**70)),
+                   dict(clock_ms=1.5), dict(clock_ms="now"), dict(share_keys={"activeKeyId": 1}),
+                   dict(share_key=None, share_keys={"activeKeyId": 1, "keys": []}),
+                   dict(share_keys={"activeKeyId": 1, "keys": [{"id": 1, "secret": SHARE_KEY}]}),
+                   dict(share_key=None, share_key_id=2,
+                        share_keys={"activeKeyId": 1, "keys": [{"id": 1, "secret": SHARE_KEY}]})]:
         store = kwargs.pop("store", "memory:")
-        with pytest.raises(fanline.ConfigError):
+        with pytest.raises(fanline.ConfigError) as info:
             make_engine(store, **kwargs)
-    for kwargs in [dict(flags={"teleport": True}), dict(flags={"calls": "yes"}),
-                   dict(flags="all"), dict(billing="cheap"), dict(creator_rate=5),
-                   dict(share_key=None), dict(share_key=12), dict(clock_ms=-(2**70))]:
-        with pytest.raises(fanline.InvalidInputError):
-            make_engine(**kwargs)
+        assert info.value.code == "INVALID_CONFIG"
+        assert CERT not in str(info.value) and SHARE_KEY.decode() not in str(info.value)
+    with pytest.raises(fanline.ConfigError, match="limits.cooldownMs"):
+        make_engine(cooldown_ms="5")
+    with pytest.raises(TypeError):
+        fanline.Fanline(app_id=APP_ID, app_certificate=CERT, share_key=SHARE_KEY)
+
+
+def test_share_keys_rotate(tmp_path):
+    store = f"sqlite:{tmp_path / 'ring.db'}"
+    old, new = b"o" * 32, bytearray(b"n" * 32)
+    fan = fanline.Actor.fan("fan_ada")
+    first = make_engine(store, share_key=old, share_key_id=1)
+    first.set_profile(fan, "Ada")
+    first.update_settings(fan, {"visibility": "link"})
+    token = first.enable_share(fan)["value"]["token"]
+    # Key 2 signs now; key 1 still verifies the links it signed.
+    ring = {"activeKeyId": 2, "keys": [{"id": 1, "secret": old}, {"id": 2, "secret": new}]}
+    rotated = make_engine(store, share_key=None, share_keys=ring)
+    assert rotated.resolve_share(token)["displayName"] == "Ada"
+    # Key 1 retired: its links fail closed.
+    retired = make_engine(store, share_key=None,
+                          share_keys={"activeKeyId": 2, "keys": [{"id": 2, "secret": "n" * 32}]})
+    with pytest.raises(fanline.NotFoundError):
+        retired.resolve_share(token)

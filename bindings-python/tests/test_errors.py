@@ -69,6 +69,7 @@ def test_engine_errors_map_to_their_family(engine, fan, creator, admin):
     assert info.value.code == "NOT_CREATOR"
     # INVALID_STATE (409 family) on the system clock.
     system = fanline.Fanline(
+        "memory:",
         app_id="970CA35de60c44645bbae8a215061b33",
         app_certificate="5CFd2fd1755d40ecb72977518be15d3b",
         share_key=b"k" * 32,

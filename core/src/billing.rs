@@ -17,6 +17,27 @@ pub enum Rounding {
     PerSecond,
 }
 
+impl Rounding {
+    /// Both modes.
+    pub const ALL: [Rounding; 2] = [Rounding::PerStartedMinute, Rounding::PerSecond];
+
+    /// The name, as in the serde form: `per_started_minute` or `per_second`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rounding::PerStartedMinute => "per_started_minute",
+            Rounding::PerSecond => "per_second",
+        }
+    }
+
+    /// Parses a name; anything else is `INVALID_INPUT`.
+    pub fn parse(name: &str) -> Result<Self> {
+        Rounding::ALL
+            .into_iter()
+            .find(|r| r.as_str() == name)
+            .ok_or_else(|| Error::invalid("rounding must be 'per_started_minute' or 'per_second'"))
+    }
+}
+
 /// The billing rules. Validated on construction; `rate_per_minute` is the default rate, which
 /// a call may override. Its serde form is camelCase; absent fields take the defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -386,7 +407,7 @@ impl BillingPolicy {
             let i = first + j;
             let charge = self
                 .charge(secs, rates.at(i), balances.at(i))
-                .map_err(|e| Error::invalid(format!("row {i}: {e}")))?;
+                .map_err(|e| e.at_item(i))?;
             (*m, *g) = (charge.bill.billed_minutes, charge.bill.gross);
             (*c, *s) = (charge.charged, charge.shortfall);
             (*f, *n) = (charge.fee, charge.creator_net);
@@ -422,6 +443,18 @@ impl BillingPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounding_names_match_the_serde_form() {
+        for r in Rounding::ALL {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+            assert_eq!(Rounding::parse(r.as_str()).unwrap(), r);
+        }
+        assert_eq!(
+            Rounding::parse("hourly").unwrap_err().code(),
+            "INVALID_INPUT"
+        );
+    }
 
     #[test]
     fn three_minutes_ten_seconds_bill_four_minutes() {
@@ -495,7 +528,7 @@ mod tests {
         let e = p
             .charge_many(&[1, u64::MAX], Column::All(u64::MAX), None)
             .unwrap_err();
-        assert!(e.to_string().contains("row 1"), "{e}");
+        assert!(e.to_string().contains("item 1"), "{e}");
     }
 
     #[test]
@@ -512,14 +545,14 @@ mod tests {
             assert_eq!(
                 (cols.gross[i], cols.fee[i]),
                 (c.bill.gross, c.fee),
-                "row {i}"
+                "item {i}"
             );
         }
         let mut bad = seconds.clone();
         bad[rows - 5] = u64::MAX;
         bad[rows / 2] = u64::MAX;
         let e = p.charge_many(&bad, Column::All(100), None).unwrap_err();
-        assert!(e.to_string().contains(&format!("row {}", rows / 2)), "{e}");
+        assert!(e.to_string().contains(&format!("item {}", rows / 2)), "{e}");
     }
 
     #[test]

@@ -118,6 +118,15 @@ impl Error {
         Error::InvalidConfig(message.into())
     }
 
+    /// Names the element of a batch an input error is about, the one form every batch uses
+    /// (`item 3: ...`); other errors pass through unchanged.
+    pub fn at_item(self, index: usize) -> Self {
+        match self {
+            Error::InvalidInput(m) => Error::InvalidInput(format!("item {index}: {m}")),
+            other => other,
+        }
+    }
+
     /// Shorthand for [`Error::InvalidState`].
     pub fn state(message: impl Into<String>) -> Self {
         Error::InvalidState(message.into())

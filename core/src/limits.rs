@@ -10,6 +10,8 @@
 //! (TAT) in milliseconds; a TAT in the past is the same as no row at all, so stores prune rows
 //! whose TAT is behind the clock and the table never grows with the number of keys seen.
 
+use serde::Serialize;
+
 use crate::error::{Error, Result};
 
 /// Whole seconds from `ms` milliseconds, rounded up, at least 1: the `retry_after` rule.
@@ -50,8 +52,10 @@ impl Cooldown {
     }
 }
 
-/// A GCRA rate limit of `max` requests per `period_ms`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A GCRA rate limit of `max` requests per `period_ms` (serialized as `{ max, periodMs }`, the
+/// configuration's form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RateLimit {
     /// Requests allowed in a burst and per period.
     pub max: u32,

@@ -9,6 +9,7 @@ import {
   type CallView,
   type ErrorCode,
   type FanlineEvent,
+  type Metrics,
   type Outcome,
 } from '../../index.js'
 
@@ -21,6 +22,18 @@ const engine = new Fanline({
 })
 // @ts-expect-error an unknown feature flag
 new Fanline({ store: 'memory:', agora: { appId: '', appCertificate: '' }, shareKeys: { activeKeyId: 1, keys: [] }, flags: { teleport: true } })
+
+// @ts-expect-error the store is required: no default store
+new Fanline({ agora: { appId: '', appCertificate: '' }, shareKeys: { activeKeyId: 1, keys: [] } })
+// Bytes (a Buffer is a Uint8Array) as secrets, null for options left out, a simulated clock.
+new Fanline({
+  store: 'memory:',
+  agora: { appId: '', appCertificate: '' },
+  shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: new Uint8Array(32) }] },
+  flags: null,
+  clock: { manualStartMs: 0 },
+  limits: null,
+})
 
 const creator = { id: 'creator_max', role: 'creator' } as const
 const fan = { id: 'fan_ada', role: 'fan' } as const
@@ -54,7 +67,15 @@ async function story(): Promise<void> {
   await engine.accept(fan, ringing.value.id, { maxRate: 30 })
   const pending: CallView[] = engine.pendingSync(fan)
   const affordable: number | undefined = pending[0]?.affordableMinutes
-  void [price, rate, limitAt, affordable]
+  const admin = { id: 'ops', role: 'admin' } as const
+  const metrics: Metrics = await engine.metrics(admin, { bucketMs: 60_000 })
+  const initiated: number = metrics.summary[0].initiated
+  const everything: Metrics = engine.metricsSync(admin)
+  // @ts-expect-error the bucket is bucketMs
+  await engine.metrics(admin, { bucket: 60_000 })
+  const firstPage = await engine.history(creator)
+  const audit = await engine.auditLog(admin)
+  void [price, rate, limitAt, affordable, initiated, everything, firstPage, audit]
 }
 
 const codes: ErrorCode[] = errorCodes()

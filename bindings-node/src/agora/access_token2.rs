@@ -32,33 +32,16 @@ pub fn credentials(app_id: Unknown, certificate: Unknown) -> fanline::Result<Ago
     )
 }
 
-/// Names the slot of a batch in an input error.
-fn at_index(e: Error, i: usize) -> Error {
-    match e {
-        Error::InvalidInput(m) => Error::invalid(format!("requests[{i}]: {m}")),
-        other => other,
-    }
-}
-
-/// `'publisher'` / `'subscriber'`, or the official builders' numbers 1 / 2; default publisher.
+/// `'publisher'` / `'subscriber'`, or the official builders' numbers 1 / 2 (the core's
+/// `RtcRole::parse` / `from_code`); default publisher.
 fn rtc_role(js: Js) -> fanline::Result<RtcRole> {
-    let bad = || Error::invalid("role must be 'publisher', 'subscriber', 1 or 2");
     if js.is_nullish()? {
         return Ok(RtcRole::Publisher);
     }
-    let name = match js.kind()? {
-        ValueType::Number => match js.count("role").map_err(|_| bad())? {
-            1 => "publisher",
-            2 => "subscriber",
-            _ => return Err(bad()),
-        },
-        _ => &js.string("role").map_err(|_| bad())?,
-    };
-    match name {
-        "publisher" => Ok(RtcRole::Publisher),
-        "subscriber" => Ok(RtcRole::Subscriber),
-        _ => Err(bad()),
+    if js.kind()? == ValueType::Number {
+        return RtcRole::from_code(js.count("role")?);
     }
+    RtcRole::parse(&js.string("role")?)
 }
 
 fn privilege_expiries(js: Js) -> fanline::Result<PrivilegeExpiries> {
@@ -414,7 +397,7 @@ impl RtcTokenBuilder {
                         rtm: None,
                     })
                 };
-                match one().map_err(|e| at_index(e, i)) {
+                match one().map_err(|e| e.at_item(i)) {
                     Ok(req) => {
                         valid.push(req);
                         failures.push(None);
@@ -444,7 +427,7 @@ impl RtcTokenBuilder {
         let mut failures = Vec::with_capacity(items.len());
         let mut valid = Vec::with_capacity(items.len());
         for (i, js) in items.into_iter().enumerate() {
-            match guard(|| rtc_request(js)).map_err(|e| at_index(e, i)) {
+            match guard(|| rtc_request(js)).map_err(|e| e.at_item(i)) {
                 Ok(req) => {
                     valid.push(req);
                     failures.push(None);

@@ -10,31 +10,16 @@ use super::rtc_user;
 use crate::convert::{Js, Json};
 use crate::error::{run, run_json};
 
+/// A role by name or by wire number (the core's `LegacyRole::parse` / `from_code`); default
+/// publisher.
 fn legacy_role(js: Js) -> fanline::Result<LegacyRole> {
-    let bad = || {
-        Error::invalid(
-            "role must be 'attendee', 'publisher', 'subscriber', 'admin' or 0, 1, 2, 101",
-        )
-    };
     if js.is_nullish()? {
         return Ok(LegacyRole::Publisher);
     }
     if js.kind()? == ValueType::Number {
-        return match js.count("role").map_err(|_| bad())? {
-            0 => Ok(LegacyRole::Attendee),
-            1 => Ok(LegacyRole::Publisher),
-            2 => Ok(LegacyRole::Subscriber),
-            101 => Ok(LegacyRole::Admin),
-            _ => Err(bad()),
-        };
+        return LegacyRole::from_code(js.count("role")?);
     }
-    match js.string("role").map_err(|_| bad())?.as_str() {
-        "attendee" => Ok(LegacyRole::Attendee),
-        "publisher" => Ok(LegacyRole::Publisher),
-        "subscriber" => Ok(LegacyRole::Subscriber),
-        "admin" => Ok(LegacyRole::Admin),
-        _ => Err(bad()),
-    }
+    LegacyRole::parse(&js.string("role")?)
 }
 
 fn legacy_request(js: Js) -> fanline::Result<LegacyTokenRequest> {

@@ -1,7 +1,7 @@
 //! `fanline::engine` call operations: initiate, accept, decline, cancel, end, refresh,
 //! status, pending, history and the invitation sweeper.
 
-use fanline::engine::InitiateRequest;
+use fanline::engine::{HistoryQuery, InitiateRequest};
 use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
@@ -80,12 +80,12 @@ fn pending_job(actor: &Unknown) -> fanline::Result<Job> {
 
 fn history_job(actor: &Unknown, page: &Unknown) -> fanline::Result<Job> {
     let actor = actor_arg(actor)?;
-    let page = Js::from(page);
-    let limit: u32 = page
-        .get("limit", "page")?
-        .count_as("page.limit", u64::from(u32::MAX))?;
-    let cursor = page.get("cursor", "page")?.opt_string("page.cursor")?;
-    Ok(job(move |e| e.history(&actor, cursor.as_deref(), limit)))
+    let page: HistoryQuery = Js::from(page)
+        .serde::<Option<HistoryQuery>>("page")?
+        .unwrap_or_default();
+    Ok(job(move |e| {
+        e.history(&actor, page.cursor.as_deref(), page.limit())
+    }))
 }
 
 fn expire_due_job() -> fanline::Result<Job> {
@@ -271,7 +271,7 @@ impl Fanline {
     /// The actor's calls, newest first, `limit` (1 to 100) at a time; pass `nextCursor` back as
     /// `cursor` for the next page.
     #[napi(
-        ts_args_type = "actor: Actor, page: HistoryQuery",
+        ts_args_type = "actor: Actor, page?: HistoryQuery | null",
         ts_return_type = "Promise<HistoryPage>"
     )]
     pub fn history(&self, actor: Unknown, page: Unknown) -> Op {
@@ -280,7 +280,7 @@ impl Fanline {
 
     /// The synchronous twin of `history`: same result, on the calling thread.
     #[napi(
-        ts_args_type = "actor: Actor, page: HistoryQuery",
+        ts_args_type = "actor: Actor, page?: HistoryQuery | null",
         ts_return_type = "HistoryPage"
     )]
     pub fn history_sync(&self, env: &Env, actor: Unknown, page: Unknown) -> napi::Result<Json> {

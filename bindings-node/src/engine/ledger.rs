@@ -4,6 +4,8 @@ use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
+use fanline::engine::{AuditQuery, MetricsQuery};
+
 use super::{actor_arg, job, text, Fanline, Job, Op};
 use crate::convert::{Js, Json};
 use crate::error::guard;
@@ -34,9 +36,25 @@ fn ledger_sum_job(actor: &Unknown) -> fanline::Result<Job> {
 
 fn audit_log_job(actor: &Unknown, after: &Unknown, limit: &Unknown) -> fanline::Result<Job> {
     let actor = actor_arg(actor)?;
-    let after = Js::from(after).integer("after")?;
-    let limit: u32 = Js::from(limit).count_as("limit", u64::from(u32::MAX))?;
-    Ok(job(move |e| e.audit_log(&actor, after, limit)))
+    let query = AuditQuery {
+        after: (!Js::from(after).is_nullish()?)
+            .then(|| Js::from(after).integer("after"))
+            .transpose()?,
+        limit: Js::from(limit).opt_count_as("limit", u64::from(u32::MAX))?,
+    };
+    Ok(job(move |e| {
+        e.audit_log(&actor, query.after(), query.limit())
+    }))
+}
+
+fn metrics_job(actor: &Unknown, query: Option<&Unknown>) -> fanline::Result<Job> {
+    let actor = actor_arg(actor)?;
+    let query: MetricsQuery = query
+        .map(|q| Js::from(q).serde::<Option<MetricsQuery>>("query"))
+        .transpose()?
+        .flatten()
+        .unwrap_or_default();
+    Ok(job(move |e| e.metrics(&actor, &query)))
 }
 
 fn refusal_counts_job(actor: &Unknown, range: Option<&Unknown>) -> fanline::Result<Job> {
@@ -66,6 +84,32 @@ fn refusal_counts_job(actor: &Unknown, range: Option<&Unknown>) -> fanline::Resu
 
 #[napi]
 impl Fanline {
+    /// The funnel metrics (admin) as tables of plain rows: `summary` (one row),
+    /// `revenueByCreator`, `denialsByReason`, `refusalsByReason`, `timeline` (call events per
+    /// `bucketMs`, default one hour). The log is read a page at a time, so writers are not
+    /// held up.
+    #[napi(
+        ts_args_type = "actor: Actor, query?: MetricsQuery | null",
+        ts_return_type = "Promise<Metrics>"
+    )]
+    pub fn metrics(&self, actor: Unknown, query: Option<Unknown>) -> Op {
+        self.spawn(guard(|| metrics_job(&actor, query.as_ref())))
+    }
+
+    /// The synchronous twin of `metrics`: same result, on the calling thread.
+    #[napi(
+        ts_args_type = "actor: Actor, query?: MetricsQuery | null",
+        ts_return_type = "Metrics"
+    )]
+    pub fn metrics_sync(
+        &self,
+        env: &Env,
+        actor: Unknown,
+        query: Option<Unknown>,
+    ) -> napi::Result<Json> {
+        self.now(env, guard(|| metrics_job(&actor, query.as_ref())))
+    }
+
     /// The refusal counters (admin): refusals by the `calls` flag, the creator role and the rate
     /// limits, counted per code and minute instead of audited one by one.
     #[napi(
@@ -161,7 +205,7 @@ impl Fanline {
 
     /// Audit records after position `after`, oldest first, at most `limit` (1 to 1000) (admin).
     #[napi(
-        ts_args_type = "actor: Actor, after: number, limit: number",
+        ts_args_type = "actor: Actor, after?: number | null, limit?: number | null",
         ts_return_type = "Promise<AuditRecord[]>"
     )]
     pub fn audit_log(&self, actor: Unknown, after: Unknown, limit: Unknown) -> Op {
@@ -170,7 +214,7 @@ impl Fanline {
 
     /// The synchronous twin of `auditLog`: same result, on the calling thread.
     #[napi(
-        ts_args_type = "actor: Actor, after: number, limit: number",
+        ts_args_type = "actor: Actor, after?: number | null, limit?: number | null",
         ts_return_type = "AuditRecord[]"
     )]
     pub fn audit_log_sync(

@@ -22,6 +22,7 @@ use napi::Env;
 use napi_derive::napi;
 use serde::Serialize;
 
+pub use self::builder::config_error;
 pub use self::pool::Op;
 use crate::convert::{Js, Json};
 use crate::error::run;
@@ -73,8 +74,11 @@ impl Fanline {
     #[napi(constructor, ts_args_type = "config: FanlineConfig")]
     pub fn new(env: &Env, config: Unknown) -> napi::Result<Self> {
         run(env, || {
-            let (inner, clock) = builder::build(Js::from(&config))?;
-            Ok(Fanline { inner, clock })
+            let built = builder::build(Js::from(&config))?;
+            Ok(Fanline {
+                inner: built.engine,
+                clock: built.clock,
+            })
         })
     }
 

@@ -60,6 +60,19 @@ class ChargeColumns(TypedDict):
     fee: IntColumnOut
     creatorNet: IntColumnOut
 
+class ShareKey(TypedDict):
+    id: int
+    secret: Union[bytes, bytearray, str]
+
+class ShareKeys(TypedDict):
+    """A share-link key ring: every key verifies, ``activeKeyId`` signs."""
+    activeKeyId: int
+    keys: List[ShareKey]
+
+class RateLimit(TypedDict):
+    max: int
+    periodMs: int
+
 class Metrics(TypedDict):
     summary: List[Dict[str, Any]]
     revenueByCreator: List[Dict[str, Any]]
@@ -142,7 +155,7 @@ class TokenBuilder:
         channel: str,
         uid: Union[int, str],
         *,
-        role: Optional[Literal["publisher", "subscriber"]] = None,
+        role: Union[Literal["publisher", "subscriber", 1, 2], None] = None,
         token_expire: Optional[int] = None,
         privilege_expire: Optional[int] = None,
         join_expire: Optional[int] = None,
@@ -160,7 +173,7 @@ class TokenBuilder:
         uids: Optional[IntColumn] = None,
         *,
         accounts: Optional[Sequence[str]] = None,
-        role: Optional[Literal["publisher", "subscriber"]] = None,
+        role: Union[Literal["publisher", "subscriber", 1, 2], None] = None,
         token_expire: Optional[int] = None,
         privilege_expire: Optional[int] = None,
         issue_ts: Optional[int] = None,
@@ -173,29 +186,36 @@ class Fanline:
 
     def __init__(
         self,
-        store: Optional[str] = None,
+        store: str,
         *,
         app_id: str,
         app_certificate: str,
-        share_key: Union[bytes, bytearray, str],
+        share_key: Union[bytes, bytearray, str, None] = None,
         share_key_id: Optional[int] = None,
+        share_keys: Optional[ShareKeys] = None,
         flags: Union[Mapping[str, bool], Literal["env"], None] = None,
         clock_ms: Optional[int] = None,
-        billing: Optional[BillingPolicy] = None,
+        billing: Union[BillingPolicy, Mapping[str, Any], None] = None,
         ledger: Optional[bool] = None,
         invitation_ttl_ms: Optional[int] = None,
         token_lifetime_secs: Optional[int] = None,
         share_lifetime_secs: Optional[int] = None,
         cooldown_ms: Optional[int] = None,
-        creator_rate: Optional[Tuple[int, int]] = None,
-        ip_rate: Optional[Tuple[int, int]] = None,
+        creator_rate: Union[Tuple[int, int], RateLimit, None] = None,
+        ip_rate: Union[Tuple[int, int], RateLimit, None] = None,
         max_call_secs: Optional[int] = None,
-    ) -> None: ...
+    ) -> None:
+        """Builds the engine from the core's ``FanlineConfig`` (the same parser and defaults
+        as Node's config object). Give ``share_key`` (with ``share_key_id``) or a whole
+        ``share_keys`` ring, not both. Any mistake is a ``ConfigError``."""
     @property
     def now_ms(self) -> int: ...
     def advance_clock(self, ms: int) -> int: ...
     @property
     def flags(self) -> Dict[str, bool]: ...
+    def flag(self, name: str) -> bool: ...
+    @property
+    def simulated_clock(self) -> bool: ...
     def set_flag(self, name: str, on: bool) -> None: ...
     @property
     def config(self) -> Dict[str, Any]: ...
@@ -267,6 +287,17 @@ class Fanline:
     ) -> Metrics: ...
     def health(self) -> Health: ...
 
+class ShareKeyRing:
+    """Share-link keys: the active key signs, every key in the ring verifies."""
+
+    def __init__(self, config: ShareKeys) -> None: ...
+    @property
+    def active_key_id(self) -> int: ...
+    def mint(self, fan_id: str, generation: int, expires_at: int) -> str: ...
+    def verify(self, token: str, now: int) -> Dict[str, Any]: ...
+
+def default_settings() -> Dict[str, Any]: ...
+def apply_settings_patch(settings: Mapping[str, Any], patch: Mapping[str, Any]) -> Dict[str, Any]: ...
 def validate_user_id(user_id: str) -> None: ...
 def channel_name(call_id: str) -> str: ...
 def split(amount: int, fee_bps: int) -> Tuple[int, int]: ...
@@ -293,7 +324,7 @@ def build_rtc_token(
     channel: str,
     uid: Union[int, str],
     *,
-    role: Optional[Literal["publisher", "subscriber"]] = None,
+    role: Union[Literal["publisher", "subscriber", 1, 2], None] = None,
     token_expire: Optional[int] = None,
     privilege_expire: Optional[int] = None,
     issue_ts: Optional[int] = None,
@@ -310,7 +341,7 @@ def build_token_006(
     channel: str,
     uid: Union[int, str],
     *,
-    role: Optional[Literal["publisher", "subscriber", "attendee", "admin"]] = None,
+    role: Union[Literal["publisher", "subscriber", "attendee", "admin", 0, 1, 2, 101], None] = None,
     privilege_expired_ts: Optional[int] = None,
     salt: Optional[int] = None,
     ts: Optional[int] = None,

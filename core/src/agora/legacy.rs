@@ -33,6 +33,58 @@ pub enum LegacyRole {
     Admin,
 }
 
+impl LegacyRole {
+    /// Every role.
+    pub const ALL: [LegacyRole; 4] = [
+        LegacyRole::Attendee,
+        LegacyRole::Publisher,
+        LegacyRole::Subscriber,
+        LegacyRole::Admin,
+    ];
+
+    /// The name every binding uses: `attendee`, `publisher`, `subscriber` or `admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LegacyRole::Attendee => "attendee",
+            LegacyRole::Publisher => "publisher",
+            LegacyRole::Subscriber => "subscriber",
+            LegacyRole::Admin => "admin",
+        }
+    }
+
+    /// The wire number: 0, 1, 2 or 101.
+    pub fn code(self) -> u64 {
+        match self {
+            LegacyRole::Attendee => 0,
+            LegacyRole::Publisher => 1,
+            LegacyRole::Subscriber => 2,
+            LegacyRole::Admin => 101,
+        }
+    }
+
+    /// Parses a name; anything else is `INVALID_INPUT`.
+    pub fn parse(name: &str) -> Result<Self> {
+        LegacyRole::ALL
+            .into_iter()
+            .find(|r| r.as_str() == name)
+            .ok_or_else(Self::bad)
+    }
+
+    /// The role of a wire number; anything else is `INVALID_INPUT`.
+    pub fn from_code(code: u64) -> Result<Self> {
+        LegacyRole::ALL
+            .into_iter()
+            .find(|r| r.code() == code)
+            .ok_or_else(Self::bad)
+    }
+
+    fn bad() -> Error {
+        Error::invalid(
+            "role must be 'attendee', 'publisher', 'subscriber', 'admin' or 0, 1, 2, 101",
+        )
+    }
+}
+
 /// What a 006 token says, besides credentials, salt and `ts`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LegacyTokenRequest {
@@ -239,6 +291,18 @@ pub fn verify_token_006(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn legacy_roles_by_name_and_by_wire_number() {
+        for r in LegacyRole::ALL {
+            assert_eq!(LegacyRole::parse(r.as_str()).unwrap(), r);
+            assert_eq!(LegacyRole::from_code(r.code()).unwrap(), r);
+        }
+        assert_eq!(LegacyRole::from_code(101).unwrap(), LegacyRole::Admin);
+        for bad in [LegacyRole::parse("owner"), LegacyRole::from_code(3)] {
+            assert_eq!(bad.unwrap_err().code(), "INVALID_INPUT");
+        }
+    }
 
     fn creds() -> AgoraCredentials {
         AgoraCredentials::new(

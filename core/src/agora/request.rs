@@ -72,6 +72,47 @@ pub enum RtcRole {
     Subscriber,
 }
 
+impl RtcRole {
+    /// Both roles.
+    pub const ALL: [RtcRole; 2] = [RtcRole::Publisher, RtcRole::Subscriber];
+
+    /// The name every binding uses: `publisher` or `subscriber`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RtcRole::Publisher => "publisher",
+            RtcRole::Subscriber => "subscriber",
+        }
+    }
+
+    /// The number the official builders use: 1 publisher, 2 subscriber.
+    pub fn code(self) -> u64 {
+        match self {
+            RtcRole::Publisher => 1,
+            RtcRole::Subscriber => 2,
+        }
+    }
+
+    /// Parses a name; anything else is `INVALID_INPUT`.
+    pub fn parse(name: &str) -> Result<Self> {
+        RtcRole::ALL
+            .into_iter()
+            .find(|r| r.as_str() == name)
+            .ok_or_else(Self::bad)
+    }
+
+    /// The role of an official builder's number (1 or 2); anything else is `INVALID_INPUT`.
+    pub fn from_code(code: u64) -> Result<Self> {
+        RtcRole::ALL
+            .into_iter()
+            .find(|r| r.code() == code)
+            .ok_or_else(Self::bad)
+    }
+
+    fn bad() -> Error {
+        Error::invalid("role must be 'publisher', 'subscriber', 1 or 2")
+    }
+}
+
 /// Optional per-privilege expiries in relative seconds; `None` falls back to the request's
 /// `privilege_expire` (and that to `token_expire`). A subscriber token only carries `join`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -255,6 +296,22 @@ pub(crate) fn random_u32() -> Result<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_by_name_and_by_official_number() {
+        for r in RtcRole::ALL {
+            assert_eq!(RtcRole::parse(r.as_str()).unwrap(), r);
+            assert_eq!(RtcRole::from_code(r.code()).unwrap(), r);
+        }
+        assert_eq!(RtcRole::from_code(2).unwrap(), RtcRole::Subscriber);
+        for bad in [
+            RtcRole::parse("admin"),
+            RtcRole::from_code(0),
+            RtcRole::from_code(101),
+        ] {
+            assert_eq!(bad.unwrap_err().code(), "INVALID_INPUT");
+        }
+    }
 
     #[test]
     fn salts_are_in_range() {

@@ -24,16 +24,15 @@ pub struct EngineConfig {
     /// Whether calls are charged through the ledger (default on): start guard, capped
     /// charges, balances.
     pub ledger: bool,
-    /// Per (creator, fan) cooldown after a successful initiate (default 60 s).
-    #[serde(skip)]
+    /// Per (creator, fan) cooldown after a successful initiate (default 60 s); serialized as
+    /// `cooldownMs`, the configuration's name.
+    #[serde(rename = "cooldownMs", serialize_with = "cooldown_ms")]
     pub cooldown: Cooldown,
     /// Initiations per creator (default 10 per minute).
-    #[serde(skip)]
     pub creator_rate: RateLimit,
     /// Initiations per client IP (default: none). When set, every initiation must carry the
     /// client's IP ([`InitiateRequest::ip`](super::InitiateRequest::ip)); one without is
     /// `INVALID_INPUT`, never a skipped limit. The seed used 5 per minute.
-    #[serde(skip)]
     pub ip_rate: Option<RateLimit>,
     /// Invitation lifetime in milliseconds (default 120 s).
     pub invitation_ttl_ms: i64,
@@ -44,6 +43,10 @@ pub struct EngineConfig {
     /// The longest a call may last, in seconds (default 2 h, at most 24 h). A call's limit,
     /// fixed at accept, is the smaller of this and what the fan's balance affords.
     pub max_call_secs: u32,
+}
+
+fn cooldown_ms<S: serde::Serializer>(c: &Cooldown, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_i64(c.duration_ms)
 }
 
 impl Default for EngineConfig {

@@ -32,7 +32,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{require_admin, Fanline};
@@ -46,8 +46,10 @@ const PAGE: usize = 1000;
 /// Shortest timeline bucket.
 const MIN_BUCKET_MS: i64 = 1000;
 
-/// Which part of the log to read, and the timeline's bucket width.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which part of the log to read, and the timeline's bucket width. Read from the wire
+/// (`{ sinceMs, untilMs, bucketMs }`), a field left out takes its default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct MetricsQuery {
     /// Only events at or after this instant (unix ms).
     pub since_ms: Option<i64>,

@@ -5,6 +5,7 @@
 mod builder;
 mod call_end;
 mod calls;
+pub mod config;
 mod fans;
 mod health;
 mod ledger;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use builder::{EngineConfig, FanlineBuilder};
+pub use config::{BuiltEngine, FanlineConfig};
 pub use fans::MAX_BATCH_PAIRS;
 pub use health::{Health, HealthError};
 pub use metrics::{
@@ -24,8 +26,8 @@ pub use metrics::{
     TimelineRow,
 };
 pub use views::{
-    AcceptedCall, CallStatus, EndedCall, HistoryPage, InitiateRequest, JoinInfo, MiniProfile,
-    ShareCard, ShareLink,
+    AcceptedCall, AuditQuery, CallStatus, EndedCall, HistoryPage, HistoryQuery, InitiateRequest,
+    JoinInfo, MiniProfile, ShareCard, ShareLink, DEFAULT_AUDIT_LIMIT, DEFAULT_HISTORY_LIMIT,
 };
 
 use crate::agora::RtcTokenBuilder;

@@ -179,3 +179,49 @@ pub struct ShareCard {
     /// When the link expires (RFC 3339).
     pub expires_at: String,
 }
+
+/// Calls per history page when the caller names no limit.
+pub const DEFAULT_HISTORY_LIMIT: u32 = 20;
+/// Audit records per page when the caller names no limit.
+pub const DEFAULT_AUDIT_LIMIT: u32 = 100;
+
+/// A request for one page of [`Fanline::history`](super::Fanline::history), as the bindings
+/// take it: both fields optional, the defaults decided here once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// The previous page's `nextCursor` (none: the newest calls).
+    pub cursor: Option<String>,
+    /// Calls per page, 1 to 100 (default [`DEFAULT_HISTORY_LIMIT`]).
+    pub limit: Option<u32>,
+}
+
+impl HistoryQuery {
+    /// The page size asked for, or the default.
+    pub fn limit(&self) -> u32 {
+        self.limit.unwrap_or(DEFAULT_HISTORY_LIMIT)
+    }
+}
+
+/// A request for one page of [`Fanline::audit_log`](super::Fanline::audit_log): both fields
+/// optional, the defaults decided here once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Records after this position (default 0: from the start).
+    pub after: Option<i64>,
+    /// Records per page, 1 to 1000 (default [`DEFAULT_AUDIT_LIMIT`]).
+    pub limit: Option<u32>,
+}
+
+impl AuditQuery {
+    /// The position to read after, or the start.
+    pub fn after(&self) -> i64 {
+        self.after.unwrap_or(0)
+    }
+
+    /// The page size asked for, or the default.
+    pub fn limit(&self) -> u32 {
+        self.limit.unwrap_or(DEFAULT_AUDIT_LIMIT)
+    }
+}

@@ -77,9 +77,10 @@ impl Audience {
 }
 
 /// A fan's privacy settings. A fan with nothing stored has [`PrivacySettings::default`]:
-/// private, DMs and calls from creators they interacted with, not searchable.
+/// private, DMs and calls from creators they interacted with, not searchable. Read from the
+/// wire, a field left out takes its default, in every binding alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct PrivacySettings {
     /// Who may see the mini profile.
     pub visibility: Visibility,
@@ -203,6 +204,19 @@ mod tests {
             serde_json::to_value(s).unwrap(),
             serde_json::json!({"visibility":"private","allowDm":"interacted","allowCalls":"interacted","allowSearch":false})
         );
+    }
+
+    #[test]
+    fn settings_read_partially_take_the_defaults() {
+        let s: PrivacySettings = serde_json::from_str(r#"{"visibility":"link"}"#).unwrap();
+        assert_eq!(
+            s,
+            PrivacySettings {
+                visibility: Visibility::Link,
+                ..PrivacySettings::default()
+            }
+        );
+        assert!(serde_json::from_str::<PrivacySettings>(r#"{"colour":"red"}"#).is_err());
     }
 
     #[test]
