@@ -106,3 +106,25 @@ test('20,000 varied tokens built twice in one process are the same strings', () 
   assert.equal(differing, 0, `${differing} of 20000 tokens changed between passes`)
   assert.ok(new Set(first).size > 19_000, 'the requests are varied')
 })
+
+test('text whose multi-byte characters straddle the first read buffer arrives whole', () => {
+  const engine = new Fanline({
+    store: 'memory:',
+    agora: { appId: APP_ID, appCertificate: CERT },
+    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
+    flags: { calls: true },
+    clock: { manualStartMs: 1_700_000_000_000 },
+    limits: { cooldownMs: 0 },
+  })
+  const max = { id: 'creator_max', role: 'creator' }
+  for (let n = 248; n <= 256; n++) {
+    const fan = { id: `fan_${n}`, role: 'fan' }
+    engine.recordRelationshipSync(fan, 'creator_max', 'follow')
+    engine.creditSync({ id: 'ops', role: 'admin' }, fan.id, 100, `order-${n}`)
+    // 3-byte characters land on every offset around the 256-byte boundary.
+    const message = 'a'.repeat(n) + '€€€'
+    const { value: call } = engine.initiateSync(max, { fanId: fan.id, callType: 'voice', message })
+    assert.equal(call.message, message, `${n} ASCII characters, then three euro signs`)
+    engine.cancelSync(max, call.id)
+  }
+})

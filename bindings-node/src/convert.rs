@@ -102,7 +102,10 @@ impl Js {
             return Err(invalid(what, "a string"));
         }
         status(code)?;
-        if written + 1 >= SHORT {
+        // V8 writes whole characters only: a string that did not fit can stop up to 3 bytes
+        // (one UTF-8 character, less one) before the end of the buffer, so anything that
+        // close to full is read again at its real length rather than taken as truncated.
+        if written + 4 >= SHORT {
             let mut len = 0;
             status(unsafe {
                 sys::napi_get_value_string_utf8(self.env, self.value, ptr::null_mut(), 0, &mut len)
