@@ -276,8 +276,8 @@ pub struct CallView {
     /// RFC 3339.
     pub finished_at: Option<String>,
     /// Whole minutes of this call the fan's balance pays for, capped by the longest call.
-    /// Only in what the fan reads (`pending`); absent for the creator, who never learns the
-    /// fan's balance, and when the ledger is off.
+    /// Only in what the fan reads (`pending`); absent for the creator and when the ledger is
+    /// off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affordable_minutes: Option<u64>,
 }

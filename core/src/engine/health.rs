@@ -28,8 +28,9 @@ pub struct Health {
 /// Why a store is not healthy: a stable code and a message without internal detail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HealthError {
-    /// `STORE_UNAVAILABLE` (no answer, or a schema other than this library's), or the code
-    /// the store failed with (`STORE_INCOMPATIBLE` for a refused login or a foreign file).
+    /// `STORE_UNAVAILABLE` (no answer, or an older schema), `STORE_INCOMPATIBLE` (a newer
+    /// schema), or the code the store failed with (`STORE_INCOMPATIBLE` for a refused login
+    /// or a foreign file).
     pub code: &'static str,
     /// A sentence for the operator.
     pub message: String,
@@ -47,6 +48,15 @@ impl Fanline {
         match probe {
             Ok(p) => {
                 let error = match (p.schema_version, p.latest_version) {
+                    // Newer than this library: permanent until the library is upgraded.
+                    (Some(have), Some(need)) if have > need => Some(HealthError {
+                        code: "STORE_INCOMPATIBLE",
+                        message: format!(
+                            "the database has schema version {have}, newer than this \
+                             library's {need}"
+                        ),
+                    }),
+                    // Older: a migration (run on open) or a rollback in progress.
                     (Some(have), Some(need)) if have != need => Some(HealthError {
                         code: "STORE_UNAVAILABLE",
                         message: format!(

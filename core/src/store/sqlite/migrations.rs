@@ -61,7 +61,7 @@ pub(super) fn current_version(conn: &Connection) -> rusqlite::Result<u32> {
 /// Going to 0 also drops the bookkeeping table, so nothing of fanline is left.
 ///
 /// Returns the outer error type so the caller can tell contention (retried) from the rest;
-/// a database newer than this library is refused with `STORE_UNAVAILABLE`, never touched.
+/// a database newer than this library is refused with `STORE_INCOMPATIBLE`, never touched.
 pub(super) fn migrate_to(conn: &Connection, target: u32, now_ms: i64) -> MigrateResult {
     migrate_over(conn, MIGRATIONS, target, now_ms)
 }
@@ -81,7 +81,7 @@ fn migrate_over(
     }
     let current = current_version(conn)?;
     if current > latest {
-        return Err(MigrateError::Fanline(Error::store(format!(
+        return Err(MigrateError::Fanline(Error::incompatible(format!(
             "the database has schema version {current}, newer than this library's {latest}"
         ))));
     }

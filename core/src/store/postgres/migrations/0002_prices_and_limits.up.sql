@@ -11,6 +11,10 @@ CREATE TABLE call_prices (
 
 -- Fixed at accept: what the fan's balance afforded then, capped by the longest call.
 ALTER TABLE calls ADD COLUMN limit_at_ms BIGINT;
+-- Calls already connected when this runs get the longest call's default (2 h from their
+-- connect), so the sweeper ends them too instead of leaving both sides busy for good.
+UPDATE calls SET limit_at_ms = connected_at_ms + 7200000
+WHERE state = 'connected' AND limit_at_ms IS NULL;
 -- The sweeper ends connected calls past their limit: only connected calls are in it.
 CREATE INDEX calls_connected_limit ON calls (limit_at_ms, id) WHERE state = 'connected';
 
