@@ -30,6 +30,10 @@ function devAuthenticate(req) {
 const DEV_WARNING =
   'DEV MODE, NOT FOR PRODUCTION: anyone can act as any user (x-user-id / x-user-role headers, ?as= on the event stream), the /dev routes mint tokens and move the clock'
 
+/** What a server with real authentication but the /dev routes prints when it starts. */
+const DEV_ROUTES_WARNING =
+  'DEV MODE, NOT FOR PRODUCTION: the /dev routes credit tokens to anyone, switch flags and move the clock, without authentication'
+
 /**
  * The `authenticate` a server runs with: the host's, or under `dev` the stand-in. Without
  * either it throws, so that a server without real authentication never starts by accident.
@@ -56,4 +60,4 @@ async function actorOf(authenticate, req) {
   return actor
 }
 
-module.exports = { DEV_WARNING, actorOf, chooseAuthenticate, devAuthenticate }
+module.exports = { DEV_ROUTES_WARNING, DEV_WARNING, actorOf, chooseAuthenticate, devAuthenticate }

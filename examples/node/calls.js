@@ -1,7 +1,7 @@
 'use strict'
 // The seed's /api/calls routes on the engine, and the live meter of a connected call. Every
 // call transition writes one structured log line (log.js).
-const { billedSeconds, costAt, maxAffordableSeconds } = require('../../bindings-node')
+const { billedSeconds, costAt } = require('../../bindings-node')
 const { HttpError } = require('./http')
 
 /**
@@ -71,7 +71,7 @@ function callRoutes(app, prefix) {
   app.route('POST', `${prefix}/calls/:id/accept`, async (ctx) => {
     const actor = await ctx.actor()
     const { maxRatePerMinute } = await ctx.body()
-    if (maxRatePerMinute === undefined) {
+    if (maxRatePerMinute == null) {
       throw new HttpError(400, 'INVALID_INPUT', 'send maxRatePerMinute: the price per minute the fan was shown')
     }
     const outcome = await ctx.engine.accept(actor, ctx.params.id, { maxRatePerMinute })
@@ -105,20 +105,19 @@ function callRoutes(app, prefix) {
   })
 
   // The live meter of a connected call, on the engine's clock and billing rules: whole
-  // seconds so far and their price (costAt). The fan also gets how long their balance lasts
-  // (maxAffordableSeconds, null for a free call); the creator does not see the fan's balance.
+  // seconds so far and their price (costAt). The fan also gets how long the call may last
+  // (maxAffordableSeconds: the limit fixed at accept from the balance then; tokens bought
+  // since do not extend it).
   // connectedAt has whole seconds, so the meter can run up to a second ahead of the bill.
   app.route('GET', `${prefix}/calls/:id/meter`, async (ctx) => {
     const actor = await ctx.actor()
     const { call } = await ctx.engine.status(actor, ctx.params.id)
     if (call.state !== 'connected') throw new HttpError(409, 'INVALID_STATE', `the call is ${call.state}`)
-    const { billing, ledger } = ctx.engine.config()
+    const { billing } = ctx.engine.config()
     const elapsedSeconds = billedSeconds(Date.parse(call.connectedAt), ctx.engine.nowMs())
     const meter = { ok: true, elapsedSeconds, ratePerMinute: call.ratePerMinute, cost: costAt(billing, elapsedSeconds, call.ratePerMinute) }
     if (actor.id === call.fanId) {
-      // Without the ledger nobody holds a balance, so nothing runs out.
-      const seconds = ledger ? maxAffordableSeconds(billing, await ctx.engine.balance(actor, actor.id), call.ratePerMinute) : Infinity
-      meter.maxAffordableSeconds = Number.isFinite(seconds) ? seconds : null
+      meter.maxAffordableSeconds = (Date.parse(call.limitAt) - Date.parse(call.connectedAt)) / 1000
     }
     return { body: meter }
   })

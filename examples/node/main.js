@@ -35,6 +35,11 @@ function fail(message) {
   process.exit(1)
 }
 
+// The /dev routes credit tokens to anyone: never on an address other machines can reach.
+if (dev && !['127.0.0.1', '::1', 'localhost'].includes(args.host)) {
+  fail(`--dev serves /dev routes that credit tokens to anyone: it listens on loopback only, not ${args.host}`)
+}
+
 function required(name, devDefault) {
   const value = process.env[name] ?? (dev ? devDefault : undefined)
   if (value === undefined) fail(`set ${name} (or run with --dev for demo values)`)

@@ -8,7 +8,7 @@
 // address: such requests are refused). It reads JSON bodies itself; an `express.json()` in
 // front is also understood.
 const { X_ROBOTS_TAG } = require('../../bindings-node')
-const { DEV_WARNING, chooseAuthenticate, devAuthenticate } = require('./auth')
+const { DEV_ROUTES_WARNING, DEV_WARNING, chooseAuthenticate, devAuthenticate } = require('./auth')
 const { callRoutes } = require('./calls')
 const { clientAddressOf } = require('./client-ip')
 const { EventHub } = require('./events')
@@ -32,6 +32,7 @@ function sharedState(engine, options) {
   const logger = options.logger ?? createLogger()
   const authenticate = chooseAuthenticate(options)
   if (authenticate === devAuthenticate) logger.warn(DEV_WARNING)
+  else if (options.dev) logger.warn(DEV_ROUTES_WARNING)
   const events = options.events ?? new EventHub()
   if (options.onEvent) events.onEvent(options.onEvent)
   return {

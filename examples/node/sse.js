@@ -24,6 +24,9 @@ class SseTransport {
 
   /** Turns the response `res` into a stream of `channel`'s events until the client leaves. */
   open(req, res, channel) {
+    // The client may have left while it was being authenticated: its 'close' has fired
+    // already, so subscribing now would leak the subscription and the heartbeat.
+    if (req.destroyed || res.destroyed || res.writableEnded) return
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -37,7 +40,7 @@ class SseTransport {
       this.events.onClockMoved(() => send('clock', this.clock())),
     ]
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)
-    req.on('close', () => {
+    res.once('close', () => {
       clearInterval(heartbeat)
       for (const stop of stops) stop()
     })
