@@ -10,7 +10,7 @@ use crate::report::{self, say, Format};
 use crate::StoreArg;
 
 /// Arguments of `check`.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     store: StoreArg,

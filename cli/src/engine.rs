@@ -29,8 +29,10 @@ pub fn open(spec: &str) -> Result<Arc<dyn Store>> {
 }
 
 /// What the engine needs besides the store. Secrets come from the environment by default so
-/// they stay out of the process list.
-#[derive(Debug, clap::Args)]
+/// they stay out of the process list; no `Debug`, so they cannot be printed by accident. The
+/// billing policy and the ledger switch are required: the sweeper settles calls, and must do
+/// it on the backend's terms, never on defaults nobody chose.
+#[derive(clap::Args)]
 pub struct EngineArgs {
     /// Agora App ID (32 hex characters).
     #[arg(long, env = "FANLINE_AGORA_APP_ID", hide_env_values = true)]
@@ -42,13 +44,13 @@ pub struct EngineArgs {
     /// without one a random key is used.
     #[arg(long, env = "FANLINE_SHARE_KEY", hide_env_values = true)]
     share_key: Option<String>,
-    /// The billing policy as JSON, as the backend configures it (for example
-    /// `{"ratePerMinute":10,"feeBps":2000}`); default: the core's defaults.
+    /// The billing policy as JSON, exactly as the backend configures it (for example
+    /// `{"ratePerMinute":10,"feeBps":2000}`, or `{}` for the core's defaults).
     #[arg(long, env = "FANLINE_BILLING")]
-    billing: Option<String>,
-    /// Calls are not charged through the ledger (as in a backend built with `ledger: false`).
-    #[arg(long)]
-    no_ledger: bool,
+    billing: String,
+    /// Whether calls are charged through the ledger, as the backend configures it.
+    #[arg(long, env = "FANLINE_LEDGER", action = clap::ArgAction::Set)]
+    ledger: bool,
 }
 
 impl EngineArgs {
@@ -68,12 +70,10 @@ impl EngineArgs {
             .agora(&self.agora_app_id, &self.agora_app_certificate)
             .share_keys(share_keys)
             .flags(Flags::all_on())
-            .ledger(!self.no_ledger);
-        if let Some(json) = &self.billing {
-            let policy: BillingPolicy =
-                serde_json::from_str(json).map_err(|e| Error::config(format!("--billing: {e}")))?;
-            builder = builder.billing(policy);
-        }
+            .ledger(self.ledger);
+        let policy: BillingPolicy = serde_json::from_str(&self.billing)
+            .map_err(|e| Error::config(format!("--billing: {e}")))?;
+        builder = builder.billing(policy);
         builder.build()
     }
 }

@@ -10,7 +10,7 @@ use fanline::{Error, Result};
 use crate::report::{self, say, Format};
 
 /// Arguments of `inspect-token`.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 pub struct Args {
     /// The token (`007...`), or `-` to read it from stdin (keeps it out of the process list).
     token: String,

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// Schema migrations, store checks, the invitation sweeper, metrics and token inspection.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(name = "fanline", version)]
 struct Cli {
     #[command(subcommand)]
@@ -25,14 +25,14 @@ struct Cli {
 }
 
 /// The store to work on: `sqlite:<path>` or `postgres://user@host/db[?fanline_schema=name]`.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 struct StoreArg {
     /// Store spec: `sqlite:<path>` or `postgres://...` (builds with the `postgres` feature).
     #[arg(long, env = "FANLINE_STORE", hide_env_values = true)]
     store: String,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 enum Command {
     /// Show, apply or roll back schema migrations.
     Migrate {

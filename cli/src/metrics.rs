@@ -34,7 +34,7 @@ pub enum Table {
 }
 
 /// Arguments of `metrics`.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     store: StoreArg,

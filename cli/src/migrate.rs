@@ -11,7 +11,7 @@ use crate::report::{self, say, Format};
 use crate::StoreArg;
 
 /// What to do with the schema.
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Action {
     /// Every migration this build knows, applied or pending (changes nothing).
     Status {

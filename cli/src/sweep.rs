@@ -17,7 +17,7 @@ use crate::report::{self, say};
 use crate::StoreArg;
 
 /// Arguments of `sweep`.
-#[derive(Debug, clap::Args)]
+#[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     store: StoreArg,

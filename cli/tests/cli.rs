@@ -30,6 +30,7 @@ fn fanline(args: &[&str]) -> Output {
         .env_remove("FANLINE_AGORA_APP_CERTIFICATE")
         .env_remove("FANLINE_SHARE_KEY")
         .env_remove("FANLINE_BILLING")
+        .env_remove("FANLINE_LEDGER")
         .output()
         .expect("run fanline")
 }
@@ -399,10 +400,21 @@ fn sweep_expires_due_invitations_and_metrics_count_them() {
     let out = fanline(&["sweep", "--store", &store]);
     assert_eq!(code(&out), 2);
 
+    // Nor without the backend's billing terms: the sweeper settles calls on them.
     let out = Command::new(env!("CARGO_BIN_EXE_fanline"))
         .args(["sweep", "--store", &store])
         .env("FANLINE_AGORA_APP_ID", APP_ID)
         .env("FANLINE_AGORA_APP_CERTIFICATE", CERTIFICATE)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_fanline"))
+        .args(["sweep", "--store", &store])
+        .env("FANLINE_AGORA_APP_ID", APP_ID)
+        .env("FANLINE_AGORA_APP_CERTIFICATE", CERTIFICATE)
+        .env("FANLINE_BILLING", "{}")
+        .env("FANLINE_LEDGER", "true")
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -514,6 +526,7 @@ fn sweep_ends_a_call_past_its_limit_with_the_backends_billing() {
         .env("FANLINE_AGORA_APP_ID", APP_ID)
         .env("FANLINE_AGORA_APP_CERTIFICATE", CERTIFICATE)
         .env("FANLINE_BILLING", r#"{"feeBps":2000}"#)
+        .env("FANLINE_LEDGER", "true")
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -539,6 +552,8 @@ fn sweep_ends_a_call_past_its_limit_with_the_backends_billing() {
             &spec(&path),
             "--billing",
             r#"{"feeBPS":1}"#,
+            "--ledger",
+            "true",
         ])
         .env("FANLINE_AGORA_APP_ID", APP_ID)
         .env("FANLINE_AGORA_APP_CERTIFICATE", CERTIFICATE)
