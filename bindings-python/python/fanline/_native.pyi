@@ -6,7 +6,7 @@ Bad input of any kind raises ``fanline.InvalidInputError`` (code ``INVALID_INPUT
 """
 
 import array
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
+from typing import Any, final, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 __version__: str
 ERROR_CODES: List[str]
@@ -93,10 +93,11 @@ class _HealthBase(TypedDict):
 class Health(_HealthBase, total=False):
     error: HealthError
 
+@final
 class Actor:
     """Who performs an operation: a validated user id and a role."""
 
-    def __init__(self, id: str, role: Role) -> None: ...
+    def __new__(cls, id: str, role: Role) -> "Actor": ...
     @staticmethod
     def fan(id: str) -> Actor: ...
     @staticmethod
@@ -107,19 +108,20 @@ class Actor:
     def id(self) -> str: ...
     @property
     def role(self) -> Role: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class BillingPolicy:
     """Integer billing rules (defaults: 10 tokens/min, per started minute, no minimum, no fee)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         rate_per_minute: Optional[int] = None,
         rounding: Optional[Rounding] = None,
         minimum_minutes: Optional[int] = None,
         fee_bps: Optional[int] = None,
-    ) -> None: ...
+    ) -> "BillingPolicy": ...
     @property
     def rate_per_minute(self) -> int: ...
     @property
@@ -144,10 +146,11 @@ class BillingPolicy:
     ) -> ChargeColumns:
         """Charges many calls in one call without the GIL; one column out per amount."""
 
+@final
 class TokenBuilder:
     """AccessToken2 (007) RTC tokens for one Agora project; the certificate never shows."""
 
-    def __init__(self, app_id: str, app_certificate: str) -> None: ...
+    def __new__(cls, app_id: str, app_certificate: str) -> "TokenBuilder": ...
     @property
     def app_id(self) -> str: ...
     def build(
@@ -181,11 +184,12 @@ class TokenBuilder:
         strict: bool = True,
     ) -> List[Optional[str]]: ...
 
+@final
 class Fanline:
     """The engine over one store (``"memory:"``, ``"sqlite::memory:"``, ``"sqlite:<path>"``)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         store: str,
         *,
         app_id: str,
@@ -204,7 +208,7 @@ class Fanline:
         creator_rate: Union[Tuple[int, int], RateLimit, None] = None,
         ip_rate: Union[Tuple[int, int], RateLimit, None] = None,
         max_call_secs: Optional[int] = None,
-    ) -> None:
+    ) -> "Fanline":
         """Builds the engine from the core's ``FanlineConfig`` (the same parser and defaults
         as Node's config object). Give ``share_key`` (with ``share_key_id``) or a whole
         ``share_keys`` ring, not both. Any mistake is a ``ConfigError``."""
@@ -287,10 +291,11 @@ class Fanline:
     ) -> Metrics: ...
     def health(self) -> Health: ...
 
+@final
 class ShareKeyRing:
     """Share-link keys: the active key signs, every key in the ring verifies."""
 
-    def __init__(self, config: ShareKeys) -> None: ...
+    def __new__(cls, config: ShareKeys) -> "ShareKeyRing": ...
     @property
     def active_key_id(self) -> int: ...
     def mint(self, fan_id: str, generation: int, expires_at: int) -> str: ...
