@@ -17,45 +17,11 @@ use fanline::privacy::{RelationshipKind, SettingsPatch};
 use fanline::share::ShareKeyRing;
 use fanline::store::{SqliteOptions, SqliteStore, Synchronous};
 use fanline::{Actor, Fanline, Flags, ManualClock};
-use rusqlite::Connection;
+use fanline_benches::history::{self, prefill, START_MS};
 
-const START_MS: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 /// The fan whose mini profile is read; the history gives it thousands of calls.
 const HEAVY_FAN: &str = "pf-7";
 const HEAVY_CREATOR: &str = "pc-7";
-
-/// Inserts `n` past calls in one transaction, straight into the schema the store created:
-/// 1,000 creators and 1,000 fans, mostly ended, spread over a year before `START_MS`.
-fn prefill(path: &Path, n: u64) {
-    drop(SqliteStore::open(path).unwrap());
-    let mut conn = Connection::open(path).unwrap();
-    // A large page cache: the random call ids land all over the id index.
-    conn.execute_batch("PRAGMA cache_size = -524288").unwrap();
-    let tx = conn.transaction().unwrap();
-    tx.execute(
-        "WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?1)
-         INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, rate_per_minute,
-             creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms,
-             finished_at_ms, ended_by)
-         SELECT lower(printf('%s-%s-4%s-%s%s-%s', hex(randomblob(4)), hex(randomblob(2)),
-                    substr(hex(randomblob(2)), 2), substr('89ab', 1 + abs(random()) % 4, 1),
-                    substr(hex(randomblob(2)), 2), hex(randomblob(6)))),
-                'pc-' || (i % 1000), 'pf-' || ((i / 1000) % 1000),
-                CASE i % 2 WHEN 0 THEN 'voice' ELSE 'video' END,
-                CASE WHEN i % 10 < 8 THEN 'ended' WHEN i % 10 = 8 THEN 'missed' ELSE 'declined' END,
-                NULL, 10, 1 + i % 1000, 1001 + (i / 1000) % 1000,
-                ?2 + i * 30000, ?2 + i * 30000 + 120000,
-                CASE WHEN i % 10 < 8 THEN ?2 + i * 30000 + 5000 END,
-                ?2 + i * 30000 + 65000,
-                CASE WHEN i % 10 < 8 THEN 'pc-' || (i % 1000) END
-         FROM seq",
-        rusqlite::params![n as i64, START_MS - 366 * 86_400_000],
-    )
-    .unwrap();
-    tx.commit().unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap();
-}
 
 fn engine(path: &Path, synchronous: Synchronous, clock: &ManualClock) -> Fanline {
     let options = SqliteOptions {
@@ -194,10 +160,7 @@ fn bench_mode(c: &mut Criterion, template: &Path, synchronous: Synchronous, labe
 }
 
 fn store(c: &mut Criterion) {
-    let calls: u64 = std::env::var("FANLINE_BENCH_CALLS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+    let calls = history::calls_from_env();
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("template.db");
     let t = Instant::now();

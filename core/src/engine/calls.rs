@@ -106,11 +106,6 @@ fn ip_key(ip: &str) -> String {
     }
 }
 
-/// The store key of a cooldown; `\n` cannot occur in a user id, so keys never collide.
-fn cooldown_key(creator: &UserId, fan: &UserId) -> String {
-    format!("cooldown\n{creator}\n{fan}")
-}
-
 impl Fanline {
     /// A creator calls a fan, in one transaction. The `calls` flag and the creator role come
     /// first, then the per-creator and per-IP rate limits (which count every attempt that got
@@ -236,8 +231,11 @@ impl Fanline {
             Some(_) => return Err(Error::Busy),
             None => None,
         };
-        let cd_key = cooldown_key(&actor.id, fan);
-        self.config.cooldown.check(tx.get_limit(&cd_key)?, now)?;
+        // The cooldown runs from the pair's latest call: only a successful initiation makes
+        // one, so no limit row is written for it.
+        let cooldown = self.config.cooldown;
+        let last = tx.latest_pair_call(&actor.id, fan, now.saturating_sub(cooldown.duration_ms))?;
+        cooldown.check(last.map(|at| cooldown.until(at)), now)?;
         let rate = match req.rate_per_minute {
             Some(rate) => rate,
             None => self.price_of(tx, &actor.id)?,
@@ -278,7 +276,6 @@ impl Fanline {
             ended_by: None,
         };
         tx.insert_call(&call)?;
-        tx.put_limit(&cd_key, self.config.cooldown.until(now))?;
         tx.append_audit(&call_audit("call_initiated", Some(actor), &call, now))?;
         let creator_name = tx.get_profile(&actor.id)?.map(|p| p.display_name);
         events.push(Event::to_user(

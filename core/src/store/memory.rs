@@ -216,6 +216,20 @@ impl Tx for State {
             .any(|c| c.state == CallState::Connected && &c.fan == fan))
     }
 
+    fn latest_pair_call(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        after_ms: i64,
+    ) -> Result<Option<i64>> {
+        Ok(self
+            .calls
+            .values()
+            .filter(|c| &c.creator == creator && &c.fan == fan && c.created_at_ms > after_ms)
+            .map(|c| c.created_at_ms)
+            .max())
+    }
+
     fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>> {
         let mut calls: Vec<Call> = self
             .calls
@@ -522,6 +536,15 @@ impl Tx for Journal<'_> {
 
     fn fan_connected(&mut self, fan: &UserId) -> Result<bool> {
         self.state.fan_connected(fan)
+    }
+
+    fn latest_pair_call(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        after_ms: i64,
+    ) -> Result<Option<i64>> {
+        self.state.latest_pair_call(creator, fan, after_ms)
     }
 
     fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>> {

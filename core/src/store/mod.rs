@@ -136,6 +136,15 @@ pub trait Tx {
     fn active_call(&mut self, user: &UserId, as_creator: bool) -> Result<Option<Call>>;
     /// Whether the fan is in a connected call.
     fn fan_connected(&mut self, fan: &UserId) -> Result<bool>;
+    /// The `created_at_ms` of the pair's latest call created after `after_ms`, if any: the
+    /// pair's cooldown, read from the calls themselves. Only the creator's calls after
+    /// `after_ms` are looked at, which the creator's rate limit keeps few.
+    fn latest_pair_call(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        after_ms: i64,
+    ) -> Result<Option<i64>>;
     /// The fan's ringing calls whose invitation has not expired at `now_ms`, newest first.
     fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>>;
     /// Calls where `user` is a participant, newest first (by `created_at_ms`, then id),

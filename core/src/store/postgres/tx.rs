@@ -321,6 +321,21 @@ impl Tx for PgTx<'_> {
         get(&row, 0)
     }
 
+    fn latest_pair_call(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        after_ms: i64,
+    ) -> Result<Option<i64>> {
+        // calls_creator_history: the creator's calls after `after_ms`, checked for the fan.
+        let row = self.one(
+            "SELECT MAX(created_at_ms) FROM calls \
+             WHERE creator_id = $1 AND created_at_ms > $3 AND fan_id = $2",
+            &[&creator.as_str(), &fan.as_str(), &after_ms],
+        )?;
+        get(&row, 0)
+    }
+
     fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>> {
         self.calls(
             concat!(

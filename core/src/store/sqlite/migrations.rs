@@ -28,6 +28,12 @@ const MIGRATIONS: &[Migration] = &[
         up: include_str!("migrations/0002_prices_and_limits.up.sql"),
         down: include_str!("migrations/0002_prices_and_limits.down.sql"),
     },
+    Migration {
+        version: 3,
+        name: "calls_by_id",
+        up: include_str!("migrations/0003_calls_by_id.up.sql"),
+        down: include_str!("migrations/0003_calls_by_id.down.sql"),
+    },
 ];
 
 /// The schema version this build of the library writes.

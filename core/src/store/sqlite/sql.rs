@@ -54,7 +54,7 @@ pub(super) const PUT_SHARE: &str = "INSERT INTO fan_share_links \
      enabled = excluded.enabled, expires_at = excluded.expires_at";
 
 // --- calls -------------------------------------------------------------------------------------
-/// The unique index on `calls.id`.
+/// The primary key of `calls`.
 pub(super) const GET_CALL: &str = concat!("SELECT ", call_columns!(), " FROM calls WHERE id = ?1");
 pub(super) const INSERT_CALL: &str = concat!(
     "INSERT INTO calls (",
@@ -67,7 +67,7 @@ pub(super) const UPDATE_CALL: &str = "UPDATE calls SET call_type = ?2, state = ?
      rate_per_minute = ?5, creator_uid = ?6, fan_uid = ?7, expires_at_ms = ?8, \
      connected_at_ms = ?9, finished_at_ms = ?10, ended_by = ?11, limit_at_ms = ?12 \
      WHERE id = ?1 AND state = ?13";
-/// `calls_creator_state`: two seeks, whatever the creator's history.
+/// `calls_creator_state`, which holds only live calls.
 pub(super) const ACTIVE_AS_CREATOR: &str = concat!(
     "SELECT ",
     call_columns!(),
@@ -81,16 +81,23 @@ pub(super) const ACTIVE_AS_FAN: &str = concat!(
     " FROM calls INDEXED BY calls_fan_state \
      WHERE fan_id = ?1 AND state IN ('ringing', 'connected') ORDER BY id LIMIT 1"
 );
-/// `calls_fan_state`.
+/// `calls_fan_state` (the `IN` term is the partial index's condition, which SQLite needs
+/// spelled out to use it).
 pub(super) const FAN_CONNECTED: &str =
     "SELECT EXISTS (SELECT 1 FROM calls INDEXED BY calls_fan_state \
-     WHERE fan_id = ?1 AND state = 'connected')";
+     WHERE fan_id = ?1 AND state IN ('ringing', 'connected') AND state = 'connected')";
+/// `calls_creator_history`: the creator's calls after `?3` (few: the creator's rate limit
+/// bounds them), checked for the fan.
+pub(super) const LATEST_PAIR_CALL: &str = "SELECT MAX(created_at_ms) FROM calls \
+     INDEXED BY calls_creator_history \
+     WHERE creator_id = ?1 AND created_at_ms > ?3 AND fan_id = ?2";
 /// `calls_fan_state`; sorts only the fan's ringing calls.
 pub(super) const PENDING_FOR_FAN: &str = concat!(
     "SELECT ",
     call_columns!(),
     " FROM calls INDEXED BY calls_fan_state \
-     WHERE fan_id = ?1 AND state = 'ringing' AND expires_at_ms > ?2 \
+     WHERE fan_id = ?1 AND state IN ('ringing', 'connected') AND state = 'ringing' \
+     AND expires_at_ms > ?2 \
      ORDER BY created_at_ms DESC, id DESC"
 );
 /// Two range scans, `calls_creator_history` and `calls_fan_history`, each stopping after
@@ -206,7 +213,7 @@ mod tests {
             let names = stmt.query_map([], |r| r.get(0)).unwrap();
             names.map(Result::unwrap).collect()
         };
-        let hot: [(&str, &[&str], bool); 25] = [
+        let hot: [(&str, &[&str], bool); 26] = [
             (GET_SETTINGS, &["fan_privacy_settings"], false),
             (GET_PROFILE, &["user_profiles"], false),
             (RELATIONSHIPS, &["creator_fan_relationships"], false),
@@ -214,11 +221,12 @@ mod tests {
             (IS_BLOCKED, &["user_blocks"], false),
             (DELETE_BLOCK, &["user_blocks"], false),
             (GET_SHARE, &["fan_share_links"], false),
-            (GET_CALL, &["sqlite_autoindex_calls_1"], false),
-            (UPDATE_CALL, &["sqlite_autoindex_calls_1"], false),
+            (GET_CALL, &["PRIMARY KEY"], false),
+            (UPDATE_CALL, &["PRIMARY KEY"], false),
             (ACTIVE_AS_CREATOR, &["calls_creator_state"], true),
             (ACTIVE_AS_FAN, &["calls_fan_state"], true),
             (FAN_CONNECTED, &["calls_fan_state"], false),
+            (LATEST_PAIR_CALL, &["calls_creator_history"], false),
             (PENDING_FOR_FAN, &["calls_fan_state"], true),
             (
                 HISTORY,

@@ -206,9 +206,10 @@ impl Tx for SqliteTx<'_> {
             .prepare_cached(sql::INSERT_CALL)
             .and_then(|mut s| s.execute(p));
         match r {
-            // The id is the only unique column: the same answer as the memory store gives.
+            // The id is the only key: the same answer as the memory store gives.
             Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                    || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
             {
                 Err(Error::internal("duplicate call id"))
             }
@@ -246,6 +247,16 @@ impl Tx for SqliteTx<'_> {
 
     fn fan_connected(&mut self, fan: &UserId) -> Result<bool> {
         self.value(sql::FAN_CONNECTED, [fan.as_str()])
+    }
+
+    fn latest_pair_call(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        after_ms: i64,
+    ) -> Result<Option<i64>> {
+        let p = params![creator.as_str(), fan.as_str(), after_ms];
+        self.value(sql::LATEST_PAIR_CALL, p)
     }
 
     fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>> {
