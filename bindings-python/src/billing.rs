@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use fanline::billing::{self, BillingPolicy, ChargeColumnsMut, Column, Rounding};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyDict, PyInt, PyMemoryView, PySlice};
-use zerocopy::FromBytes;
+use zerocopy::{FromBytes, IntoBytes};
 
 use crate::convert::{list_out, to_py, unsigned, I64Column, Int, Kind, Text};
 use crate::errors::{blocking, invalid, pure, to_py as error_to_py};
@@ -153,16 +153,23 @@ impl PyBillingPolicy {
         rates: Option<ColumnArg>,
         balances: Option<ColumnArg>,
     ) -> PyResult<Py<PyAny>> {
-        let secs = seconds.values(py);
-        let secs = unsigned(py, "seconds", &secs)?;
+        let raw_secs = seconds.values(py);
         let rate_values = rates.as_ref().and_then(ColumnArg::values(py));
-        let rates = column(py, "rates", rates.as_ref(), rate_values.as_deref())?
-            .unwrap_or(Column::All(self.inner.rate_per_minute));
         let balance_values = balances.as_ref().and_then(ColumnArg::values(py));
-        let balances = column(py, "balances", balances.as_ref(), balance_values.as_deref())?;
         let policy = self.inner;
+        // The exact checks, in the order their errors are reported: each column's first
+        // negative value, then the core's row errors.
+        let checked = || -> PyResult<(&[u64], Column<'_>, Option<Column<'_>>)> {
+            let secs = unsigned(py, "seconds", &raw_secs)?;
+            let rates = column(py, "rates", rates.as_ref(), rate_values.as_deref())?
+                .unwrap_or(Column::All(policy.rate_per_minute));
+            let balances =
+                column(py, "balances", balances.as_ref(), balance_values.as_deref())?;
+            Ok((secs, rates, balances))
+        };
         let out = PyDict::new(py);
         if seconds.kind == Kind::List {
+            let (secs, rates, balances) = checked()?;
             let cols = blocking(py, || policy.charge_many(secs, rates, balances))?;
             for (name, values) in [
                 (NAMES[0], &cols.billed_minutes),
@@ -176,48 +183,83 @@ impl PyBillingPolicy {
             }
             return Ok(out.into_any().unbind());
         }
-        let n = secs.len();
-        let fill = |words: &mut [u64]| -> PyResult<()> {
-            let (billed_minutes, rest) = words.split_at_mut(n);
-            let (gross, rest) = rest.split_at_mut(n);
-            let (charged, rest) = rest.split_at_mut(n);
-            let (shortfall, rest) = rest.split_at_mut(n);
-            let (fee, creator_net) = rest.split_at_mut(n);
-            let into = ChargeColumnsMut {
+        // The same columns read as u64 without a pass of their own: the fused kernel checks
+        // every input and result against the int64 range as it goes.
+        let fast_secs = raw(py, &raw_secs)?;
+        let fast_rates = match (&rates, rate_values.as_deref()) {
+            (Some(ColumnArg::All(v)), _) => Column::All(*v),
+            (Some(ColumnArg::Each(_)), Some(values)) => Column::Each(raw(py, values)?),
+            _ => Column::All(policy.rate_per_minute),
+        };
+        let fast_balances = match (&balances, balance_values.as_deref()) {
+            (Some(ColumnArg::All(v)), _) => Some(Column::All(*v)),
+            (Some(ColumnArg::Each(_)), Some(values)) => Some(Column::Each(raw(py, values)?)),
+            _ => None,
+        };
+        let n = raw_secs.len();
+        let fill = |mut cols: [&mut [u64]; 6]| -> PyResult<()> {
+            let bound = i64::MAX as u64;
+            let fused = blocking(py, || {
+                policy.charge_many_bounded(
+                    fast_secs,
+                    fast_rates,
+                    fast_balances,
+                    columns_mut(&mut cols),
+                    bound,
+                )
+            })?;
+            if fused {
+                return Ok(());
+            }
+            // Something is out of range: the checked path finds (and names) it.
+            let (secs, rates, balances) = checked()?;
+            blocking(py, || {
+                policy.charge_many_into(secs, rates, balances, columns_mut(&mut cols))
+            })?;
+            for (name, col) in NAMES.iter().zip(&cols) {
+                if let Some(i) = col.iter().position(|&v| v > bound) {
+                    return Err(invalid(py, format!("{name}[{i}] exceeds the int64 range")));
+                }
+            }
+            Ok(())
+        };
+        if seconds.kind == Kind::Numpy {
+            // numpy in, numpy out: each column is computed straight into its own fresh
+            // array. Six arrays of n rows rather than one (6, n) table: an allocation that
+            // size is reused by malloc from one call to the next, where a table six times
+            // larger is a fresh mapping every call, whose page faults and zeroing cost
+            // twice the arithmetic and made the time vary from call to call.
+            let numpy = py.import("numpy")?;
+            let arrays = NAMES
+                .iter()
+                .map(|_| numpy.call_method1("empty", (n, "int64")))
+                .collect::<PyResult<Vec<_>>>()?;
+            let words = arrays
+                .iter()
+                .map(|a| fresh_int64(a, n))
+                .collect::<PyResult<Vec<_>>>()?;
+            let cols: [&mut [u64]; 6] = words
+                .try_into()
+                .map_err(|_| error_to_py(py, &fanline::Error::internal("six columns")))?;
+            fill(cols)?;
+            for (name, array) in NAMES.iter().zip(arrays) {
+                out.set_item(*name, array)?;
+            }
+            return Ok(out.into_any().unbind());
+        }
+        // Other buffers: computed into one bytearray, then an array.array copy per column.
+        let memory = PyByteArray::new_with(py, NAMES.len() * n * 8, |bytes| {
+            let words = <[u64]>::mut_from_bytes(bytes)
+                .map_err(|_| error_to_py(py, &fanline::Error::internal("misaligned buffer")))?;
+            let ChargeColumnsMut {
                 billed_minutes,
                 gross,
                 charged,
                 shortfall,
                 fee,
                 creator_net,
-            };
-            blocking(py, || policy.charge_many_into(secs, rates, balances, into))?;
-            match words.iter().position(|&v| v > i64::MAX as u64) {
-                Some(i) => Err(invalid(
-                    py,
-                    format!("{}[{}] exceeds the int64 range", NAMES[i / n], i % n),
-                )),
-                None => Ok(()),
-            }
-        };
-        if seconds.kind == Kind::Numpy {
-            // numpy in, numpy out: the columns are computed straight into a fresh (6, n)
-            // array (numpy's allocator, huge pages), and each row goes back as a view.
-            let table = py
-                .import("numpy")?
-                .call_method1("empty", ((NAMES.len(), n), "int64"))?;
-            with_fresh_int64(&table, NAMES.len() * n, fill)?;
-            for (k, name) in NAMES.iter().enumerate() {
-                out.set_item(*name, table.get_item(k)?)?;
-            }
-            return Ok(out.into_any().unbind());
-        }
-        // Other buffers: computed into one bytearray, then an array.array copy per column.
-        let memory = PyByteArray::new_with(py, NAMES.len() * n * 8, |bytes| {
-            fill(
-                <[u64]>::mut_from_bytes(bytes)
-                    .map_err(|_| error_to_py(py, &fanline::Error::internal("misaligned buffer")))?,
-            )
+            } = split_columns(words, n);
+            fill([billed_minutes, gross, charged, shortfall, fee, creator_net])
         })?;
         let view = PyMemoryView::from(&memory)?;
         for (k, name) in NAMES.iter().enumerate() {
@@ -269,6 +311,29 @@ impl ColumnArg {
     }
 }
 
+/// An int64 column read as u64 in place, unchecked (the fused kernel checks the range).
+fn raw<'a>(py: Python<'_>, values: &'a [i64]) -> PyResult<&'a [u64]> {
+    <[u64]>::ref_from_bytes(values.as_bytes())
+        .map_err(|_| error_to_py(py, &fanline::Error::internal("misaligned column")))
+}
+
+/// Six consecutive result columns of `n` rows each, in [`NAMES`] order.
+fn split_columns(words: &mut [u64], n: usize) -> ChargeColumnsMut<'_> {
+    let (billed_minutes, rest) = words.split_at_mut(n);
+    let (gross, rest) = rest.split_at_mut(n);
+    let (charged, rest) = rest.split_at_mut(n);
+    let (shortfall, rest) = rest.split_at_mut(n);
+    let (fee, creator_net) = rest.split_at_mut(n);
+    ChargeColumnsMut {
+        billed_minutes,
+        gross,
+        charged,
+        shortfall,
+        fee,
+        creator_net,
+    }
+}
+
 /// A column argument as the core's [`Column`], checked non-negative.
 fn column<'a>(
     py: Python<'_>,
@@ -283,16 +348,26 @@ fn column<'a>(
     })
 }
 
-/// Runs `fill` over the memory of `array`, a numpy array this function's caller has just
-/// created with `numpy.empty` and not shared, holding `len` int64 items.
-fn with_fresh_int64(
-    array: &Bound<'_, PyAny>,
-    len: usize,
-    fill: impl FnOnce(&mut [u64]) -> PyResult<()>,
-) -> PyResult<()> {
+/// The result columns of a batch, reborrowed.
+fn columns_mut<'b>(cols: &'b mut [&mut [u64]; 6]) -> ChargeColumnsMut<'b> {
+    let [billed_minutes, gross, charged, shortfall, fee, creator_net] = cols;
+    ChargeColumnsMut {
+        billed_minutes,
+        gross,
+        charged,
+        shortfall,
+        fee,
+        creator_net,
+    }
+}
+
+/// The memory of `array`, a numpy array this function's caller has just created with
+/// `numpy.empty` and not shared, holding `len` int64 items.
+#[allow(clippy::mut_from_ref)]
+fn fresh_int64<'a>(array: &'a Bound<'_, PyAny>, len: usize) -> PyResult<&'a mut [u64]> {
     let py = array.py();
     if len == 0 {
-        return fill(&mut []);
+        return Ok(&mut []);
     }
     let iface = array.getattr("__array_interface__")?;
     let (address, readonly): (usize, bool) = iface.get_item("data")?.extract()?;
@@ -306,10 +381,9 @@ fn with_fresh_int64(
     }
     // SAFETY: numpy allocated `len` int64 items at `address`: C-contiguous, aligned and
     // writable (all checked above). The array was created by our caller and no reference to
-    // it has been handed out, so nothing else reads or writes it while `fill` runs, and
-    // `array` keeps the memory alive for this whole call.
-    let words = unsafe { std::slice::from_raw_parts_mut(address as *mut u64, len) };
-    fill(words)
+    // it has been handed out, so nothing else reads or writes it while the slice lives, and
+    // `array` (borrowed for as long as the slice) keeps the memory alive.
+    Ok(unsafe { std::slice::from_raw_parts_mut(address as *mut u64, len) })
 }
 
 impl PyBillingPolicy {

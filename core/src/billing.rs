@@ -389,6 +389,196 @@ impl BillingPolicy {
     }
 
     /// Rows `first..first + seconds.len()` of a batch, on this thread.
+    /// [`charge_many_into`](Self::charge_many_into) for callers whose inputs and results
+    /// must all stay at or below `bound` (a binding reading and writing int64 columns passes
+    /// `i64::MAX`). One fused pass over the columns, on every core for large batches, with no
+    /// per-row error path: `Ok(true)` when every row was charged; `Ok(false)` as soon as any
+    /// input or result is above `bound` or a row would overflow, the columns then holding
+    /// garbage, so the caller reports the exact problem with its own checks and
+    /// [`charge_many_into`](Self::charge_many_into). A length mismatch is `INVALID_INPUT`.
+    pub fn charge_many_bounded(
+        &self,
+        seconds: &[u64],
+        rates: Column<'_>,
+        balances: Option<Column<'_>>,
+        out: ChargeColumnsMut<'_>,
+        bound: u64,
+    ) -> Result<bool> {
+        let rows = seconds.len();
+        rates.check_len("rates", rows)?;
+        let balances = balances.unwrap_or(Column::All(u64::MAX));
+        balances.check_len("balances", rows)?;
+        for col in [
+            &*out.billed_minutes,
+            &*out.gross,
+            &*out.charged,
+            &*out.shortfall,
+            &*out.fee,
+            &*out.creator_net,
+        ] {
+            Column::Each(col).check_len("output", rows)?;
+        }
+        // An absent balance is no cap: clamp it into range instead of refusing the batch.
+        let balances = match balances {
+            Column::All(v) => Column::All(v.min(bound)),
+            each => each,
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads <= 1 || rows < PARALLEL_ROWS {
+            return Ok(self.fused_rows(0, seconds, rates, balances, out, bound));
+        }
+        let chunk = rows.div_ceil(threads);
+        let ChargeColumnsMut {
+            billed_minutes,
+            gross,
+            charged,
+            shortfall,
+            fee,
+            creator_net,
+        } = out;
+        let parts = seconds
+            .chunks(chunk)
+            .zip(billed_minutes.chunks_mut(chunk))
+            .zip(gross.chunks_mut(chunk))
+            .zip(charged.chunks_mut(chunk))
+            .zip(shortfall.chunks_mut(chunk))
+            .zip(fee.chunks_mut(chunk))
+            .zip(creator_net.chunks_mut(chunk));
+        Ok(std::thread::scope(|scope| {
+            let handles: Vec<_> = parts
+                .enumerate()
+                .map(|(k, ((((((secs, m), g), c), s), f), n))| {
+                    let out = ChargeColumnsMut {
+                        billed_minutes: m,
+                        gross: g,
+                        charged: c,
+                        shortfall: s,
+                        fee: f,
+                        creator_net: n,
+                    };
+                    scope.spawn(move || {
+                        self.fused_rows(k * chunk, secs, rates, balances, out, bound)
+                    })
+                })
+                .collect();
+            // Join every thread before answering; a panicked one counts as out of range,
+            // so the caller's checked path runs (and reports) instead.
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(false))
+                .fold(true, |all, ok| all && ok)
+        }))
+    }
+
+    /// The rows from `first` in one pass: one loop per rounding and column shape, so the
+    /// compiler sees no per-row branch on either.
+    fn fused_rows(
+        &self,
+        first: usize,
+        seconds: &[u64],
+        rates: Column<'_>,
+        balances: Column<'_>,
+        out: ChargeColumnsMut<'_>,
+        bound: u64,
+    ) -> bool {
+        match self.rounding {
+            Rounding::PerStartedMinute => {
+                self.fused_shapes::<false>(first, seconds, rates, balances, out, bound)
+            }
+            Rounding::PerSecond => {
+                self.fused_shapes::<true>(first, seconds, rates, balances, out, bound)
+            }
+        }
+    }
+
+    fn fused_shapes<const PER_SECOND: bool>(
+        &self,
+        first: usize,
+        seconds: &[u64],
+        rates: Column<'_>,
+        balances: Column<'_>,
+        out: ChargeColumnsMut<'_>,
+        bound: u64,
+    ) -> bool {
+        let n = seconds.len();
+        match (rates, balances) {
+            (Column::Each(r), Column::Each(b)) => {
+                let (r, b) = (&r[first..first + n], &b[first..first + n]);
+                self.fused::<PER_SECOND>(seconds, |j| r[j], |j| b[j], out, bound)
+            }
+            (Column::Each(r), Column::All(b)) => {
+                let r = &r[first..first + n];
+                self.fused::<PER_SECOND>(seconds, |j| r[j], |_| b, out, bound)
+            }
+            (Column::All(r), Column::Each(b)) => {
+                let b = &b[first..first + n];
+                self.fused::<PER_SECOND>(seconds, |_| r, |j| b[j], out, bound)
+            }
+            (Column::All(r), Column::All(b)) => {
+                self.fused::<PER_SECOND>(seconds, |_| r, |_| b, out, bound)
+            }
+        }
+    }
+
+    /// The same arithmetic as [`charge`](Self::charge), branch-free, collecting "out of
+    /// range" in one flag instead of stopping at a row.
+    fn fused<const PER_SECOND: bool>(
+        &self,
+        seconds: &[u64],
+        rate_at: impl Fn(usize) -> u64,
+        balance_at: impl Fn(usize) -> u64,
+        out: ChargeColumnsMut<'_>,
+        bound: u64,
+    ) -> bool {
+        if self.fee_bps > 10_000 {
+            return false;
+        }
+        let bps = u64::from(self.fee_bps);
+        // Above this, `charged * bps` could overflow: left to the checked path.
+        let fee_safe = u64::MAX / 10_000;
+        let minimum = u64::from(self.minimum_minutes);
+        let mut bad = false;
+        let n = seconds.len();
+        let (m_out, g_out) = (&mut out.billed_minutes[..n], &mut out.gross[..n]);
+        let (c_out, s_out) = (&mut out.charged[..n], &mut out.shortfall[..n]);
+        let (f_out, n_out) = (&mut out.fee[..n], &mut out.creator_net[..n]);
+        for j in 0..n {
+            let (secs, rate, balance) = (seconds[j], rate_at(j), balance_at(j));
+            let min = if secs > 0 { minimum } else { 0 };
+            let (floor, o1) = min.overflowing_mul(rate);
+            let (minutes, gross, o2) = if PER_SECOND {
+                let (product, o) = secs.overflowing_mul(rate);
+                let pro_rata = product / 60;
+                if pro_rata < floor {
+                    (min, floor, o)
+                } else {
+                    (0, pro_rata, o)
+                }
+            } else {
+                let minutes = secs.div_ceil(60).max(min);
+                let (gross, o) = minutes.overflowing_mul(rate);
+                (minutes, gross, o)
+            };
+            let charged = gross.min(balance);
+            let fee = charged.wrapping_mul(bps) / 10_000;
+            bad |= o1
+                | o2
+                | (secs > bound)
+                | (rate > bound)
+                | (balance > bound)
+                | (minutes > bound)
+                | (gross > bound)
+                | (charged > fee_safe);
+            m_out[j] = minutes;
+            g_out[j] = gross;
+            c_out[j] = charged;
+            s_out[j] = gross - charged;
+            f_out[j] = fee;
+            n_out[j] = charged - fee;
+        }
+        !bad
+    }
+
     fn charge_rows(
         &self,
         first: usize,
