@@ -126,7 +126,9 @@ fn main() {
     let fanline_t = template(&dir, &format!("fanline-{calls}.db"), |p| {
         history::prefill(p, calls)
     });
-    let seed_t = template(&dir, &format!("seed-{calls}.db"), |p| seed::prefill(p, calls));
+    let seed_t = template(&dir, &format!("seed-{calls}.db"), |p| {
+        seed::prefill(p, calls)
+    });
     let work = tempfile::tempdir_in(&dir).unwrap();
     let f = engine(&copy(&fanline_t, work.path(), "fanline.db"));
     let mut s = SeedRoute::open(&copy(&seed_t, work.path(), "seed.db"));

@@ -338,8 +338,17 @@ impl SeedRoute {
                 )
                 .unwrap()
                 .query_row(
-                    params![call_id, creator, fan, call_type, channel, creator_uid, fan_uid,
-                        rate, now_ms],
+                    params![
+                        call_id,
+                        creator,
+                        fan,
+                        call_type,
+                        channel,
+                        creator_uid,
+                        fan_uid,
+                        rate,
+                        now_ms
+                    ],
                     |r| r.get(0),
                 )
                 .unwrap();
@@ -360,7 +369,11 @@ impl SeedRoute {
                 created_at
             ])
             .unwrap();
-            let (display_name, username, _avatar): (Option<String>, Option<String>, Option<String>) = c
+            let (display_name, username, _avatar): (
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            ) = c
                 .prepare_cached(
                     "SELECT display_name, username, profile_pic_url FROM users
                      WHERE firebase_uid = ?1",

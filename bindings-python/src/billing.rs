@@ -163,8 +163,7 @@ impl PyBillingPolicy {
             let secs = unsigned(py, "seconds", &raw_secs)?;
             let rates = column(py, "rates", rates.as_ref(), rate_values.as_deref())?
                 .unwrap_or(Column::All(policy.rate_per_minute));
-            let balances =
-                column(py, "balances", balances.as_ref(), balance_values.as_deref())?;
+            let balances = column(py, "balances", balances.as_ref(), balance_values.as_deref())?;
             Ok((secs, rates, balances))
         };
         let out = PyDict::new(py);

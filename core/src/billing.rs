@@ -461,12 +461,9 @@ impl BillingPolicy {
                     })
                 })
                 .collect();
-            // Join every thread before answering; a panicked one counts as out of range,
-            // so the caller's checked path runs (and reports) instead.
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or(false))
-                .fold(true, |all, ok| all && ok)
+            // A panicked thread counts as out of range, so the caller's checked path runs
+            // (and reports) instead; the scope joins any thread not asked yet.
+            handles.into_iter().all(|h| h.join().unwrap_or(false))
         }))
     }
 
