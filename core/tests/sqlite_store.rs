@@ -342,3 +342,123 @@ fn health_of_a_memory_store_has_no_schema() {
     assert!(json.get("latencyMs").unwrap().is_number());
     assert!(json.get("error").is_none());
 }
+
+/// The SQLite store answers `initiate_reads` in one statement; it must say exactly what the
+/// single reads say, for a pair with nothing stored and a pair with everything stored.
+#[test]
+fn initiate_reads_in_one_statement_match_the_single_reads() {
+    use fanline::calls::Call;
+    use fanline::privacy::{Audience, PrivacySettings, Visibility};
+    use fanline::store::{InitiateReads, LedgerEntry, Profile, Tx};
+    use fanline::{CallId, UserId};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("fanline.db")).unwrap();
+    let (bare_c, bare_f) = (
+        UserId::new("bare-c").unwrap(),
+        UserId::new("bare-f").unwrap(),
+    );
+    let (full_c, full_f) = (
+        UserId::new("full-c").unwrap(),
+        UserId::new("full-f").unwrap(),
+    );
+    store
+        .write(&mut |tx| {
+            let settings = PrivacySettings {
+                visibility: Visibility::Creators,
+                allow_dm: Audience::None,
+                allow_calls: Audience::Following,
+                searchable: true,
+            };
+            tx.put_settings(&full_f, &settings, START_MS)?;
+            tx.record_relationship(&full_c, &full_f, RelationshipKind::Follow, START_MS)?;
+            tx.record_relationship(&full_c, &full_f, RelationshipKind::Tipped, START_MS)?;
+            tx.put_block(&full_f, &full_c, START_MS)?;
+            tx.put_block(&full_c, &full_f, START_MS)?;
+            tx.put_call_price(&full_c, 42, START_MS)?;
+            let profile = Profile {
+                display_name: "Full".into(),
+                avatar_url: Some("https://example.com/a.png".into()),
+            };
+            tx.put_profile(&full_c, &profile)?;
+            tx.append_ledger(&[
+                LedgerEntry {
+                    reference: "t:fan".into(),
+                    account: full_f.to_string(),
+                    amount: 700,
+                    at_ms: START_MS,
+                },
+                LedgerEntry {
+                    reference: "t:issuance".into(),
+                    account: fanline::store::ISSUANCE_ACCOUNT.into(),
+                    amount: -700,
+                    at_ms: START_MS,
+                },
+            ])?;
+            // A connected call of the fan's (with another creator) and a recent pair call.
+            for (creator, state, at) in [
+                ("other-c", CallState::Connected, START_MS - 5_000),
+                ("full-c", CallState::Ended, START_MS - 30_000),
+            ] {
+                tx.insert_call(&Call {
+                    id: CallId::random(),
+                    creator: UserId::new(creator)?,
+                    fan: full_f.clone(),
+                    call_type: CallType::Voice,
+                    state,
+                    message: None,
+                    rate_per_minute: 10,
+                    creator_uid: 1,
+                    fan_uid: 2,
+                    created_at_ms: at,
+                    expires_at_ms: at + 120_000,
+                    connected_at_ms: Some(at + 1_000),
+                    limit_at_ms: None,
+                    finished_at_ms: (state == CallState::Ended).then_some(at + 2_000),
+                    ended_by: None,
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    for (creator, fan, after) in [
+        (&bare_c, &bare_f, START_MS - 60_000),
+        (&full_c, &full_f, START_MS - 60_000),
+        // The pair's call is before the window: no cooldown.
+        (&full_c, &full_f, START_MS - 20_000),
+    ] {
+        store
+            .read(&mut |tx: &mut dyn Tx| {
+                let single = InitiateReads {
+                    settings: tx.get_settings(fan)?,
+                    relationships: tx.relationships(creator, fan)?,
+                    blocked_by_fan: tx.is_blocked(fan, creator)?,
+                    blocked_by_creator: tx.is_blocked(creator, fan)?,
+                    fan_connected: tx.fan_connected(fan)?,
+                    latest_pair_call: tx.latest_pair_call(creator, fan, after)?,
+                    price: tx.get_call_price(creator)?,
+                    fan_balance: tx.balance(fan.as_str())?,
+                    creator_profile: tx.get_profile(creator)?,
+                };
+                assert_eq!(
+                    tx.initiate_reads(creator, fan, after)?,
+                    single,
+                    "{creator}/{fan}"
+                );
+                Ok(())
+            })
+            .unwrap();
+    }
+    // The stored state was really there (the comparison above is not between two blanks).
+    store
+        .read(&mut |tx: &mut dyn Tx| {
+            let full = tx.initiate_reads(&full_c, &full_f, START_MS - 60_000)?;
+            assert!(full.blocked_by_fan && full.blocked_by_creator && full.fan_connected);
+            assert_eq!(full.latest_pair_call, Some(START_MS - 30_000));
+            assert_eq!((full.price, full.fan_balance), (Some(42), 700));
+            assert_eq!(full.relationships.len(), 2);
+            assert!(full.settings.is_some() && full.creator_profile.is_some());
+            Ok(())
+        })
+        .unwrap();
+}

@@ -21,7 +21,7 @@ use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::flags::Feature;
 use crate::ids::{Actor, CallId, Role, UserId};
-use crate::privacy::{decide, Action, RelationshipKind};
+use crate::privacy::{decide, Action, BlockState, RelationshipKind};
 use crate::store::{AuditRecord, HistoryCursor, Tx};
 
 /// Longest invitation note, in characters.
@@ -221,9 +221,18 @@ impl Fanline {
         req: &InitiateRequest,
         now: i64,
     ) -> Result<Outcome<crate::calls::CallView>> {
-        let facts = PairFacts::read(tx, &actor.id, fan)?;
+        let cooldown = self.config.cooldown;
+        let reads = tx.initiate_reads(&actor.id, fan, now.saturating_sub(cooldown.duration_ms))?;
+        let facts = PairFacts {
+            settings: reads.settings.unwrap_or_default(),
+            relationships: reads.relationships,
+            blocks: BlockState {
+                by_fan: reads.blocked_by_fan,
+                by_creator: reads.blocked_by_creator,
+            },
+        };
         let mut input = facts.input(Action::Call, actor, fan);
-        input.fan_in_connected_call = tx.fan_connected(fan)?;
+        input.fan_in_connected_call = reads.fan_connected;
         decide(&input).into_result(Some(Feature::Calls))?;
         // An invitation past its time no longer occupies the creator, swept or not.
         let stale = match tx.active_call(&actor.id, true)? {
@@ -233,14 +242,13 @@ impl Fanline {
         };
         // The cooldown runs from the pair's latest call: only a successful initiation makes
         // one, so no limit row is written for it.
-        let cooldown = self.config.cooldown;
-        let last = tx.latest_pair_call(&actor.id, fan, now.saturating_sub(cooldown.duration_ms))?;
+        let last = reads.latest_pair_call;
         cooldown.check(last.map(|at| cooldown.until(at)), now)?;
         let rate = match req.rate_per_minute {
             Some(rate) => rate,
-            None => self.price_of(tx, &actor.id)?,
+            None => self.rate_from(reads.price),
         };
-        let balance = self.fan_balance(tx, fan)?;
+        let balance = self.spendable(reads.fan_balance);
         if let Some(balance) = balance {
             let needed = self.config.billing.start_guard(rate);
             if balance < needed {
@@ -277,7 +285,7 @@ impl Fanline {
         };
         tx.insert_call(&call)?;
         tx.append_audit(&call_audit("call_initiated", Some(actor), &call, now))?;
-        let creator_name = tx.get_profile(&actor.id)?.map(|p| p.display_name);
+        let creator_name = reads.creator_profile.map(|p| p.display_name);
         events.push(Event::to_user(
             fan,
             "call:request",

@@ -52,9 +52,12 @@ impl Fanline {
 
     /// The rate a call from `creator` starts with.
     pub(super) fn price_of(&self, tx: &mut dyn Tx, creator: &UserId) -> Result<u64> {
-        Ok(tx
-            .get_call_price(creator)?
-            .unwrap_or(self.config.billing.rate_per_minute))
+        Ok(self.rate_from(tx.get_call_price(creator)?))
+    }
+
+    /// A creator's rate from their stored price, if any: else the policy's default.
+    pub(super) fn rate_from(&self, stored: Option<u64>) -> u64 {
+        stored.unwrap_or(self.config.billing.rate_per_minute)
     }
 
     /// The fan's spendable balance, `None` when the ledger is off (calls are not charged).
@@ -62,7 +65,14 @@ impl Fanline {
         if !self.config.ledger {
             return Ok(None);
         }
-        Ok(Some(u64::try_from(tx.balance(fan.as_str())?).unwrap_or(0)))
+        Ok(self.spendable(tx.balance(fan.as_str())?))
+    }
+
+    /// The spendable part of a stored balance, `None` when the ledger is off.
+    pub(super) fn spendable(&self, balance: i64) -> Option<u64> {
+        self.config
+            .ledger
+            .then(|| u64::try_from(balance).unwrap_or(0))
     }
 
     /// Whole minutes of a call at `rate` that `balance` pays for, capped by the longest call.

@@ -39,8 +39,8 @@ pub use open::open_store;
 pub use postgres::{PostgresOptions, PostgresStore};
 pub use probe::StoreProbe;
 pub use records::{
-    AuditRecord, HistoryCursor, LedgerEntry, Profile, RefusalCount, Relationship, ShareState,
-    ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT,
+    AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount, Relationship,
+    ShareState, ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT,
 };
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous};
 
@@ -145,6 +145,27 @@ pub trait Tx {
         fan: &UserId,
         after_ms: i64,
     ) -> Result<Option<i64>>;
+    /// What an initiation reads about the pair, pair calls after `after_ms` for the
+    /// cooldown. The default runs the single reads one by one; a store may answer it in
+    /// one statement or round trip.
+    fn initiate_reads(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        after_ms: i64,
+    ) -> Result<InitiateReads> {
+        Ok(InitiateReads {
+            settings: self.get_settings(fan)?,
+            relationships: self.relationships(creator, fan)?,
+            blocked_by_fan: self.is_blocked(fan, creator)?,
+            blocked_by_creator: self.is_blocked(creator, fan)?,
+            fan_connected: self.fan_connected(fan)?,
+            latest_pair_call: self.latest_pair_call(creator, fan, after_ms)?,
+            price: self.get_call_price(creator)?,
+            fan_balance: self.balance(fan.as_str())?,
+            creator_profile: self.get_profile(creator)?,
+        })
+    }
     /// The fan's ringing calls whose invitation has not expired at `now_ms`, newest first.
     fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>>;
     /// Calls where `user` is a participant, newest first (by `created_at_ms`, then id),

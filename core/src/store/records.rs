@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::rfc3339;
 use crate::ids::CallId;
-use crate::privacy::RelationshipKind;
+use crate::privacy::{PrivacySettings, RelationshipKind};
 
 /// The ledger account that collects platform fees.
 pub const PLATFORM_ACCOUNT: &str = "@platform";
@@ -20,6 +20,30 @@ pub struct Profile {
     pub display_name: String,
     /// An avatar URL.
     pub avatar_url: Option<String>,
+}
+
+/// Everything an initiation reads about a (creator, fan) pair besides the creator's active
+/// call: [`Tx::initiate_reads`](super::Tx::initiate_reads).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitiateReads {
+    /// The fan's stored settings, `None` when they never changed anything.
+    pub settings: Option<PrivacySettings>,
+    /// Every relationship row of the pair, in kind order.
+    pub relationships: Vec<Relationship>,
+    /// The fan blocked the creator.
+    pub blocked_by_fan: bool,
+    /// The creator blocked the fan.
+    pub blocked_by_creator: bool,
+    /// The fan is in a connected call.
+    pub fan_connected: bool,
+    /// The `created_at_ms` of the pair's latest call after the given time, if any.
+    pub latest_pair_call: Option<i64>,
+    /// The creator's stored price per minute, `None` when they never set one.
+    pub price: Option<u64>,
+    /// The fan's ledger balance.
+    pub fan_balance: i64,
+    /// The creator's display fields.
+    pub creator_profile: Option<Profile>,
 }
 
 /// One relationship row.

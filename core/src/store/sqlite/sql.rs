@@ -91,6 +91,22 @@ pub(super) const FAN_CONNECTED: &str =
 pub(super) const LATEST_PAIR_CALL: &str = "SELECT MAX(created_at_ms) FROM calls \
      INDEXED BY calls_creator_history \
      WHERE creator_id = ?1 AND created_at_ms > ?3 AND fan_id = ?2";
+/// The reads of an initiation in one statement (`?1` creator, `?2` fan, `?3` the cooldown's
+/// start): primary-key lookups and the two calls queries above.
+pub(super) const INITIATE_READS: &str = "SELECT s.visibility, s.allow_dm, s.allow_calls, \
+     s.searchable, \
+     EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = ?2 AND blocked_id = ?1), \
+     EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = ?1 AND blocked_id = ?2), \
+     EXISTS (SELECT 1 FROM calls INDEXED BY calls_fan_state \
+         WHERE fan_id = ?2 AND state IN ('ringing', 'connected') AND state = 'connected'), \
+     (SELECT MAX(created_at_ms) FROM calls INDEXED BY calls_creator_history \
+         WHERE creator_id = ?1 AND created_at_ms > ?3 AND fan_id = ?2), \
+     (SELECT rate_per_minute FROM call_prices WHERE creator_id = ?1), \
+     COALESCE((SELECT balance FROM ledger_balances WHERE account = ?2), 0), \
+     p.user_id IS NOT NULL, p.display_name, p.avatar_url \
+     FROM (SELECT 1) \
+     LEFT JOIN fan_privacy_settings s ON s.fan_id = ?2 \
+     LEFT JOIN user_profiles p ON p.user_id = ?1";
 /// `calls_fan_state`; sorts only the fan's ringing calls.
 pub(super) const PENDING_FOR_FAN: &str = concat!(
     "SELECT ",
@@ -213,7 +229,7 @@ mod tests {
             let names = stmt.query_map([], |r| r.get(0)).unwrap();
             names.map(Result::unwrap).collect()
         };
-        let hot: [(&str, &[&str], bool); 26] = [
+        let hot: [(&str, &[&str], bool); 27] = [
             (GET_SETTINGS, &["fan_privacy_settings"], false),
             (GET_PROFILE, &["user_profiles"], false),
             (RELATIONSHIPS, &["creator_fan_relationships"], false),
@@ -227,6 +243,11 @@ mod tests {
             (ACTIVE_AS_FAN, &["calls_fan_state"], true),
             (FAN_CONNECTED, &["calls_fan_state"], false),
             (LATEST_PAIR_CALL, &["calls_creator_history"], false),
+            (
+                INITIATE_READS,
+                &["calls_fan_state", "calls_creator_history", "call_prices"],
+                false,
+            ),
             (PENDING_FOR_FAN, &["calls_fan_state"], true),
             (
                 HISTORY,

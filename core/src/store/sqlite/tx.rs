@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
 use crate::privacy::{PrivacySettings, RelationshipKind};
 use crate::store::records::{
-    AuditRecord, HistoryCursor, LedgerEntry, Profile, RefusalCount, Relationship, ShareState,
+    AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount, Relationship,
+    ShareState,
 };
 use crate::store::Tx;
 
@@ -257,6 +258,43 @@ impl Tx for SqliteTx<'_> {
     ) -> Result<Option<i64>> {
         let p = params![creator.as_str(), fan.as_str(), after_ms];
         self.value(sql::LATEST_PAIR_CALL, p)
+    }
+
+    fn initiate_reads(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        after_ms: i64,
+    ) -> Result<InitiateReads> {
+        let p = params![creator.as_str(), fan.as_str(), after_ms];
+        let row = self.one(sql::INITIATE_READS, p, |r| {
+            let settings = match r.get::<_, Option<String>>(0)? {
+                Some(_) => Some(rows::settings(r)?),
+                None => None,
+            };
+            let creator_profile = match r.get::<_, bool>(10)? {
+                true => Some(Profile {
+                    display_name: r.get(11)?,
+                    avatar_url: r.get(12)?,
+                }),
+                false => None,
+            };
+            Ok(InitiateReads {
+                settings,
+                relationships: Vec::new(),
+                blocked_by_fan: r.get(4)?,
+                blocked_by_creator: r.get(5)?,
+                fan_connected: r.get(6)?,
+                latest_pair_call: r.get(7)?,
+                price: r.get(8)?,
+                fan_balance: r.get(9)?,
+                creator_profile,
+            })
+        })?;
+        let mut reads =
+            row.ok_or_else(|| Error::internal("the initiation read returned no row"))?;
+        reads.relationships = self.relationships(creator, fan)?;
+        Ok(reads)
     }
 
     fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>> {
