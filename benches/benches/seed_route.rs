@@ -4,7 +4,10 @@
 //! WAL with `synchronous=NORMAL`. CPU is user plus system time of the process (the kernel's
 //! share, the WAL writes, counts; other processes on the machine do not), measured in rounds
 //! that alternate the two sides, each round a batch of fresh (creator, fan) pairs where the
-//! fan follows the creator and holds tokens. Prints each round and the ratio.
+//! fan follows the creator and holds tokens. Each batch starts on an empty WAL (the setup's
+//! pages checkpointed outside the measurement) and ends with a measured checkpoint, so each
+//! side pays exactly for getting its own pages into the database file, wherever SQLite's
+//! automatic checkpoints happened to fall. Prints each round and the ratio.
 //!
 //! Run: `cargo bench -p fanline-benches --bench seed_route`. Set `FANLINE_BENCH_DIR` to keep
 //! the prefilled templates between runs (they take a while to build), `FANLINE_BENCH_ROUNDS`
@@ -24,6 +27,7 @@ use fanline::{Actor, Fanline, Flags, ManualClock};
 use fanline_benches::cpu::cpu_of;
 use fanline_benches::history::{self, START_MS};
 use fanline_benches::seed::{self, SeedRoute};
+use rusqlite::Connection;
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -94,19 +98,25 @@ fn engine_pairs(f: &Fanline, pairs: &[(String, String)]) -> Vec<(Actor, Initiate
         .collect()
 }
 
-fn run_engine(f: &Fanline, batch: &[(Actor, InitiateRequest)]) -> Duration {
+/// The engine's side: `side` is a connection of our own to the engine's file, for the
+/// checkpoints (the store's connections are its own).
+fn run_engine(f: &Fanline, side: &Connection, batch: &[(Actor, InitiateRequest)]) -> Duration {
+    seed::checkpoint(side);
     cpu_of(|| {
         for (creator, req) in batch {
             f.initiate(creator, req).unwrap();
         }
+        seed::checkpoint(side);
     })
 }
 
 fn run_seed(s: &mut SeedRoute, batch: &[(String, String)]) -> Duration {
+    s.checkpoint();
     cpu_of(|| {
         for (creator, fan) in batch {
             s.initiate(creator, fan, "video", None, START_MS).unwrap();
         }
+        s.checkpoint();
     })
 }
 
@@ -130,7 +140,9 @@ fn main() {
         seed::prefill(p, calls)
     });
     let work = tempfile::tempdir_in(&dir).unwrap();
-    let f = engine(&copy(&fanline_t, work.path(), "fanline.db"));
+    let engine_file = copy(&fanline_t, work.path(), "fanline.db");
+    let f = engine(&engine_file);
+    let side = Connection::open(&engine_file).unwrap();
     let mut s = SeedRoute::open(&copy(&seed_t, work.path(), "seed.db"));
 
     println!(
@@ -141,20 +153,20 @@ fn main() {
     let warm = pairs("warm", batch);
     s.add_pairs(&warm, START_MS);
     run_seed(&mut s, &warm);
-    run_engine(&f, &engine_pairs(&f, &warm));
+    run_engine(&f, &side, &engine_pairs(&f, &warm));
 
     let only = std::env::var("FANLINE_BENCH_ONLY").ok();
-    if let Some(side) = &only {
+    if let Some(which) = &only {
         for round in 0..rounds {
             let ps = pairs(&round.to_string(), batch);
-            let cpu = if side == "seed" {
+            let cpu = if which == "seed" {
                 s.add_pairs(&ps, START_MS);
                 run_seed(&mut s, &ps)
             } else {
-                run_engine(&f, &engine_pairs(&f, &ps))
+                run_engine(&f, &side, &engine_pairs(&f, &ps))
             };
             println!(
-                "round {round}: {side} {:>6.1} us",
+                "round {round}: {which} {:>6.1} us",
                 cpu.as_secs_f64() * 1e6 / batch as f64
             );
         }
@@ -169,9 +181,9 @@ fn main() {
         // Alternate which side goes first, so neither always runs on a warmer machine.
         let (seed_cpu, engine_cpu) = if round % 2 == 0 {
             let sc = run_seed(&mut s, &ps);
-            (sc, run_engine(&f, &engine_batch))
+            (sc, run_engine(&f, &side, &engine_batch))
         } else {
-            let ec = run_engine(&f, &engine_batch);
+            let ec = run_engine(&f, &side, &engine_batch);
             (run_seed(&mut s, &ps), ec)
         };
         seed_total += seed_cpu;

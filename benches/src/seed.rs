@@ -178,6 +178,16 @@ pub fn prefill(path: &Path, n: u64) {
         .unwrap();
 }
 
+/// `PRAGMA wal_checkpoint(RESTART)` on `conn`: every committed page into the database file,
+/// and the next commit writes the WAL from its start again (as after an automatic
+/// checkpoint: the file keeps its size, so its blocks are reused, not allocated anew).
+pub fn checkpoint(conn: &Connection) {
+    let busy: i64 = conn
+        .query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(busy, 0, "the checkpoint could not finish");
+}
+
 /// Why the route refused (the seed answers these with a 4xx).
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -239,6 +249,11 @@ impl SeedRoute {
                 .unwrap();
         }
         self.conn.execute_batch("COMMIT").unwrap();
+    }
+
+    /// Copies every committed page into the database file; the WAL starts over.
+    pub fn checkpoint(&self) {
+        checkpoint(&self.conn);
     }
 
     /// The route: `creator` rings `fan`. Returns the call id.
