@@ -30,9 +30,9 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 3,
-        name: "calls_by_id",
-        up: include_str!("migrations/0003_calls_by_id.up.sql"),
-        down: include_str!("migrations/0003_calls_by_id.down.sql"),
+        name: "fewer_pages",
+        up: include_str!("migrations/0003_fewer_pages.up.sql"),
+        down: include_str!("migrations/0003_fewer_pages.down.sql"),
     },
 ];
 

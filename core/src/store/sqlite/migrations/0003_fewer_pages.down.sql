@@ -1,5 +1,7 @@
 -- Puts back the calls table of schema 2 (a rowid table with a unique id and full
--- active-call indexes), rows unchanged.
+-- active-call indexes), rows unchanged, and the index on limits.value_ms.
+
+CREATE INDEX limits_value ON limits (value_ms);
 
 DROP VIEW call_invitations;
 

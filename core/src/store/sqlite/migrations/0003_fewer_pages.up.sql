@@ -1,11 +1,16 @@
--- fanline schema 3: fewer pages written per call operation.
+-- fanline schema 3: fewer pages written per call operation and per rate-limited request.
 -- - `calls` is keyed by its id (WITHOUT ROWID): a call is one b-tree entry found by one seek,
 --   instead of a row plus a separate unique index on the id (two pages written per insert).
 -- - The active-call indexes hold only ringing and connected calls (partial indexes): they
 --   stay a few pages whatever the history, so checking whether a user is busy never misses
 --   the page cache. SQLite has one writer at a time, so a small hot index costs no
 --   concurrency (unlike PostgreSQL's SERIALIZABLE, whose schema keeps full indexes).
+-- - `limits` loses its index on `value_ms`: the sweeper's prune reads the table instead (it
+--   holds only limits that still bite, bounded by the creators and IPs active in the last
+--   period, never by history), and every rate-limited request writes one b-tree less.
 -- The rows are copied as they are; ids stay unique (they were a UNIQUE column).
+
+DROP INDEX limits_value;
 
 DROP VIEW call_invitations;
 
