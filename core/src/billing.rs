@@ -517,8 +517,8 @@ impl BillingPolicy {
         }
     }
 
-    /// The same arithmetic as [`charge`](Self::charge), branch-free, collecting "out of
-    /// range" in one flag instead of stopping at a row.
+    /// The same arithmetic as [`charge`](Self::charge), without a branch per row: "out of
+    /// range" is one running maximum checked at the end instead of a stop at the row.
     fn fused<const PER_SECOND: bool>(
         &self,
         seconds: &[u64],
@@ -531,49 +531,45 @@ impl BillingPolicy {
             return false;
         }
         let bps = u64::from(self.fee_bps);
-        // Above this, `charged * bps` could overflow: left to the checked path.
-        let fee_safe = u64::MAX / 10_000;
+        // Every other result is at most `gross`, so `minutes` and `gross` at or below the
+        // limit keep every output in range; below `u64::MAX / 10_000`, `charged * bps`
+        // cannot overflow (larger amounts go to the checked path).
+        let limit = bound.min(u64::MAX / 10_000);
         let minimum = u64::from(self.minimum_minutes);
-        let mut bad = false;
-        let n = seconds.len();
-        let (m_out, g_out) = (&mut out.billed_minutes[..n], &mut out.gross[..n]);
-        let (c_out, s_out) = (&mut out.charged[..n], &mut out.shortfall[..n]);
-        let (f_out, n_out) = (&mut out.fee[..n], &mut out.creator_net[..n]);
-        for j in 0..n {
-            let (secs, rate, balance) = (seconds[j], rate_at(j), balance_at(j));
+        let (mut high_in, mut high_out, mut overflow) = (0u64, 0u64, false);
+        let rows = out
+            .billed_minutes
+            .iter_mut()
+            .zip(out.gross.iter_mut())
+            .zip(out.charged.iter_mut().zip(out.shortfall.iter_mut()))
+            .zip(out.fee.iter_mut().zip(out.creator_net.iter_mut()));
+        for (j, (&secs, (((m, g), (c, s)), (f, n)))) in seconds.iter().zip(rows).enumerate() {
+            let (rate, balance) = (rate_at(j), balance_at(j));
             let min = if secs > 0 { minimum } else { 0 };
-            let (floor, o1) = min.overflowing_mul(rate);
-            let (minutes, gross, o2) = if PER_SECOND {
-                let (product, o) = secs.overflowing_mul(rate);
+            let (minutes, gross) = if PER_SECOND {
+                let (product, o1) = secs.overflowing_mul(rate);
+                let (floor, o2) = min.overflowing_mul(rate);
+                overflow |= o1 | o2;
                 let pro_rata = product / 60;
                 if pro_rata < floor {
-                    (min, floor, o)
+                    (min, floor)
                 } else {
-                    (0, pro_rata, o)
+                    (0, pro_rata)
                 }
             } else {
                 let minutes = secs.div_ceil(60).max(min);
                 let (gross, o) = minutes.overflowing_mul(rate);
-                (minutes, gross, o)
+                overflow |= o;
+                (minutes, gross)
             };
             let charged = gross.min(balance);
             let fee = charged.wrapping_mul(bps) / 10_000;
-            bad |= o1
-                | o2
-                | (secs > bound)
-                | (rate > bound)
-                | (balance > bound)
-                | (minutes > bound)
-                | (gross > bound)
-                | (charged > fee_safe);
-            m_out[j] = minutes;
-            g_out[j] = gross;
-            c_out[j] = charged;
-            s_out[j] = gross - charged;
-            f_out[j] = fee;
-            n_out[j] = charged - fee;
+            high_in = high_in.max(secs).max(rate).max(balance);
+            high_out = high_out.max(gross).max(minutes);
+            (*m, *g, *c, *s, *f, *n) =
+                (minutes, gross, charged, gross - charged, fee, charged - fee);
         }
-        !bad
+        !overflow && high_in <= bound && high_out <= limit
     }
 
     fn charge_rows(
@@ -740,6 +736,78 @@ mod tests {
         bad[rows / 2] = u64::MAX;
         let e = p.charge_many(&bad, Column::All(100), None).unwrap_err();
         assert!(e.to_string().contains(&format!("item {}", rows / 2)), "{e}");
+    }
+
+    /// Runs `charge_many_bounded` into fresh columns; `None` when it answered "out of range".
+    fn bounded(
+        p: &BillingPolicy,
+        seconds: &[u64],
+        rates: Column<'_>,
+        balances: Option<Column<'_>>,
+        bound: u64,
+    ) -> Option<ChargeColumns> {
+        let rows = seconds.len();
+        let mut out = ChargeColumns {
+            billed_minutes: vec![0; rows],
+            gross: vec![0; rows],
+            charged: vec![0; rows],
+            shortfall: vec![0; rows],
+            fee: vec![0; rows],
+            creator_net: vec![0; rows],
+        };
+        let cols = ChargeColumnsMut {
+            billed_minutes: &mut out.billed_minutes,
+            gross: &mut out.gross,
+            charged: &mut out.charged,
+            shortfall: &mut out.shortfall,
+            fee: &mut out.fee,
+            creator_net: &mut out.creator_net,
+        };
+        p.charge_many_bounded(seconds, rates, balances, cols, bound)
+            .unwrap()
+            .then_some(out)
+    }
+
+    #[test]
+    fn the_fused_pass_equals_the_checked_path_or_says_out_of_range() {
+        // Both roundings, every column shape, serial and threaded batch sizes.
+        for rounding in [Rounding::PerStartedMinute, Rounding::PerSecond] {
+            let p = BillingPolicy::new(7, rounding, 2, 1_234).unwrap();
+            for rows in [0, 1, 59, 1_000, PARALLEL_ROWS * 2 + 3] {
+                let n = rows as u64;
+                let seconds: Vec<u64> = (0..n).map(|i| (i * 7_919) % 10_000).collect();
+                let rates: Vec<u64> = (0..n).map(|i| (i * 31) % 500).collect();
+                let balances: Vec<u64> = (0..n).map(|i| (i * 104_729) % 50_000).collect();
+                let shapes = [
+                    (Column::Each(&rates), Some(Column::Each(&balances))),
+                    (Column::Each(&rates), None),
+                    (Column::All(13), Some(Column::Each(&balances))),
+                    (Column::All(13), Some(Column::All(400))),
+                ];
+                for (r, b) in shapes {
+                    let checked = p.charge_many(&seconds, r, b).unwrap();
+                    let fused = bounded(&p, &seconds, r, b, i64::MAX as u64);
+                    assert_eq!(fused.as_ref(), Some(&checked), "{rounding:?} {rows} rows");
+                }
+            }
+            // Out of range: an input above the bound (a negative int64 read as u64), a
+            // result above it, and an overflow; each wherever it sits in the batch.
+            let rows = PARALLEL_ROWS * 2 + 3;
+            for at in [0, rows / 2, rows - 1] {
+                let mut seconds = vec![60u64; rows];
+                seconds[at] = (-5i64) as u64;
+                assert!(bounded(&p, &seconds, Column::All(10), None, i64::MAX as u64).is_none());
+                seconds[at] = 60;
+                let mut balances = vec![0u64; rows];
+                balances[at] = (-1i64) as u64;
+                let b = Some(Column::Each(&balances));
+                assert!(bounded(&p, &seconds, Column::All(10), b, i64::MAX as u64).is_none());
+                seconds[at] = 600;
+                assert!(bounded(&p, &seconds, Column::All(10), None, 99).is_none());
+                seconds[at] = u64::MAX / 2;
+                assert!(bounded(&p, &seconds, Column::All(1 << 20), None, u64::MAX).is_none());
+            }
+        }
     }
 
     #[test]
