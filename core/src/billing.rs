@@ -498,21 +498,22 @@ impl BillingPolicy {
         bound: u64,
     ) -> bool {
         let n = seconds.len();
+        let all = std::iter::repeat;
         match (rates, balances) {
             (Column::Each(r), Column::Each(b)) => {
                 let (r, b) = (&r[first..first + n], &b[first..first + n]);
-                self.fused::<PER_SECOND>(seconds, |j| r[j], |j| b[j], out, bound)
+                self.fused::<PER_SECOND>(seconds, r.iter().copied(), b.iter().copied(), out, bound)
             }
             (Column::Each(r), Column::All(b)) => {
                 let r = &r[first..first + n];
-                self.fused::<PER_SECOND>(seconds, |j| r[j], |_| b, out, bound)
+                self.fused::<PER_SECOND>(seconds, r.iter().copied(), all(b), out, bound)
             }
             (Column::All(r), Column::Each(b)) => {
                 let b = &b[first..first + n];
-                self.fused::<PER_SECOND>(seconds, |_| r, |j| b[j], out, bound)
+                self.fused::<PER_SECOND>(seconds, all(r), b.iter().copied(), out, bound)
             }
             (Column::All(r), Column::All(b)) => {
-                self.fused::<PER_SECOND>(seconds, |_| r, |_| b, out, bound)
+                self.fused::<PER_SECOND>(seconds, all(r), all(b), out, bound)
             }
         }
     }
@@ -522,8 +523,8 @@ impl BillingPolicy {
     fn fused<const PER_SECOND: bool>(
         &self,
         seconds: &[u64],
-        rate_at: impl Fn(usize) -> u64,
-        balance_at: impl Fn(usize) -> u64,
+        rates: impl Iterator<Item = u64>,
+        balances: impl Iterator<Item = u64>,
         out: ChargeColumnsMut<'_>,
         bound: u64,
     ) -> bool {
@@ -536,15 +537,18 @@ impl BillingPolicy {
         // cannot overflow (larger amounts go to the checked path).
         let limit = bound.min(u64::MAX / 10_000);
         let minimum = u64::from(self.minimum_minutes);
-        let (mut high_in, mut high_out, mut overflow) = (0u64, 0u64, false);
+        // The bitwise OR of values bounds each of them: `all_in <= bound` proves every input
+        // in range (exactly so for a bound of 2^k - 1, such as `i64::MAX`; for other bounds
+        // a false alarm only sends the batch to the checked path).
+        let (mut all_in, mut all_out, mut overflow) = (0u64, 0u64, false);
+        let inputs = seconds.iter().zip(rates).zip(balances);
         let rows = out
             .billed_minutes
             .iter_mut()
             .zip(out.gross.iter_mut())
             .zip(out.charged.iter_mut().zip(out.shortfall.iter_mut()))
             .zip(out.fee.iter_mut().zip(out.creator_net.iter_mut()));
-        for (j, (&secs, (((m, g), (c, s)), (f, n)))) in seconds.iter().zip(rows).enumerate() {
-            let (rate, balance) = (rate_at(j), balance_at(j));
+        for (((&secs, rate), balance), (((m, g), (c, s)), (f, n))) in inputs.zip(rows) {
             let min = if secs > 0 { minimum } else { 0 };
             let (minutes, gross) = if PER_SECOND {
                 let (product, o1) = secs.overflowing_mul(rate);
@@ -557,19 +561,20 @@ impl BillingPolicy {
                     (0, pro_rata)
                 }
             } else {
-                let minutes = secs.div_ceil(60).max(min);
+                // `secs + 59` wraps only for an input far out of range (caught below).
+                let minutes = (secs.wrapping_add(59) / 60).max(min);
                 let (gross, o) = minutes.overflowing_mul(rate);
-                overflow |= o;
+                overflow |= o | (secs > u64::MAX - 59);
                 (minutes, gross)
             };
             let charged = gross.min(balance);
             let fee = charged.wrapping_mul(bps) / 10_000;
-            high_in = high_in.max(secs).max(rate).max(balance);
-            high_out = high_out.max(gross).max(minutes);
+            all_in |= secs | rate | balance;
+            all_out |= gross | minutes;
             (*m, *g, *c, *s, *f, *n) =
                 (minutes, gross, charged, gross - charged, fee, charged - fee);
         }
-        !overflow && high_in <= bound && high_out <= limit
+        !overflow && all_in <= bound && all_out <= limit
     }
 
     fn charge_rows(
