@@ -1,5 +1,7 @@
 -- Puts back the calls table of schema 2 (a rowid table with a unique id and full
--- active-call indexes), rows unchanged, and the index on limits.value_ms.
+-- active-call indexes), rows unchanged, and the index on limits.value_ms; removes its row of
+-- the migration bookkeeping, so the database records version 2 again (also when run by
+-- hand).
 
 CREATE INDEX limits_value ON limits (value_ms);
 
@@ -59,3 +61,5 @@ SELECT id AS call_id,
        created_at_ms,
        expires_at_ms
 FROM calls;
+
+DELETE FROM fanline_migrations WHERE version = 3;
