@@ -399,6 +399,8 @@ fn initiate_reads_in_one_statement_match_the_single_reads() {
             for (creator, state, at) in [
                 ("other-c", CallState::Connected, START_MS - 5_000),
                 ("full-c", CallState::Ended, START_MS - 30_000),
+                // The creator's live call (an older one, so the cooldown still reads -30 s).
+                ("full-c", CallState::Ringing, START_MS - 40_000),
             ] {
                 tx.insert_call(&Call {
                     id: CallId::random(),
@@ -412,9 +414,9 @@ fn initiate_reads_in_one_statement_match_the_single_reads() {
                     fan_uid: 2,
                     created_at_ms: at,
                     expires_at_ms: at + 120_000,
-                    connected_at_ms: Some(at + 1_000),
                     limit_at_ms: None,
                     finished_at_ms: (state == CallState::Ended).then_some(at + 2_000),
+                    connected_at_ms: (state != CallState::Ringing).then_some(at + 1_000),
                     ended_by: None,
                 })?;
             }
@@ -439,6 +441,7 @@ fn initiate_reads_in_one_statement_match_the_single_reads() {
                     price: tx.get_call_price(creator)?,
                     fan_balance: tx.balance(fan.as_str())?,
                     creator_profile: tx.get_profile(creator)?,
+                    creator_active_call: tx.active_call(creator, true)?.map(|c| c.id),
                 };
                 assert_eq!(
                     tx.initiate_reads(creator, fan, after)?,
@@ -458,6 +461,7 @@ fn initiate_reads_in_one_statement_match_the_single_reads() {
             assert_eq!((full.price, full.fan_balance), (Some(42), 700));
             assert_eq!(full.relationships.len(), 2);
             assert!(full.settings.is_some() && full.creator_profile.is_some());
+            assert!(full.creator_active_call.is_some());
             Ok(())
         })
         .unwrap();

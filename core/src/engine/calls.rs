@@ -235,7 +235,11 @@ impl Fanline {
         input.fan_in_connected_call = reads.fan_connected;
         decide(&input).into_result(Some(Feature::Calls))?;
         // An invitation past its time no longer occupies the creator, swept or not.
-        let stale = match tx.active_call(&actor.id, true)? {
+        let active = match &reads.creator_active_call {
+            Some(id) => tx.get_call(id)?,
+            None => None,
+        };
+        let stale = match active {
             Some(c) if c.state == CallState::Ringing && now >= c.expires_at_ms => Some(c),
             Some(_) => return Err(Error::Busy),
             None => None,

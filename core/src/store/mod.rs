@@ -164,6 +164,7 @@ pub trait Tx {
             price: self.get_call_price(creator)?,
             fan_balance: self.balance(fan.as_str())?,
             creator_profile: self.get_profile(creator)?,
+            creator_active_call: self.active_call(creator, true)?.map(|c| c.id),
         })
     }
     /// The fan's ringing calls whose invitation has not expired at `now_ms`, newest first.

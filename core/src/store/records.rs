@@ -44,6 +44,9 @@ pub struct InitiateReads {
     pub fan_balance: i64,
     /// The creator's display fields.
     pub creator_profile: Option<Profile>,
+    /// The id of the creator's ringing or connected call, if any (the call itself is read
+    /// only then: most initiations find none).
+    pub creator_active_call: Option<CallId>,
 }
 
 /// One relationship row.

@@ -28,6 +28,14 @@ fn call_id(r: &Row, idx: usize) -> rusqlite::Result<CallId> {
     parsed(r, idx, CallId::parse)
 }
 
+/// A call id column that may be NULL.
+pub(super) fn call_id_opt(r: &Row, idx: usize) -> rusqlite::Result<Option<CallId>> {
+    match r.get::<_, Option<String>>(idx)? {
+        Some(id) => CallId::parse(&id).map(Some).map_err(|e| corrupt(idx, e)),
+        None => Ok(None),
+    }
+}
+
 /// A row of `sql::call_columns!()`.
 pub(super) fn call(r: &Row) -> rusqlite::Result<Call> {
     Ok(Call {

@@ -103,7 +103,9 @@ pub(super) const INITIATE_READS: &str = "SELECT s.visibility, s.allow_dm, s.allo
          WHERE creator_id = ?1 AND created_at_ms > ?3 AND fan_id = ?2), \
      (SELECT rate_per_minute FROM call_prices WHERE creator_id = ?1), \
      COALESCE((SELECT balance FROM ledger_balances WHERE account = ?2), 0), \
-     p.user_id IS NOT NULL, p.display_name, p.avatar_url \
+     p.user_id IS NOT NULL, p.display_name, p.avatar_url, \
+     (SELECT id FROM calls INDEXED BY calls_creator_state \
+         WHERE creator_id = ?1 AND state IN ('ringing', 'connected') ORDER BY id LIMIT 1) \
      FROM (SELECT 1) \
      LEFT JOIN fan_privacy_settings s ON s.fan_id = ?2 \
      LEFT JOIN user_profiles p ON p.user_id = ?1";
@@ -248,8 +250,13 @@ mod tests {
             (LATEST_PAIR_CALL, &["calls_creator_history"], false),
             (
                 INITIATE_READS,
-                &["calls_fan_state", "calls_creator_history", "call_prices"],
-                false,
+                &[
+                    "calls_fan_state",
+                    "calls_creator_history",
+                    "calls_creator_state",
+                    "call_prices",
+                ],
+                true,
             ),
             (PENDING_FOR_FAN, &["calls_fan_state"], true),
             (

@@ -289,6 +289,7 @@ impl Tx for SqliteTx<'_> {
                 price: r.get(8)?,
                 fan_balance: r.get(9)?,
                 creator_profile,
+                creator_active_call: rows::call_id_opt(r, 13)?,
             })
         })?;
         let mut reads =
