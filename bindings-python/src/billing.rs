@@ -237,6 +237,9 @@ impl PyBillingPolicy {
                 .iter()
                 .map(|a| fresh_int64(a, n))
                 .collect::<PyResult<Vec<_>>>()?;
+            for column in &words {
+                populate(column);
+            }
             let cols: [&mut [u64]; 6] = words
                 .try_into()
                 .map_err(|_| error_to_py(py, &fanline::Error::internal("six columns")))?;
@@ -345,6 +348,35 @@ fn column<'a>(
         (Some(ColumnArg::Each(_)), Some(values)) => Some(Column::Each(unsigned(py, name, values)?)),
         _ => None,
     })
+}
+
+/// Asks the kernel to back `column` with memory now, in one call. A large fresh array is a
+/// new mapping whose pages are otherwise faulted in one by one as the billing threads first
+/// write them; those faults, taken by two threads at once, contend in the kernel and made a
+/// batch cost anywhere from one to five times its arithmetic. Memory malloc reused is
+/// already backed, and the call returns at once. Only a hint: on failure the writes fault
+/// as before.
+fn populate(column: &[u64]) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = column.as_ptr() as usize;
+        let end = start + std::mem::size_of_val(column);
+        let first = start.next_multiple_of(PAGE);
+        if end > first + PAGE {
+            // SAFETY: the range lies inside `column`'s allocation (rounded inward to pages),
+            // and MADV_POPULATE_WRITE only faults pages in: it changes no byte of them.
+            unsafe {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    (end - first) / PAGE * PAGE,
+                    libc::MADV_POPULATE_WRITE,
+                );
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = column;
 }
 
 /// The result columns of a batch, reborrowed.
