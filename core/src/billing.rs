@@ -142,6 +142,20 @@ pub struct ChargeColumns {
     pub creator_net: Vec<u64>,
 }
 
+impl ChargeColumns {
+    /// `rows` rows of zeros, to be filled in place.
+    fn zeroed(rows: usize) -> Self {
+        ChargeColumns {
+            billed_minutes: vec![0; rows],
+            gross: vec![0; rows],
+            charged: vec![0; rows],
+            shortfall: vec![0; rows],
+            fee: vec![0; rows],
+            creator_net: vec![0; rows],
+        }
+    }
+}
+
 /// Output columns for [`BillingPolicy::charge_many_into`], one slot per row.
 #[derive(Debug)]
 pub struct ChargeColumnsMut<'a> {
@@ -279,14 +293,7 @@ impl BillingPolicy {
         balances: Option<Column<'_>>,
     ) -> Result<ChargeColumns> {
         let rows = seconds.len();
-        let mut out = ChargeColumns {
-            billed_minutes: vec![0; rows],
-            gross: vec![0; rows],
-            charged: vec![0; rows],
-            shortfall: vec![0; rows],
-            fee: vec![0; rows],
-            creator_net: vec![0; rows],
-        };
+        let mut out = ChargeColumns::zeroed(rows);
         self.charge_many_into(
             seconds,
             rates,
@@ -752,14 +759,7 @@ mod tests {
         bound: u64,
     ) -> Option<ChargeColumns> {
         let rows = seconds.len();
-        let mut out = ChargeColumns {
-            billed_minutes: vec![0; rows],
-            gross: vec![0; rows],
-            charged: vec![0; rows],
-            shortfall: vec![0; rows],
-            fee: vec![0; rows],
-            creator_net: vec![0; rows],
-        };
+        let mut out = ChargeColumns::zeroed(rows);
         let cols = ChargeColumnsMut {
             billed_minutes: &mut out.billed_minutes,
             gross: &mut out.gross,
