@@ -28,7 +28,7 @@ pub fn policy(js: Js) -> fanline::Result<BillingPolicy> {
 /// // { billedSeconds: 190, billedMinutes: 4, ratePerMinute: 10, gross: 40 }
 /// ```
 #[napi(
-    ts_args_type = "policy: BillingPolicy | null | undefined, seconds: number, rate: number",
+    ts_args_type = "policy: BillingPolicyInput | null | undefined, seconds: number, rate: number",
     ts_return_type = "Bill"
 )]
 pub fn bill(env: &Env, policy: Unknown, seconds: Unknown, rate: Unknown) -> napi::Result<Json> {
@@ -44,7 +44,7 @@ pub fn bill(env: &Env, policy: Unknown, seconds: Unknown, rate: Unknown) -> napi
 /// Settles `seconds` at `rate` against a fan holding `balance`: capped at the balance, the
 /// shortfall recorded, the charged amount split by the platform fee.
 #[napi(
-    ts_args_type = "policy: BillingPolicy | null | undefined, seconds: number, rate: number, balance: number",
+    ts_args_type = "policy: BillingPolicyInput | null | undefined, seconds: number, rate: number, balance: number",
     ts_return_type = "Charge"
 )]
 pub fn charge(
@@ -82,7 +82,9 @@ pub fn split(env: &Env, amount: Unknown, fee_bps: Unknown) -> napi::Result<Json>
 
 /// The longest call, in whole seconds, whose cost stays within `balance` (drives
 /// auto-disconnect). `Infinity` for a free call (`rate` 0).
-#[napi(ts_args_type = "policy: BillingPolicy | null | undefined, balance: number, rate: number")]
+#[napi(
+    ts_args_type = "policy: BillingPolicyInput | null | undefined, balance: number, rate: number"
+)]
 pub fn max_affordable_seconds(
     env: &Env,
     policy: Unknown,
@@ -102,7 +104,9 @@ pub fn max_affordable_seconds(
 }
 
 /// The price of `elapsed` seconds so far (the live cost display).
-#[napi(ts_args_type = "policy: BillingPolicy | null | undefined, elapsed: number, rate: number")]
+#[napi(
+    ts_args_type = "policy: BillingPolicyInput | null | undefined, elapsed: number, rate: number"
+)]
 pub fn cost_at(env: &Env, policy: Unknown, elapsed: Unknown, rate: Unknown) -> napi::Result<f64> {
     run(env, || {
         let p = self::policy(Js::from(&policy))?;
@@ -114,7 +118,7 @@ pub fn cost_at(env: &Env, policy: Unknown, elapsed: Unknown, rate: Unknown) -> n
 }
 
 /// The balance a fan needs to start a call at `rate`: 30 seconds' worth, `ceil(rate / 2)`.
-#[napi(ts_args_type = "policy: BillingPolicy | null | undefined, rate: number")]
+#[napi(ts_args_type = "policy: BillingPolicyInput | null | undefined, rate: number")]
 pub fn start_guard(env: &Env, policy: Unknown, rate: Unknown) -> napi::Result<f64> {
     run(env, || {
         let p = self::policy(Js::from(&policy))?;

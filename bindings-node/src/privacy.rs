@@ -50,7 +50,7 @@ pub fn default_settings(env: &Env) -> napi::Result<Json> {
 
 /// The settings after a partial update (PATCH semantics), without touching any store.
 #[napi(
-    ts_args_type = "settings: Partial<PrivacySettings>, patch: SettingsPatch",
+    ts_args_type = "settings: PrivacySettingsInput, patch: SettingsPatch",
     ts_return_type = "PrivacySettings"
 )]
 pub fn apply_settings_patch(env: &Env, settings: Unknown, patch: Unknown) -> napi::Result<Json> {

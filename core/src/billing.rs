@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 
 /// How call time turns into billable units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
     /// Every started minute is billed in full: `ceil(seconds / 60) * rate`. 0 s bills 0.
@@ -41,6 +42,7 @@ impl Rounding {
 /// The billing rules. Validated on construction; `rate_per_minute` is the default rate, which
 /// a call may override. Its serde form is camelCase; absent fields take the defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct BillingPolicy {
     /// Tokens per minute when a call names no rate.
@@ -66,6 +68,7 @@ impl Default for BillingPolicy {
 
 /// The amounts of one call, before the balance is taken into account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Bill {
     /// Whole seconds between connect and end.
@@ -81,6 +84,7 @@ pub struct Bill {
 
 /// A settled charge: the bill capped at the fan's balance, and the split of what was charged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Charge {
     /// The bill.

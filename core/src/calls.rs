@@ -10,6 +10,7 @@ use crate::ids::{CallId, UserId};
 
 /// Voice or video.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CallType {
     /// Audio only.
@@ -40,6 +41,7 @@ impl CallType {
 /// Where a call is: `ringing -> connected -> ended`, or `ringing -> declined | cancelled |
 /// missed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CallState {
     /// The invitation is out.
@@ -120,6 +122,7 @@ impl CallState {
 
 /// The invitation's state, mirroring the call's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum InvitationState {
     /// Waiting for the fan.
@@ -245,6 +248,7 @@ impl Call {
 
 /// What hosts and clients see of a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CallView {
     /// The call id.
@@ -284,6 +288,7 @@ pub struct CallView {
 
 /// The billing of one ended call, written once in the same transaction as the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Settlement {
     /// The call.

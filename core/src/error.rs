@@ -237,11 +237,14 @@ pub(crate) fn clip(text: &str, max_chars: usize) -> String {
 
 /// The JSON error body a host sends to its clients.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// Always `false`.
+    #[cfg_attr(feature = "schema", schemars(extend("const" = false)))]
     pub ok: bool,
     /// The stable code.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::ErrorCode"))]
     pub code: &'static str,
     /// The human message.
     pub error: String,

@@ -9,6 +9,7 @@ use crate::error::{clip, Error, Result};
 
 /// A feature that can be switched off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Feature {
     /// Creator-to-fan calls (`FEATURE_CALLS`, seed default off).

@@ -77,6 +77,7 @@ fn has_control(s: &str) -> bool {
 
 /// What an actor is on the platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// A fan: owns privacy settings, receives calls.

@@ -18,6 +18,8 @@ pub mod flags;
 pub mod ids;
 pub mod limits;
 pub mod privacy;
+#[cfg(feature = "schema")]
+mod schema;
 pub mod share;
 pub mod store;
 

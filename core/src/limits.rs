@@ -55,6 +55,7 @@ impl Cooldown {
 /// A GCRA rate limit of `max` requests per `period_ms` (serialized as `{ max, periodMs }`, the
 /// configuration's form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RateLimit {
     /// Requests allowed in a burst and per period.

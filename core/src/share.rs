@@ -152,6 +152,7 @@ impl ShareKeyRing {
 
 /// What a verified share token claims (camelCase in its serde form).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ShareClaims {
     /// The fan whose card the link opens.

@@ -10,6 +10,7 @@ use crate::error::Result;
 
 /// One privilege in an inspection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InspectedPrivilege {
     /// Privilege id.
@@ -24,6 +25,7 @@ pub struct InspectedPrivilege {
 
 /// One service in an inspection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InspectedService {
     /// Service type number.
@@ -39,9 +41,11 @@ pub struct InspectedService {
 
 /// Every field of a `007` token, for support and debugging; serialises in camelCase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenInspection {
     /// Always `"007"`.
+    #[cfg_attr(feature = "schema", schemars(extend("const" = "007")))]
     pub version: &'static str,
     /// The app id text.
     pub app_id: String,

@@ -176,6 +176,7 @@ pub fn build_token_006_with_clock(
 
 /// A parsed `006` token. `Debug` and the (camelCase) serde form leave out the signature.
 #[derive(Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ParsedToken006 {
     /// The app id (in clear in the token).

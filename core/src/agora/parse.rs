@@ -26,6 +26,7 @@ pub const MAX_TOKEN_CHARS: usize = 8192;
 
 /// The type-specific fields of a service, by the layouts of the official builders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged, rename_all = "camelCase")]
 pub enum ServiceFields {
     /// RTC (type 1): the channel and the uid as text (`""` = uid 0, the wildcard).
@@ -73,6 +74,7 @@ pub enum ServiceFields {
 
 /// One RTM2 permission entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Rtm2Permission {
     /// 0 message channels, 1 stream channels, 2 group channels, 3 server groups, 4 users.
@@ -85,6 +87,7 @@ pub struct Rtm2Permission {
 
 /// One service of a parsed token. Serialized camelCase with the fields flattened in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenService {
     /// Service type (1 RTC, 2 RTM, ...).
@@ -98,6 +101,7 @@ pub struct TokenService {
 
 /// A parsed `007` token. `Debug` and the (camelCase) serde form leave out the signature.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ParsedToken {
     /// The app id text.

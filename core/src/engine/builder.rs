@@ -17,6 +17,7 @@ use crate::store::Store;
 
 /// The engine's tunables, with the seed's defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EngineConfig {
     /// Billing rules (default: 10 tokens/min, per started minute, no minimum, no fee).
@@ -27,6 +28,7 @@ pub struct EngineConfig {
     /// Per (creator, fan) cooldown after a successful initiate (default 60 s); serialized as
     /// `cooldownMs`, the configuration's name.
     #[serde(rename = "cooldownMs", serialize_with = "cooldown_ms")]
+    #[cfg_attr(feature = "schema", schemars(with = "i64"))]
     pub cooldown: Cooldown,
     /// Initiations per creator (default 10 per minute).
     pub creator_rate: RateLimit,

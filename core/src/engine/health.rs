@@ -9,6 +9,7 @@ use super::Fanline;
 
 /// The answer of [`Fanline::health`]; serialises in camelCase.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
     /// The store answered and its schema is the one this library needs.
@@ -27,6 +28,7 @@ pub struct Health {
 
 /// Why a store is not healthy: a stable code and a message without internal detail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HealthError {
     /// `STORE_UNAVAILABLE` (no answer, or an older schema), `STORE_INCOMPATIBLE` (a newer
     /// schema), or the code the store failed with (`STORE_INCOMPATIBLE` for a refused login

@@ -49,6 +49,7 @@ const MIN_BUCKET_MS: i64 = 1000;
 /// Which part of the log to read, and the timeline's bucket width. Read from the wire
 /// (`{ sinceMs, untilMs, bucketMs }`), a field left out takes its default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct MetricsQuery {
     /// Only events at or after this instant (unix ms).
@@ -90,6 +91,11 @@ impl MetricsQuery {
 
 /// The funnel in one row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "MetricsSummary")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     /// `call_initiated` events.
@@ -158,6 +164,7 @@ pub struct Summary {
 
 /// Settled revenue of one creator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreatorRevenue {
     /// The creator.
@@ -180,6 +187,7 @@ pub struct CreatorRevenue {
 
 /// How often one reason refused a call attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReasonCount {
     /// The error code.
@@ -190,6 +198,7 @@ pub struct ReasonCount {
 
 /// Call events in one time bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineRow {
     /// Bucket start, unix ms (a multiple of the bucket width).
@@ -214,6 +223,7 @@ pub struct TimelineRow {
 
 /// Every table: plain rows, ready for a data frame.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
     /// One row: the funnel, durations, limits and privacy.

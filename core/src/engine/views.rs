@@ -11,6 +11,7 @@ use crate::store::{HistoryCursor, Relationship};
 
 /// A creator's request to call a fan.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InitiateRequest {
     /// The fan to call.
@@ -44,6 +45,7 @@ impl InitiateRequest {
 
 /// What one side needs to join the Agora channel. `Debug` hides the token.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct JoinInfo {
     /// The Agora app id.
@@ -71,6 +73,7 @@ impl fmt::Debug for JoinInfo {
 
 /// The result of accepting: the call and both sides' join information.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AcceptedCall {
     /// The call, now connected.
@@ -84,6 +87,7 @@ pub struct AcceptedCall {
 
 /// The result of ending: the call and its one settlement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EndedCall {
     /// The call, now ended.
@@ -94,6 +98,7 @@ pub struct EndedCall {
 
 /// A call's status, with its settlement once ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CallStatus {
     /// The call.
@@ -104,6 +109,7 @@ pub struct CallStatus {
 
 /// One page of call history, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryPage {
     /// The calls.
@@ -129,6 +135,7 @@ pub(crate) fn decode_cursor(s: &str) -> crate::Result<HistoryCursor> {
 
 /// A creator's view of a fan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MiniProfile {
     /// The fan.
@@ -151,6 +158,7 @@ pub struct MiniProfile {
 
 /// A freshly minted share link. The token is shown once; the store keeps no copy.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ShareLink {
     /// The URL-safe token.
@@ -170,6 +178,7 @@ impl fmt::Debug for ShareLink {
 
 /// The public share card: display fields only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ShareCard {
     /// Display name.
@@ -188,6 +197,7 @@ pub const DEFAULT_AUDIT_LIMIT: u32 = 100;
 /// A request for one page of [`Fanline::history`](super::Fanline::history), as the bindings
 /// take it: both fields optional, the defaults decided here once.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HistoryQuery {
     /// The previous page's `nextCursor` (none: the newest calls).
@@ -206,6 +216,7 @@ impl HistoryQuery {
 /// A request for one page of [`Fanline::audit_log`](super::Fanline::audit_log): both fields
 /// optional, the defaults decided here once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuditQuery {
     /// Records after this position (default 0: from the start).

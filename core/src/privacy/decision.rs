@@ -10,6 +10,7 @@ use crate::ids::Role;
 
 /// What the actor wants to do with the fan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// See the mini profile.
@@ -71,6 +72,7 @@ impl Action {
 
 /// Blocks between the pair, by direction. Either direction denies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct BlockState {
     /// The fan blocked the creator.
@@ -93,6 +95,7 @@ impl BlockState {
 /// every other field defaults as in [`DecisionInput::creator`] (flag on, default settings, no
 /// relationship, no block).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DecisionInput {
     /// The action asked for.
@@ -146,6 +149,7 @@ impl DecisionInput {
 
 /// The rule that decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// 1: the feature flag is off.
@@ -172,6 +176,7 @@ pub enum Rule {
 
 /// Why an action is refused; each maps to one stable error code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Deny {
     /// `FEATURE_DISABLED`.
@@ -194,6 +199,7 @@ pub enum Deny {
 
 /// A decision: allowed or the denial, plus the rule that decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {
     /// Whether the action is allowed.
     pub allowed: bool,

@@ -6,6 +6,7 @@ use crate::error::{clip, Error, Result};
 
 /// One kind of creator-fan relationship (docs/rules.md section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum RelationshipKind {
     /// The fan follows the creator; the only kind that can be removed.

@@ -6,6 +6,7 @@ use crate::error::{clip, Error, Result};
 
 /// Who may see the fan's mini profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Visibility {
     /// The fan and admins only.
@@ -19,6 +20,7 @@ pub enum Visibility {
 
 /// Which creators a permission (`allow_dm`, `allow_calls`) admits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     /// Nobody.
@@ -80,6 +82,7 @@ impl Audience {
 /// private, DMs and calls from creators they interacted with, not searchable. Read from the
 /// wire, a field left out takes its default, in every binding alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct PrivacySettings {
     /// Who may see the mini profile.
@@ -95,6 +98,7 @@ pub struct PrivacySettings {
 
 /// A partial update (PATCH semantics): only the fields present change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettingsPatch {
     /// New visibility.

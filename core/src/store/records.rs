@@ -14,6 +14,7 @@ pub const ISSUANCE_ACCOUNT: &str = "@issuance";
 /// Display fields of a user, set by the host; the only fields a share card or mini profile
 /// shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     /// The name shown.
@@ -51,6 +52,7 @@ pub struct InitiateReads {
 
 /// One relationship row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Relationship {
     /// The kind.
@@ -97,6 +99,7 @@ pub struct LedgerEntry {
 
 /// One audit record (docs/rules.md section 12). Never holds a token or secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditRecord {
     /// Position in the log, assigned by the store (0 before it is stored).
@@ -129,11 +132,13 @@ impl AuditRecord {
 /// How many refusals with one code happened in one minute (refusals counted instead of
 /// audited: those before and at the rate limits).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RefusalCount {
     /// The start of the minute (unix ms, a multiple of 60 000).
     pub minute_ms: i64,
     /// The error code.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::ErrorCode"))]
     pub code: String,
     /// How many.
     pub count: u64,
