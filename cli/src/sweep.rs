@@ -41,7 +41,7 @@ fn every(text: &str) -> std::result::Result<Duration, String> {
 /// while is logged and tried again at the next tick; any other error ends the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let store = engine::open(&args.store.store)?;
-    let fanline = args.engine.build(store)?;
+    let fanline = args.engine.build(&args.store.store, store)?;
     let Some(period) = args.every else {
         once(&fanline)?;
         return Ok(ExitCode::SUCCESS);

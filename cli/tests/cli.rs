@@ -31,6 +31,7 @@ fn fanline(args: &[&str]) -> Output {
         .env_remove("FANLINE_SHARE_KEY")
         .env_remove("FANLINE_BILLING")
         .env_remove("FANLINE_LEDGER")
+        .env_remove("FANLINE_CONFIG")
         .output()
         .expect("run fanline")
 }
@@ -499,14 +500,11 @@ fn sweep_expires_due_invitations_and_metrics_count_them() {
     );
 }
 
-#[test]
-fn sweep_ends_a_call_past_its_limit_with_the_backends_billing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("app.db");
-    // Accepted three hours ago (engine clock) with 50 tokens at 10 per minute: the limit was
-    // five minutes after accept, long past now.
+/// A store holding one call accepted three hours ago (engine clock) with 50 tokens at 10 per
+/// minute: its limit was five minutes after accept, long past now.
+fn call_past_its_limit(path: &Path) -> ManualClock {
     let clock = ManualClock::at_ms(fanline::SystemClock.now_ms() - 3 * 3_600_000);
-    let f = engine(&path, &clock);
+    let f = engine(path, &clock);
     let fan = Actor::fan("fan").unwrap();
     f.record_relationship(&fan, "creator", RelationshipKind::Follow)
         .unwrap();
@@ -519,7 +517,14 @@ fn sweep_ends_a_call_past_its_limit_with_the_backends_billing() {
         .unwrap()
         .value;
     f.accept(&fan, &call.id.to_string(), None).unwrap();
-    drop(f);
+    clock
+}
+
+#[test]
+fn sweep_ends_a_call_past_its_limit_with_the_backends_billing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let clock = call_past_its_limit(&path);
 
     let out = Command::new(env!("CARGO_BIN_EXE_fanline"))
         .args(["sweep", "--store", &spec(&path)])
@@ -561,4 +566,68 @@ fn sweep_ends_a_call_past_its_limit_with_the_backends_billing() {
         .unwrap();
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("INVALID_CONFIG"), "{}", stderr(&out));
+}
+
+#[test]
+fn sweep_builds_its_engine_from_the_backends_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let clock = call_past_its_limit(&path);
+    let config = |store: &str| {
+        serde_json::json!({
+            "store": store,
+            "agora": { "appId": APP_ID, "appCertificate": CERTIFICATE },
+            "shareKeys": { "activeKeyId": 1,
+                           "keys": [{ "id": 1, "secret": "a-share-key-of-at-least-32-bytes!" }] },
+            "flags": { "calls": true },
+            "billing": { "feeBps": 2000 },
+        })
+        .to_string()
+    };
+    let file = dir.path().join("fanline.json");
+
+    // A file naming another database is refused before anything runs, without printing it.
+    std::fs::write(&file, config("sqlite:/elsewhere/other.db")).unwrap();
+    let out = fanline(&[
+        "sweep",
+        "--store",
+        &spec(&path),
+        "--config",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("INVALID_CONFIG"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("elsewhere"), "{}", stderr(&out));
+    assert_eq!(engine(&path, &clock).balance(&ops(), "fan").unwrap(), 50);
+
+    // The file and the one-by-one options are either/or.
+    let out = fanline(&[
+        "sweep",
+        "--store",
+        &spec(&path),
+        "--config",
+        file.to_str().unwrap(),
+        "--ledger",
+        "true",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+
+    std::fs::write(&file, config(&spec(&path))).unwrap();
+    let out = fanline(&[
+        "sweep",
+        "--store",
+        &spec(&path),
+        "--config",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let ended: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(ended.len(), 2, "{ended:?}");
+    let settlement = &ended[0]["payload"]["settlement"];
+    assert_eq!(settlement["charged"], 50, "{settlement}");
+    assert_eq!(settlement["fee"], 10, "the file's 20% fee: {settlement}");
+    assert_eq!(engine(&path, &clock).ledger_sum(&ops()).unwrap(), 0);
 }

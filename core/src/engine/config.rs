@@ -28,6 +28,7 @@
 //! asked for by name.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -41,7 +42,7 @@ use crate::error::{Error, Result};
 use crate::flags::{Feature, Flags};
 use crate::limits::{Cooldown, RateLimit};
 use crate::share::ShareKeyRing;
-use crate::store::open_store;
+use crate::store::{open_store, Store};
 
 /// Everything needed to build a [`Fanline`], as plain data (see the [module docs](self) for
 /// the wire form and the defaults).
@@ -425,6 +426,16 @@ impl FanlineConfig {
     /// `INVALID_CONFIG`; a store that cannot be opened reports its own code
     /// (`STORE_UNAVAILABLE`, `STORE_INCOMPATIBLE`).
     pub fn build(&self) -> Result<BuiltEngine> {
+        self.build_over(|| open_store(&self.store))
+    }
+
+    /// Like [`build`](Self::build), over `store` instead of opening `self.store`: for a host
+    /// that opened (and checked) the store named there itself, such as the `fanline` command.
+    pub fn build_with_store(&self, store: Arc<dyn Store>) -> Result<BuiltEngine> {
+        self.build_over(|| Ok(store))
+    }
+
+    fn build_over(&self, store: impl FnOnce() -> Result<Arc<dyn Store>>) -> Result<BuiltEngine> {
         let config = self.engine_config()?;
         config.validate()?;
         let share_keys = self.share_keys.ring()?;
@@ -442,11 +453,11 @@ impl FanlineConfig {
             .flags(flags)
             .config(config);
         if let Some(c) = &clock {
-            builder = builder.clock(std::sync::Arc::new(c.clone()));
+            builder = builder.clock(Arc::new(c.clone()));
         }
         // The store last: everything cheap to check is checked before a file or a
         // connection is opened.
-        let engine = builder.store(open_store(&self.store)?).build()?;
+        let engine = builder.store(store()?).build()?;
         Ok(BuiltEngine { engine, clock })
     }
 }
