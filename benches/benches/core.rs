@@ -64,15 +64,15 @@ fn batch_inputs() -> Vec<DecisionInput> {
                     visibility: visibilities[i % 3],
                     allow_dm: audiences[(i / 5) % 3],
                     allow_calls: audiences[(i / 7) % 3],
-                    searchable: i.is_multiple_of(2),
+                    searchable: i % 2 == 0,
                 },
                 relationships,
                 blocks: BlockState {
-                    by_fan: i.is_multiple_of(97),
-                    by_creator: i.is_multiple_of(89),
+                    by_fan: i % 97 == 0,
+                    by_creator: i % 89 == 0,
                 },
-                fan_in_connected_call: i.is_multiple_of(11),
-                share_link_valid: i.is_multiple_of(4),
+                fan_in_connected_call: i % 11 == 0,
+                share_link_valid: i % 4 == 0,
                 ..DecisionInput::creator(Action::Call)
             }
         })
