@@ -106,7 +106,29 @@ impl EngineConfig {
     }
 }
 
-/// Builds a [`Fanline`]. Store, Agora credentials and share keys are required.
+/// Builds a [`Fanline`]. Store, Agora credentials and share keys are required; everything
+/// else has the seed's defaults. A mistake is `INVALID_CONFIG` from [`build`](Self::build).
+///
+/// ```
+/// use fanline::billing::BillingPolicy;
+/// use fanline::share::ShareKeyRing;
+/// use fanline::store::MemoryStore;
+/// use fanline::{Fanline, Flags};
+/// use std::sync::Arc;
+///
+/// let engine = Fanline::builder()
+///     .store(Arc::new(MemoryStore::new()))
+///     .agora("970CA35de60c44645bbae8a215061b33", "5CFd2fd1755d40ecb72977518be15d3b")
+///     .share_keys(ShareKeyRing::new(1, b"at-least-32-random-bytes-of-secret")?)
+///     .flags(Flags::all_on())
+///     .billing(BillingPolicy { rate_per_minute: 30, fee_bps: 2_000, ..BillingPolicy::default() })
+///     .build()?;
+/// assert_eq!(engine.config().billing.rate_per_minute, 30);
+///
+/// let missing = Fanline::builder().build().unwrap_err();
+/// assert_eq!(missing.code(), "INVALID_CONFIG");
+/// # Ok::<(), fanline::Error>(())
+/// ```
 #[derive(Debug, Default)]
 pub struct FanlineBuilder {
     store: Option<Arc<dyn Store>>,

@@ -58,6 +58,42 @@ impl<T> Outcome<T> {
 }
 
 /// The engine. Cheap to clone; clones share the store, flags and clock.
+///
+/// Every operation is one store transaction, authorised for its [`Actor`](crate::Actor),
+/// and mutating ones return an [`Outcome`]: the value and the events to publish.
+///
+/// ```
+/// use std::sync::Arc;
+/// use fanline::calls::{CallState, CallType};
+/// use fanline::engine::InitiateRequest;
+/// use fanline::privacy::RelationshipKind;
+/// use fanline::share::ShareKeyRing;
+/// use fanline::store::open_store;
+/// use fanline::{Actor, Fanline, Flags, ManualClock};
+///
+/// let clock = ManualClock::at_ms(1_795_608_000_000);
+/// let engine = Fanline::builder()
+///     .store(open_store("sqlite::memory:")?)
+///     .agora("970CA35de60c44645bbae8a215061b33", "5CFd2fd1755d40ecb72977518be15d3b")
+///     .share_keys(ShareKeyRing::new(1, b"at-least-32-random-bytes-of-secret")?)
+///     .flags(Flags::all_on())
+///     .clock(Arc::new(clock.clone()))
+///     .build()?;
+/// let (ada, max, ops) = (Actor::fan("ada")?, Actor::creator("max")?, Actor::admin("ops")?);
+/// engine.record_relationship(&ada, "max", RelationshipKind::Follow)?;
+/// engine.credit(&ops, "ada", 100, "order-1")?;
+///
+/// let ringing = engine.initiate(&max, &InitiateRequest::new("ada", CallType::Voice))?;
+/// assert_eq!(ringing.events[0].name, "call:request"); // publish it on the fan's channel
+/// let call_id = ringing.value.id.to_string();
+/// let accepted = engine.accept(&ada, &call_id, Some(ringing.value.rate_per_minute))?;
+/// assert_eq!(accepted.value.call.state, CallState::Connected);
+/// clock.advance_ms(90_000);
+/// let ended = engine.end(&max, &call_id)?;
+/// assert_eq!(ended.value.settlement.charge.charged, 20); // two started minutes at 10 tokens
+/// assert_eq!(engine.balance(&ops, "ada")?, 80);
+/// # Ok::<(), fanline::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Fanline {
     store: Arc<dyn Store>,

@@ -270,6 +270,19 @@ fn audience_admits(audience: Audience, relationships: RelationshipSet) -> bool {
 /// Decides one action. Order of evaluation, first match wins: flag, self/admin, creator-only,
 /// block, then the fan's setting for the action. Every denial of "appear in search" after the
 /// creator-only rule is `NOT_FOUND` (block included), so search never leaks a fan's existence.
+///
+/// ```
+/// use fanline::privacy::{decide, Action, Audience, DecisionInput, Deny, PrivacySettings};
+/// use fanline::privacy::{RelationshipKind, RelationshipSet};
+///
+/// let mut input = DecisionInput::creator(Action::Call);
+/// input.settings = PrivacySettings { allow_calls: Audience::Following, ..PrivacySettings::default() };
+/// let refused = decide(&input);
+/// assert_eq!(refused.deny, Some(Deny::CallNotAllowed));
+///
+/// input.relationships = RelationshipSet::of(&[RelationshipKind::Follow]);
+/// assert!(decide(&input).allowed);
+/// ```
 pub fn decide(input: &DecisionInput) -> Decision {
     if !input.feature_on {
         return Decision::deny(Deny::FeatureDisabled, Rule::FeatureFlag);

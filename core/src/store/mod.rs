@@ -50,6 +50,23 @@ use crate::ids::{CallId, UserId};
 use crate::privacy::{PrivacySettings, RelationshipKind};
 
 /// A transactional store. See the module docs for the contract.
+///
+/// Hosts pick one ([`MemoryStore`], [`SqliteStore`], `PostgresStore`) and hand it to the
+/// engine; the engine alone runs transactions on it. Reading directly is for tests and tools:
+///
+/// ```
+/// use fanline::store::{open_store, Store};
+///
+/// let store = open_store("sqlite::memory:")?;
+/// let mut sum = None;
+/// store.read(&mut |tx| {
+///     sum = Some(tx.ledger_sum()?);
+///     Ok(())
+/// })?;
+/// assert_eq!(sum, Some(0));
+/// assert_eq!(store.probe()?.kind, "sqlite");
+/// # Ok::<(), fanline::Error>(())
+/// ```
 pub trait Store: Send + Sync + std::fmt::Debug {
     /// Runs `f` in a read-only transaction (a consistent snapshot).
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
