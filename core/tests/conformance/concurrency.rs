@@ -1,5 +1,5 @@
-//! Racing operations from several threads on one store (architecture.md: every operation is
-//! one transaction; conditional writes are atomic). Each engine clone stands for a request
+//! Racing operations from several threads on one store (the `fanline::store` contract: every
+//! operation is one transaction; conditional writes are atomic). Each engine clone stands for a request
 //! handler. The cases assert outcomes only, never timings.
 
 use std::sync::Barrier;

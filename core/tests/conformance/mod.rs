@@ -1,6 +1,6 @@
 //! The conformance suite: every engine operation, error code and call transition, run over
-//! any [`Store`]. A store is done when it passes all of it (architecture.md, "The pure core
-//! and the Store").
+//! any [`Store`]. A store is done when it passes all of it (the contract is in the
+//! `fanline::store` module docs; the rules in docs/rules.md).
 //!
 //! # Running it against a store
 //! Add one file under `core/tests/`, e.g. `conformance_postgres.rs`:
