@@ -132,7 +132,7 @@ impl PyFanline {
     fn flags<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for f in Feature::ALL {
-            d.set_item(f.name(), self.inner.flags().is_on(f))?;
+            d.set_item(f.as_str(), self.inner.flags().is_on(f))?;
         }
         Ok(d)
     }

@@ -21,7 +21,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ERROR_CODES", codes)?;
     m.add(
         "FEATURES",
-        fanline::Feature::ALL.map(fanline::Feature::name).to_vec(),
+        fanline::Feature::ALL.map(fanline::Feature::as_str).to_vec(),
     )?;
     m.add("ROBOTS_TXT", fanline::share::ROBOTS_TXT)?;
     m.add("X_ROBOTS_TAG", fanline::share::X_ROBOTS_TAG)?;

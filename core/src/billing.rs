@@ -5,30 +5,24 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::wire::wire_enum;
 
-/// How call time turns into billable units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Rounding {
-    /// Every started minute is billed in full: `ceil(seconds / 60) * rate`. 0 s bills 0.
-    #[default]
-    PerStartedMinute,
-    /// Pro rata to the second: `floor(seconds * rate / 60)`.
-    PerSecond,
+wire_enum! {
+    /// How call time turns into billable units.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum Rounding {
+        /// Every started minute is billed in full: `ceil(seconds / 60) * rate`. 0 s bills 0.
+        #[default]
+        PerStartedMinute = "per_started_minute",
+        /// Pro rata to the second: `floor(seconds * rate / 60)`.
+        PerSecond = "per_second",
+    }
 }
 
 impl Rounding {
     /// Both modes.
     pub const ALL: [Rounding; 2] = [Rounding::PerStartedMinute, Rounding::PerSecond];
-
-    /// The name, as in the serde form: `per_started_minute` or `per_second`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rounding::PerStartedMinute => "per_started_minute",
-            Rounding::PerSecond => "per_second",
-        }
-    }
 
     /// Parses a name; anything else is `INVALID_INPUT`.
     pub fn parse(name: &str) -> Result<Self> {

@@ -7,27 +7,21 @@ use crate::billing::Charge;
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
+use crate::wire::wire_enum;
 
-/// Voice or video.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum CallType {
-    /// Audio only.
-    Voice,
-    /// Audio and video.
-    Video,
+wire_enum! {
+    /// Voice or video.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum CallType {
+        /// Audio only.
+        Voice = "voice",
+        /// Audio and video.
+        Video = "video",
+    }
 }
 
 impl CallType {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallType::Voice => "voice",
-            CallType::Video => "video",
-        }
-    }
-
     /// Parses a wire name.
     pub fn parse(s: &str) -> Result<Self> {
         match s {
@@ -38,24 +32,25 @@ impl CallType {
     }
 }
 
-/// Where a call is: `ringing -> connected -> ended`, or `ringing -> declined | cancelled |
-/// missed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum CallState {
-    /// The invitation is out.
-    Ringing,
-    /// The fan accepted; both sides hold tokens.
-    Connected,
-    /// Ended and settled.
-    Ended,
-    /// The fan declined.
-    Declined,
-    /// The creator cancelled while ringing.
-    Cancelled,
-    /// Nobody answered before the invitation expired.
-    Missed,
+wire_enum! {
+    /// Where a call is: `ringing -> connected -> ended`, or `ringing -> declined | cancelled |
+    /// missed`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum CallState {
+        /// The invitation is out.
+        Ringing = "ringing",
+        /// The fan accepted; both sides hold tokens.
+        Connected = "connected",
+        /// Ended and settled.
+        Ended = "ended",
+        /// The fan declined.
+        Declined = "declined",
+        /// The creator cancelled while ringing.
+        Cancelled = "cancelled",
+        /// Nobody answered before the invitation expired.
+        Missed = "missed",
+    }
 }
 
 impl CallState {
@@ -68,18 +63,6 @@ impl CallState {
         CallState::Cancelled,
         CallState::Missed,
     ];
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallState::Ringing => "ringing",
-            CallState::Connected => "connected",
-            CallState::Ended => "ended",
-            CallState::Declined => "declined",
-            CallState::Cancelled => "cancelled",
-            CallState::Missed => "missed",
-        }
-    }
 
     /// Parses a wire name.
     pub fn parse(s: &str) -> Result<Self> {
@@ -120,21 +103,22 @@ impl CallState {
     }
 }
 
-/// The invitation's state, mirroring the call's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum InvitationState {
-    /// Waiting for the fan.
-    Pending,
-    /// The fan accepted.
-    Accepted,
-    /// The fan declined.
-    Declined,
-    /// The creator cancelled.
-    Cancelled,
-    /// It ran out.
-    Expired,
+wire_enum! {
+    /// The invitation's state, mirroring the call's.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum InvitationState {
+        /// Waiting for the fan.
+        Pending = "pending",
+        /// The fan accepted.
+        Accepted = "accepted",
+        /// The fan declined.
+        Declined = "declined",
+        /// The creator cancelled.
+        Cancelled = "cancelled",
+        /// It ran out.
+        Expired = "expired",
+    }
 }
 
 /// A call as stored. Times are unix milliseconds from the engine's clock.

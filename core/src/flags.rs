@@ -6,20 +6,22 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{clip, Error, Result};
+use crate::wire::wire_enum;
 
-/// A feature that can be switched off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Feature {
-    /// Creator-to-fan calls (`FEATURE_CALLS`, seed default off).
-    Calls,
-    /// Public share cards (`FEATURE_FAN_SHARE_CARD`, seed default off).
-    FanShareCard,
-    /// Privacy settings (`FEATURE_FAN_PRIVACY`, seed default on).
-    FanPrivacy,
-    /// Creator-side mini profiles (`FEATURE_FAN_MINI_PROFILE`, seed default on).
-    FanMiniProfile,
+wire_enum! {
+    /// A feature that can be switched off.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum Feature {
+        /// Creator-to-fan calls (`FEATURE_CALLS`, seed default off).
+        Calls = "calls",
+        /// Public share cards (`FEATURE_FAN_SHARE_CARD`, seed default off).
+        FanShareCard = "fan_share_card",
+        /// Privacy settings (`FEATURE_FAN_PRIVACY`, seed default on).
+        FanPrivacy = "fan_privacy",
+        /// Creator-side mini profiles (`FEATURE_FAN_MINI_PROFILE`, seed default on).
+        FanMiniProfile = "fan_mini_profile",
+    }
 }
 
 impl Feature {
@@ -30,16 +32,6 @@ impl Feature {
         Feature::FanPrivacy,
         Feature::FanMiniProfile,
     ];
-
-    /// The snake_case name used in errors and configuration (`"fan_share_card"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Feature::Calls => "calls",
-            Feature::FanShareCard => "fan_share_card",
-            Feature::FanPrivacy => "fan_privacy",
-            Feature::FanMiniProfile => "fan_mini_profile",
-        }
-    }
 
     /// The environment variable that sets it.
     pub fn env_var(self) -> &'static str {
@@ -55,7 +47,7 @@ impl Feature {
     pub fn parse(name: &str) -> Result<Self> {
         Feature::ALL
             .into_iter()
-            .find(|f| f.name() == name)
+            .find(|f| f.as_str() == name)
             .ok_or_else(|| Error::invalid(format!("unknown feature flag '{}'", clip(name, 64))))
     }
 
@@ -119,7 +111,7 @@ impl Flags {
         if self.is_on(feature) {
             Ok(())
         } else {
-            Err(Error::FeatureDisabled(feature.name()))
+            Err(Error::FeatureDisabled(feature.as_str()))
         }
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::wire::wire_enum;
 
 /// Longest accepted user id, in bytes of UTF-8.
 pub const MAX_USER_ID_BYTES: usize = 128;
@@ -75,29 +76,21 @@ fn has_control(s: &str) -> bool {
     !s.is_ascii() && bytes.windows(2).any(|w| w[0] == 0xc2 && w[1] < 0xa0)
 }
 
-/// What an actor is on the platform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// A fan: owns privacy settings, receives calls.
-    Fan,
-    /// A creator: views fans, calls them.
-    Creator,
-    /// Staff: sees everything, may not act as a creator.
-    Admin,
+wire_enum! {
+    /// What an actor is on the platform.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum Role {
+        /// A fan: owns privacy settings, receives calls.
+        Fan = "fan",
+        /// A creator: views fans, calls them.
+        Creator = "creator",
+        /// Staff: sees everything, may not act as a creator.
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    /// The wire name (`"fan"`, `"creator"`, `"admin"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Fan => "fan",
-            Role::Creator => "creator",
-            Role::Admin => "admin",
-        }
-    }
-
     /// Parses a wire name.
     pub fn parse(s: &str) -> Result<Self> {
         match s {

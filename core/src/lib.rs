@@ -22,6 +22,7 @@ pub mod privacy;
 mod schema;
 pub mod share;
 pub mod store;
+mod wire;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use engine::{Fanline, FanlineBuilder, Outcome};

@@ -156,9 +156,9 @@ fn enum_parsers() {
         }
     }
     for f in Feature::ALL {
-        assert_eq!(Feature::parse(f.name()).unwrap(), f);
-        for bad in bad_names(f.name()) {
-            assert_invalid(Feature::parse(&bad), &format!("feature {}", f.name()));
+        assert_eq!(Feature::parse(f.as_str()).unwrap(), f);
+        for bad in bad_names(f.as_str()) {
+            assert_invalid(Feature::parse(&bad), &format!("feature {}", f.as_str()));
         }
         // The environment variable is not the feature name.
         assert_invalid(Feature::parse(f.env_var()), f.env_var());

@@ -127,7 +127,7 @@ impl Fanline {
         run(env, || {
             let flags: serde_json::Map<String, serde_json::Value> = Feature::ALL
                 .into_iter()
-                .map(|f| (f.name().to_string(), self.inner.flags().is_on(f).into()))
+                .map(|f| (f.as_str().to_string(), self.inner.flags().is_on(f).into()))
                 .collect();
             Json::of(&flags)
         })

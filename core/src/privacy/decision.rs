@@ -7,22 +7,24 @@ use super::{Audience, PrivacySettings, RelationshipSet, Visibility};
 use crate::error::{clip, Error};
 use crate::flags::Feature;
 use crate::ids::Role;
+use crate::wire::wire_enum;
 
-/// What the actor wants to do with the fan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// See the mini profile.
-    ViewProfile,
-    /// Send a direct message.
-    Message,
-    /// Start a call.
-    Call,
-    /// Open the public share card (any visitor holding the link).
-    ViewShareCard,
-    /// Appear in creator-side search.
-    AppearInSearch,
+wire_enum! {
+    /// What the actor wants to do with the fan.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum Action {
+        /// See the mini profile.
+        ViewProfile = "view_profile",
+        /// Send a direct message.
+        Message = "message",
+        /// Start a call.
+        Call = "call",
+        /// Open the public share card (any visitor holding the link).
+        ViewShareCard = "view_share_card",
+        /// Appear in creator-side search.
+        AppearInSearch = "appear_in_search",
+    }
 }
 
 impl Action {
@@ -44,17 +46,6 @@ impl Action {
         Action::ViewShareCard,
         Action::AppearInSearch,
     ];
-
-    /// The wire name (`"view_profile"`, `"message"`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::ViewProfile => "view_profile",
-            Action::Message => "message",
-            Action::Call => "call",
-            Action::ViewShareCard => "view_share_card",
-            Action::AppearInSearch => "appear_in_search",
-        }
-    }
 
     /// Parses a wire name; anything else is `INVALID_INPUT`.
     pub fn parse(s: &str) -> Result<Self, Error> {
@@ -147,54 +138,56 @@ impl DecisionInput {
     }
 }
 
-/// The rule that decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Rule {
-    /// 1: the feature flag is off.
-    FeatureFlag,
-    /// 2: the fan themself or an admin.
-    SelfOrAdmin,
-    /// 3: a creator-only action by a non-creator.
-    CreatorOnly,
-    /// 4: a block in either direction.
-    Block,
-    /// 5: the fan's visibility setting.
-    Visibility,
-    /// 5: the fan's `allow_dm` setting.
-    AllowDm,
-    /// 5: the fan's `allow_calls` setting.
-    AllowCalls,
-    /// 5: the fan is already in a connected call.
-    FanBusy,
-    /// 5: the share link and the `link` visibility.
-    ShareLink,
-    /// 5: the fan's `searchable` setting.
-    Searchable,
+wire_enum! {
+    /// The rule that decided.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum Rule {
+        /// 1: the feature flag is off.
+        FeatureFlag = "feature_flag",
+        /// 2: the fan themself or an admin.
+        SelfOrAdmin = "self_or_admin",
+        /// 3: a creator-only action by a non-creator.
+        CreatorOnly = "creator_only",
+        /// 4: a block in either direction.
+        Block = "block",
+        /// 5: the fan's visibility setting.
+        Visibility = "visibility",
+        /// 5: the fan's `allow_dm` setting.
+        AllowDm = "allow_dm",
+        /// 5: the fan's `allow_calls` setting.
+        AllowCalls = "allow_calls",
+        /// 5: the fan is already in a connected call.
+        FanBusy = "fan_busy",
+        /// 5: the share link and the `link` visibility.
+        ShareLink = "share_link",
+        /// 5: the fan's `searchable` setting.
+        Searchable = "searchable",
+    }
 }
 
-/// Why an action is refused; each maps to one stable error code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Deny {
-    /// `FEATURE_DISABLED`.
-    FeatureDisabled,
-    /// `NOT_CREATOR`.
-    NotCreator,
-    /// `BLOCKED`.
-    Blocked,
-    /// `PROFILE_PRIVATE`.
-    ProfilePrivate,
-    /// `DM_NOT_ALLOWED`.
-    DmNotAllowed,
-    /// `CALL_NOT_ALLOWED`.
-    CallNotAllowed,
-    /// `BUSY`.
-    Busy,
-    /// `NOT_FOUND` (a share card that is not live, or a fan hidden from search).
-    NotFound,
+wire_enum! {
+    /// Why an action is refused; each maps to one stable error code.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum Deny {
+        /// `FEATURE_DISABLED`.
+        FeatureDisabled = "FEATURE_DISABLED",
+        /// `NOT_CREATOR`.
+        NotCreator = "NOT_CREATOR",
+        /// `BLOCKED`.
+        Blocked = "BLOCKED",
+        /// `PROFILE_PRIVATE`.
+        ProfilePrivate = "PROFILE_PRIVATE",
+        /// `DM_NOT_ALLOWED`.
+        DmNotAllowed = "DM_NOT_ALLOWED",
+        /// `CALL_NOT_ALLOWED`.
+        CallNotAllowed = "CALL_NOT_ALLOWED",
+        /// `BUSY`.
+        Busy = "BUSY",
+        /// `NOT_FOUND` (a share card that is not live, or a fan hidden from search).
+        NotFound = "NOT_FOUND",
+    }
 }
 
 /// A decision: allowed or the denial, plus the rule that decided.
@@ -246,7 +239,7 @@ impl Deny {
     pub fn to_error(self, feature: Option<Feature>) -> Error {
         match self {
             Deny::FeatureDisabled => {
-                Error::FeatureDisabled(feature.map(Feature::name).unwrap_or("feature"))
+                Error::FeatureDisabled(feature.map(Feature::as_str).unwrap_or("feature"))
             }
             Deny::NotCreator => Error::NotCreator,
             Deny::Blocked => Error::Blocked,

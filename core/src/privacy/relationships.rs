@@ -3,22 +3,24 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{clip, Error, Result};
+use crate::wire::wire_enum;
 
-/// One kind of creator-fan relationship (docs/rules.md section 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum RelationshipKind {
-    /// The fan follows the creator; the only kind that can be removed.
-    Follow,
-    /// The fan tipped the creator.
-    Tipped,
-    /// The fan bought something from the creator.
-    Purchased,
-    /// The two exchanged messages.
-    Messaged,
-    /// A call between them connected.
-    Called,
+wire_enum! {
+    /// One kind of creator-fan relationship (docs/rules.md section 3).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum RelationshipKind {
+        /// The fan follows the creator; the only kind that can be removed.
+        Follow = "follow",
+        /// The fan tipped the creator.
+        Tipped = "tipped",
+        /// The fan bought something from the creator.
+        Purchased = "purchased",
+        /// The two exchanged messages.
+        Messaged = "messaged",
+        /// A call between them connected.
+        Called = "called",
+    }
 }
 
 impl RelationshipKind {
@@ -30,17 +32,6 @@ impl RelationshipKind {
         RelationshipKind::Messaged,
         RelationshipKind::Called,
     ];
-
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RelationshipKind::Follow => "follow",
-            RelationshipKind::Tipped => "tipped",
-            RelationshipKind::Purchased => "purchased",
-            RelationshipKind::Messaged => "messaged",
-            RelationshipKind::Called => "called",
-        }
-    }
 
     /// Parses a wire name.
     pub fn parse(s: &str) -> Result<Self> {

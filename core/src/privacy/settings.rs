@@ -3,45 +3,39 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{clip, Error, Result};
+use crate::wire::wire_enum;
 
-/// Who may see the fan's mini profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Visibility {
-    /// The fan and admins only.
-    #[default]
-    Private,
-    /// Creators with any relationship to the fan.
-    Creators,
-    /// As `Creators`, plus anyone holding a live share link.
-    Link,
+wire_enum! {
+    /// Who may see the fan's mini profile.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum Visibility {
+        /// The fan and admins only.
+        #[default]
+        Private = "private",
+        /// Creators with any relationship to the fan.
+        Creators = "creators",
+        /// As `Creators`, plus anyone holding a live share link.
+        Link = "link",
+    }
 }
 
-/// Which creators a permission (`allow_dm`, `allow_calls`) admits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Audience {
-    /// Nobody.
-    None,
-    /// Creators the fan follows.
-    Following,
-    /// Creators with any relationship.
-    #[default]
-    Interacted,
+wire_enum! {
+    /// Which creators a permission (`allow_dm`, `allow_calls`) admits.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub enum Audience {
+        /// Nobody.
+        None = "none",
+        /// Creators the fan follows.
+        Following = "following",
+        /// Creators with any relationship.
+        #[default]
+        Interacted = "interacted",
+    }
 }
 
 impl Visibility {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Private => "private",
-            Visibility::Creators => "creators",
-            Visibility::Link => "link",
-        }
-    }
-
     /// Parses a wire name.
     pub fn parse(s: &str) -> Result<Self> {
         match s {
@@ -56,15 +50,6 @@ impl Visibility {
 }
 
 impl Audience {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::None => "none",
-            Audience::Following => "following",
-            Audience::Interacted => "interacted",
-        }
-    }
-
     /// Parses a wire name.
     pub fn parse(s: &str) -> Result<Self> {
         match s {
