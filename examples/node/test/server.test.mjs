@@ -360,6 +360,30 @@ test('main.js: --dev warns at start and listens on 127.0.0.1; --auth loads the h
   }
 })
 
+test('main.js: --host picks the interface; --dev refuses one that is not loopback', async () => {
+  const authModule = new URL('./fixtures/auth.cjs', import.meta.url).pathname
+  const env = { AGORA_APP_ID: APP_ID, AGORA_APP_CERTIFICATE: CERT, SHARE_KEY: 'example-test-share-key-0123456789' }
+  // 127.0.0.2 is another loopback address on Linux: reachable there, not on 127.0.0.1.
+  const other = await runMain(['--auth', authModule, '--host', '127.0.0.2', '--port', '0'], env)
+  try {
+    assert.equal(other.listening.address, '127.0.0.2')
+    const res = await fetch(`http://127.0.0.2:${other.listening.port}/health`)
+    assert.equal(res.status, 200)
+    await assert.rejects(fetch(`http://127.0.0.1:${other.listening.port}/health`))
+  } finally {
+    other.child.kill()
+  }
+
+  const child = spawn(process.execPath, [MAIN, '--dev', '--host', '0.0.0.0', '--port', '0'], {
+    env: { ...process.env, FANLINE_STORE: 'memory:' },
+  })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const [status] = await once(child, 'exit')
+  assert.equal(status, 1)
+  assert.match(stderr, /listens on loopback only, not 0\.0\.0\.0/)
+})
+
 test('/metrics answers only the addresses allowed to read it', async () => {
   const { api, stop } = await start({ metricsFrom: ['10.0.0.0/8'] })
   try {
