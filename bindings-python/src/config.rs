@@ -2,6 +2,7 @@
 //! parser and defaults as Node's config object): every mistake, a wrong type included, is a
 //! `ConfigError` (`INVALID_CONFIG`) naming the field.
 
+use fanline::bounds::{MAX_LIST_ITEMS, MAX_NESTING, MAX_STRING_BYTES};
 use fanline::engine::FanlineConfig;
 use fanline::Error;
 use pyo3::prelude::*;
@@ -12,9 +13,6 @@ use serde_json::{Map, Value};
 
 use crate::billing::PyBillingPolicy;
 use crate::errors::to_py;
-
-/// Deepest nesting read from a configuration value.
-const MAX_DEPTH: usize = 8;
 
 /// `INVALID_CONFIG` as a Python exception.
 pub fn config_error(py: Python<'_>, message: impl Into<String>) -> PyErr {
@@ -38,7 +36,7 @@ fn value(what: &str, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
             .map_or_else(|_| "object".to_string(), |n| n.to_string());
         config_error(py, format!("{what}: unsupported type {kind}"))
     };
-    if depth > MAX_DEPTH {
+    if depth > MAX_NESTING {
         return Err(config_error(py, format!("{what} is nested too deeply")));
     }
     if obj.is_none() {
@@ -62,16 +60,34 @@ fn value(what: &str, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
             .map(Value::Number)
             .ok_or_else(|| config_error(py, format!("{what}: NaN and infinity are not valid")));
     }
+    let too_long = || {
+        config_error(
+            py,
+            format!("{what} is longer than {MAX_STRING_BYTES} bytes"),
+        )
+    };
     if let Ok(s) = obj.cast::<PyString>() {
-        return s
+        if s.len()? > MAX_STRING_BYTES {
+            return Err(too_long());
+        }
+        let text = s
             .to_cow()
-            .map(|c| Value::String(c.into_owned()))
-            .map_err(|_| config_error(py, format!("{what}: text is not valid Unicode")));
+            .map_err(|_| config_error(py, format!("{what}: text is not valid Unicode")))?;
+        if text.len() > MAX_STRING_BYTES {
+            return Err(too_long());
+        }
+        return Ok(Value::String(text.into_owned()));
     }
     if let Ok(b) = obj.cast::<PyBytes>() {
+        if b.as_bytes().len() > MAX_STRING_BYTES {
+            return Err(too_long());
+        }
         return Ok(bytes(b.as_bytes()));
     }
     if let Ok(b) = obj.cast::<PyByteArray>() {
+        if b.len() > MAX_STRING_BYTES {
+            return Err(too_long());
+        }
         return Ok(bytes(&b.to_vec()));
     }
     if let Ok(p) = obj.cast::<PyBillingPolicy>() {
@@ -91,6 +107,12 @@ fn value(what: &str, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
         return Ok(Value::Object(map));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        if obj.len()? > MAX_LIST_ITEMS {
+            return Err(config_error(
+                py,
+                format!("{what} has more than {MAX_LIST_ITEMS} items"),
+            ));
+        }
         return obj
             .try_iter()?
             .enumerate()

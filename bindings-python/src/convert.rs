@@ -12,6 +12,8 @@ use serde::Serialize;
 use serde_json::Value;
 use zerocopy::{FromBytes, IntoBytes};
 
+use fanline::bounds::{MAX_LIST_ITEMS, MAX_NESTING, MAX_STRING_BYTES};
+
 use crate::errors::invalid;
 
 /// Python type name of `obj`, for error messages (never its value, which may be a secret).
@@ -33,15 +35,24 @@ impl FromPyObject<'_, '_> for Text {
     }
 }
 
-/// Converts a `str` to Rust text.
+/// Converts a `str` of at most [`MAX_STRING_BYTES`] UTF-8 bytes to Rust text.
 fn text(obj: &Bound<'_, PyAny>) -> PyResult<Text> {
     let py = obj.py();
     let s = obj
         .cast::<PyString>()
         .map_err(|_| invalid(py, format!("expected str, got {}", type_name(obj))))?;
-    s.to_cow()
-        .map(|c| Text(c.into_owned()))
-        .map_err(|_| invalid(py, "text is not valid Unicode (lone surrogates)"))
+    let too_long = || invalid(py, format!("text is longer than {MAX_STRING_BYTES} bytes"));
+    // Every character is at least one byte: a long string is refused before it is encoded.
+    if s.len()? > MAX_STRING_BYTES {
+        return Err(too_long());
+    }
+    let text = s
+        .to_cow()
+        .map_err(|_| invalid(py, "text is not valid Unicode (lone surrogates)"))?;
+    if text.len() > MAX_STRING_BYTES {
+        return Err(too_long());
+    }
+    Ok(Text(text.into_owned()))
 }
 
 /// An integer argument in the range of `T`; `bool` and `float` are refused.
@@ -365,6 +376,12 @@ impl FromPyObject<'_, '_> for TextList {
         })?;
         iter.enumerate()
             .map(|(i, item)| {
+                if i >= MAX_LIST_ITEMS {
+                    return Err(invalid(
+                        py,
+                        format!("the list has more than {MAX_LIST_ITEMS} items"),
+                    ));
+                }
                 let item = item?;
                 text(&item).map(|t| t.0).map_err(|_| {
                     invalid(
@@ -378,14 +395,14 @@ impl FromPyObject<'_, '_> for TextList {
     }
 }
 
-/// Longest nesting accepted when reading Python data as JSON.
-const MAX_DEPTH: usize = 32;
-
 /// Python data (dict, list, str, int, float, bool, None) as JSON, for the core's JSON inputs.
 pub fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     let py = obj.py();
-    if depth > MAX_DEPTH {
-        return Err(invalid(py, "data is nested too deeply"));
+    if depth > MAX_NESTING {
+        return Err(invalid(
+            py,
+            format!("data is nested more than {MAX_NESTING} levels deep"),
+        ));
     }
     if obj.is_none() {
         return Ok(Value::Null);
@@ -417,6 +434,12 @@ pub fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
         return Ok(Value::Object(map));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        if obj.len()? > MAX_LIST_ITEMS {
+            return Err(invalid(
+                py,
+                format!("a list has more than {MAX_LIST_ITEMS} items"),
+            ));
+        }
         return obj
             .try_iter()?
             .map(|item| to_json(&item?, depth + 1))

@@ -156,3 +156,25 @@ def test_settings_patches_are_validated_whole(engine, fan, admin):
             engine.update_settings(fan, bad)
     assert engine.settings(fan)["visibility"] == "private"
     assert snapshot(engine, admin) == before
+
+
+def test_the_shared_input_bounds():
+    """fanline.bounds, as in Node: strings up to 64 KiB, nesting up to 16, lists up to a
+    million items; one past each bound is INVALID_INPUT naming the bound."""
+    edge = "a" * (64 * 1024)
+    # At the bound the binding passes the text on (the core's own rule then speaks).
+    with pytest.raises(fanline.InvalidInputError, match="user id"):
+        fanline.validate_user_id(edge)
+    for past in ["a" * (64 * 1024 + 1), "é" * (32 * 1024 + 1)]:  # bytes, not characters
+        with pytest.raises(fanline.InvalidInputError, match="longer than 65536 bytes"):
+            fanline.validate_user_id(past)
+    nested = {"visibility": "link"}
+    for _ in range(16):
+        nested = {"x": nested}
+    with pytest.raises(fanline.InvalidInputError, match="nested more than 16 levels"):
+        fanline.apply_settings_patch(fanline.default_settings(), nested)
+    assert len(fanline.agora_uids(["fan"] * 1_000_000)) == 1_000_000
+    with pytest.raises(fanline.InvalidInputError, match="more than 1000000 items"):
+        fanline.agora_uids(["fan"] * 1_000_001)
+    with pytest.raises(fanline.ConfigError, match="longer than 65536 bytes"):
+        fanline.Fanline("memory:", app_id="a" * 70_000, app_certificate="b", share_key=b"k" * 32)

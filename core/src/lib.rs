@@ -9,6 +9,7 @@
 
 pub mod agora;
 pub mod billing;
+pub mod bounds;
 pub mod calls;
 pub mod clock;
 pub mod engine;

@@ -50,7 +50,9 @@ mod tests {
         CallState::ALL.into_iter().for_each(|v| same(v, v.as_str()));
         Rounding::ALL.into_iter().for_each(|v| same(v, v.as_str()));
         Action::ALL.into_iter().for_each(|v| same(v, v.as_str()));
-        RelationshipKind::ALL.into_iter().for_each(|v| same(v, v.as_str()));
+        RelationshipKind::ALL
+            .into_iter()
+            .for_each(|v| same(v, v.as_str()));
         Feature::ALL.into_iter().for_each(|v| same(v, v.as_str()));
         for v in [CallType::Voice, CallType::Video] {
             same(v, v.as_str());
