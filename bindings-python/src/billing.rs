@@ -9,6 +9,7 @@ use zerocopy::{FromBytes, IntoBytes};
 
 use crate::convert::{list_out, to_py, unsigned, I64Column, Int, Kind, Text};
 use crate::errors::{blocking, invalid, pure, to_py as error_to_py};
+use crate::pool::Lease;
 
 /// Billing rules: rate per minute, rounding (`per_started_minute` or `per_second`), minimum
 /// billable minutes and the platform fee in basis points.
@@ -223,29 +224,28 @@ impl PyBillingPolicy {
             Ok(())
         };
         if seconds.kind == Kind::Numpy {
-            // numpy in, numpy out: each column is computed straight into its own fresh
-            // array. Six arrays of n rows rather than one (6, n) table: an allocation that
-            // size is reused by malloc from one call to the next, where a table six times
-            // larger is a fresh mapping every call, whose page faults and zeroing cost
-            // twice the arithmetic and made the time vary from call to call.
-            let numpy = py.import("numpy")?;
-            let arrays = NAMES
-                .iter()
-                .map(|_| numpy.call_method1("empty", (n, "int64")))
-                .collect::<PyResult<Vec<_>>>()?;
-            let words = arrays
-                .iter()
-                .map(|a| fresh_int64(a, n))
-                .collect::<PyResult<Vec<_>>>()?;
-            for column in &words {
-                populate(column);
+            // numpy in, numpy out: each column is computed straight into memory of its own
+            // (reused from earlier batches, see `pool`), then handed to numpy. Six columns
+            // rather than one (6, n) table, so an array kept alive pins only its own.
+            let mut leases = Vec::with_capacity(NAMES.len());
+            for _ in NAMES {
+                leases.push(Lease::new(n).ok_or_else(|| {
+                    error_to_py(
+                        py,
+                        &fanline::Error::internal("out of memory for the results"),
+                    )
+                })?);
             }
-            let cols: [&mut [u64]; 6] = words
+            let cols: [&mut [u64]; 6] = leases
+                .iter_mut()
+                .map(Lease::words)
+                .collect::<Vec<_>>()
                 .try_into()
                 .map_err(|_| error_to_py(py, &fanline::Error::internal("six columns")))?;
             fill(cols)?;
-            for (name, array) in NAMES.iter().zip(arrays) {
-                out.set_item(*name, array)?;
+            let numpy = py.import("numpy")?;
+            for (name, lease) in NAMES.iter().zip(leases) {
+                out.set_item(*name, lease.into_numpy(py, &numpy)?)?;
             }
             return Ok(out.into_any().unbind());
         }
@@ -350,35 +350,6 @@ fn column<'a>(
     })
 }
 
-/// Asks the kernel to back `column` with memory now, in one call. A large fresh array is a
-/// new mapping whose pages are otherwise faulted in one by one as the billing threads first
-/// write them; those faults, taken by two threads at once, contend in the kernel and made a
-/// batch cost anywhere from one to five times its arithmetic. Memory malloc reused is
-/// already backed, and the call returns at once. Only a hint: on failure the writes fault
-/// as before.
-fn populate(column: &[u64]) {
-    #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let start = column.as_ptr() as usize;
-        let end = start + std::mem::size_of_val(column);
-        let first = start.next_multiple_of(PAGE);
-        if end > first + PAGE {
-            // SAFETY: the range lies inside `column`'s allocation (rounded inward to pages),
-            // and MADV_POPULATE_WRITE only faults pages in: it changes no byte of them.
-            unsafe {
-                libc::madvise(
-                    first as *mut libc::c_void,
-                    (end - first) / PAGE * PAGE,
-                    libc::MADV_POPULATE_WRITE,
-                );
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = column;
-}
-
 /// The result columns of a batch, reborrowed.
 fn columns_mut<'b>(cols: &'b mut [&mut [u64]; 6]) -> ChargeColumnsMut<'b> {
     let [billed_minutes, gross, charged, shortfall, fee, creator_net] = cols;
@@ -390,31 +361,6 @@ fn columns_mut<'b>(cols: &'b mut [&mut [u64]; 6]) -> ChargeColumnsMut<'b> {
         fee,
         creator_net,
     }
-}
-
-/// The memory of `array`, a numpy array this function's caller has just created with
-/// `numpy.empty` and not shared, holding `len` int64 items.
-#[allow(clippy::mut_from_ref)]
-fn fresh_int64<'a>(array: &'a Bound<'_, PyAny>, len: usize) -> PyResult<&'a mut [u64]> {
-    let py = array.py();
-    if len == 0 {
-        return Ok(&mut []);
-    }
-    let iface = array.getattr("__array_interface__")?;
-    let (address, readonly): (usize, bool) = iface.get_item("data")?.extract()?;
-    let contiguous = iface.get_item("strides")?.is_none();
-    let typestr: String = iface.get_item("typestr")?.extract()?;
-    if readonly || !contiguous || typestr != "<i8" || address % 8 != 0 || address == 0 {
-        return Err(error_to_py(
-            py,
-            &fanline::Error::internal("numpy.empty gave an unexpected array"),
-        ));
-    }
-    // SAFETY: numpy allocated `len` int64 items at `address`: C-contiguous, aligned and
-    // writable (all checked above). The array was created by our caller and no reference to
-    // it has been handed out, so nothing else reads or writes it while the slice lives, and
-    // `array` (borrowed for as long as the slice) keeps the memory alive.
-    Ok(unsafe { std::slice::from_raw_parts_mut(address as *mut u64, len) })
 }
 
 impl PyBillingPolicy {

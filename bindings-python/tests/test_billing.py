@@ -111,6 +111,84 @@ def test_charge_many_with_numpy_columns():
         policy.charge_many(seconds.reshape(100, 100))
 
 
+def numpy_charges(np, policy, seconds, rates, balances):
+    """The per-started-minute formula as plain numpy, the reference for large batches."""
+    minutes = (seconds + 59) // 60
+    minutes = np.where((seconds > 0) & (minutes < policy.minimum_minutes),
+                       policy.minimum_minutes, minutes)
+    gross = minutes * rates
+    charged = np.minimum(gross, balances)
+    fee = charged * policy.fee_bps // 10_000
+    return {"billedMinutes": minutes, "gross": gross, "charged": charged,
+            "shortfall": gross - charged, "fee": fee, "creatorNet": charged - fee}
+
+
+def test_large_numpy_batches_reuse_freed_columns_only():
+    np = pytest.importorskip("numpy")
+    policy = fanline.BillingPolicy(rate_per_minute=10, minimum_minutes=2, fee_bps=1_750)
+    rng = np.random.default_rng(7)
+    rows = 200_003  # several threads, columns from the pool
+
+    def batch():
+        seconds = rng.integers(0, 10_000, rows, dtype=np.int64)
+        rates = rng.integers(0, 500, rows, dtype=np.int64)
+        balances = rng.integers(0, 20_000, rows, dtype=np.int64)
+        return policy.charge_many(seconds, rates, balances), (seconds, rates, balances)
+
+    def check(cols, inputs):
+        for name, expected in numpy_charges(np, policy, *inputs).items():
+            column = cols[name]
+            assert column.dtype == np.int64 and column.shape == (rows,), name
+            assert column.flags.c_contiguous and column.flags.writeable, name
+            assert np.array_equal(column, expected), name
+
+    kept, kept_inputs = batch()
+    kept_copy = {name: column.copy() for name, column in kept.items()}
+    addresses = lambda cols: {c.__array_interface__["data"][0] for c in cols.values()}
+    first, first_inputs = batch()
+    check(first, first_inputs)
+    freed = addresses(first)
+    assert not freed & addresses(kept)
+    del first
+    # The next batch writes into the columns just freed, never into ones still alive.
+    second, second_inputs = batch()
+    check(second, second_inputs)
+    assert addresses(second) == freed
+    for name, column in kept.items():
+        assert np.array_equal(column, kept_copy[name]), name
+    check(kept, kept_inputs)
+    # A column outlives its dict and its siblings (whose memory the next batch takes), and
+    # stays the caller's to write.
+    gross, expected = second["gross"], second["gross"].copy()
+    del second
+    policy.charge_many(*kept_inputs)
+    assert np.array_equal(gross, expected)
+    gross[0] = -1
+    assert gross[0] == -1
+
+
+def test_large_numpy_batches_report_the_first_bad_row():
+    np = pytest.importorskip("numpy")
+    policy = fanline.BillingPolicy(rate_per_minute=10**6)
+    rows = 200_003
+    seconds = np.full(rows, 60, dtype=np.int64)
+    seconds[150_000] = 2**62  # its gross overflows
+    seconds[199_000] = 2**62
+    seconds[180_000] = -1
+    with pytest.raises(fanline.InvalidInputError, match=r"seconds\[180000\] is negative"):
+        policy.charge_many(seconds)
+    seconds[180_000] = 60
+    with pytest.raises(fanline.InvalidInputError, match="item 150000: billing amount overflows"):
+        policy.charge_many(seconds)
+    seconds[150_000] = seconds[199_000] = 60
+    rates = np.full(rows, 10, dtype=np.int64)
+    seconds[199_999], rates[199_999] = 120, 2**62  # gross 2**63: a uint64, not an int64
+    with pytest.raises(fanline.InvalidInputError, match=r"gross\[199999\] exceeds the int64"):
+        policy.charge_many(seconds, rates)
+    rates[199_999] = 2**61
+    assert policy.charge_many(seconds, rates)["gross"][199_999] == 2**62
+
+
 def test_policy_basics():
     p = fanline.BillingPolicy()
     assert (p.rate_per_minute, p.rounding, p.minimum_minutes, p.fee_bps) == \

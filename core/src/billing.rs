@@ -174,6 +174,80 @@ pub struct ChargeColumnsMut<'a> {
 /// Batches from this many rows are billed on every core.
 const PARALLEL_ROWS: usize = 1 << 16;
 
+/// The cores this process may use, read once: std reads the affinity mask and the cgroup
+/// quota files on every call, which a batch would pay each time.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+impl<'a> ChargeColumnsMut<'a> {
+    /// The columns cut into consecutive runs of `chunk` rows (the last may be shorter).
+    fn chunks(self, chunk: usize) -> impl Iterator<Item = ChargeColumnsMut<'a>> {
+        let ChargeColumnsMut {
+            billed_minutes,
+            gross,
+            charged,
+            shortfall,
+            fee,
+            creator_net,
+        } = self;
+        billed_minutes
+            .chunks_mut(chunk)
+            .zip(gross.chunks_mut(chunk))
+            .zip(charged.chunks_mut(chunk))
+            .zip(shortfall.chunks_mut(chunk))
+            .zip(fee.chunks_mut(chunk))
+            .zip(creator_net.chunks_mut(chunk))
+            .map(
+                |(((((billed_minutes, gross), charged), shortfall), fee), creator_net)| {
+                    ChargeColumnsMut {
+                        billed_minutes,
+                        gross,
+                        charged,
+                        shortfall,
+                        fee,
+                        creator_net,
+                    }
+                },
+            )
+    }
+}
+
+/// Runs `work(first_row, seconds, out)` over a batch: for a large batch on every core, one
+/// contiguous chunk of rows each (the first on the calling thread, so a batch starts one
+/// thread fewer), else in one piece here. The results come back in row order; a panic in a
+/// chunk is its `Err`.
+fn on_cores<T: Send>(
+    seconds: &[u64],
+    out: ChargeColumnsMut<'_>,
+    work: impl Fn(usize, &[u64], ChargeColumnsMut<'_>) -> T + Sync,
+) -> Vec<std::thread::Result<T>> {
+    let rows = seconds.len();
+    let threads = cores();
+    let here = |first, secs, out| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(first, secs, out)))
+    };
+    if threads <= 1 || rows < PARALLEL_ROWS {
+        return vec![here(0, seconds, out)];
+    }
+    let chunk = rows.div_ceil(threads);
+    let mut parts = seconds.chunks(chunk).zip(out.chunks(chunk)).enumerate();
+    let first = parts.next();
+    std::thread::scope(|scope| {
+        let work = &work;
+        let spawned: Vec<_> = parts
+            .map(|(k, (secs, out))| scope.spawn(move || work(k * chunk, secs, out)))
+            .collect();
+        let mut results = Vec::with_capacity(threads);
+        if let Some((_, (secs, out))) = first {
+            results.push(here(0, secs, out));
+        }
+        results.extend(spawned.into_iter().map(|h| h.join()));
+        results
+    })
+}
+
 fn overflow() -> Error {
     Error::invalid("billing amount overflows")
 }
@@ -322,78 +396,24 @@ impl BillingPolicy {
         rates.check_len("rates", rows)?;
         let balances = balances.unwrap_or(Column::All(u64::MAX));
         balances.check_len("balances", rows)?;
-        let ChargeColumnsMut {
-            billed_minutes,
-            gross,
-            charged,
-            shortfall,
-            fee,
-            creator_net,
-        } = out;
         for (name, col) in [
-            ("billed_minutes", &*billed_minutes),
-            ("gross", &*gross),
-            ("charged", &*charged),
-            ("shortfall", &*shortfall),
-            ("fee", &*fee),
-            ("creator_net", &*creator_net),
+            ("billed_minutes", &*out.billed_minutes),
+            ("gross", &*out.gross),
+            ("charged", &*out.charged),
+            ("shortfall", &*out.shortfall),
+            ("fee", &*out.fee),
+            ("creator_net", &*out.creator_net),
         ] {
             Column::Each(col).check_len(name, rows)?;
         }
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if threads <= 1 || rows < PARALLEL_ROWS {
-            let out = ChargeColumnsMut {
-                billed_minutes,
-                gross,
-                charged,
-                shortfall,
-                fee,
-                creator_net,
-            };
-            return self.charge_rows(0, seconds, rates, balances, out);
-        }
-        // Large batches use every core, one contiguous chunk of rows each; the first error
-        // in row order wins.
-        let chunk = rows.div_ceil(threads);
-        let parts = seconds
-            .chunks(chunk)
-            .zip(billed_minutes.chunks_mut(chunk))
-            .zip(gross.chunks_mut(chunk))
-            .zip(charged.chunks_mut(chunk))
-            .zip(shortfall.chunks_mut(chunk))
-            .zip(fee.chunks_mut(chunk))
-            .zip(creator_net.chunks_mut(chunk));
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = parts
-                .enumerate()
-                .map(
-                    |(
-                        k,
-                        (
-                            (((((secs, billed_minutes), gross), charged), shortfall), fee),
-                            creator_net,
-                        ),
-                    )| {
-                        let out = ChargeColumnsMut {
-                            billed_minutes,
-                            gross,
-                            charged,
-                            shortfall,
-                            fee,
-                            creator_net,
-                        };
-                        scope.spawn(move || self.charge_rows(k * chunk, secs, rates, balances, out))
-                    },
-                )
-                .collect();
-            handles.into_iter().try_for_each(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(Error::internal("a billing thread panicked")))
-            })
+        // The first error in row order wins.
+        on_cores(seconds, out, |first, secs, out| {
+            self.charge_rows(first, secs, rates, balances, out)
         })
+        .into_iter()
+        .try_for_each(|r| r.unwrap_or_else(|_| Err(Error::internal("a billing thread panicked"))))
     }
 
-    /// Rows `first..first + seconds.len()` of a batch, on this thread.
     /// [`charge_many_into`](Self::charge_many_into) for callers whose inputs and results
     /// must all stay at or below `bound` (a binding reading and writing int64 columns passes
     /// `i64::MAX`). One fused pass over the columns, on every core for large batches, with no
@@ -428,48 +448,13 @@ impl BillingPolicy {
             Column::All(v) => Column::All(v.min(bound)),
             each => each,
         };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if threads <= 1 || rows < PARALLEL_ROWS {
-            return Ok(self.fused_rows(0, seconds, rates, balances, out, bound));
-        }
-        let chunk = rows.div_ceil(threads);
-        let ChargeColumnsMut {
-            billed_minutes,
-            gross,
-            charged,
-            shortfall,
-            fee,
-            creator_net,
-        } = out;
-        let parts = seconds
-            .chunks(chunk)
-            .zip(billed_minutes.chunks_mut(chunk))
-            .zip(gross.chunks_mut(chunk))
-            .zip(charged.chunks_mut(chunk))
-            .zip(shortfall.chunks_mut(chunk))
-            .zip(fee.chunks_mut(chunk))
-            .zip(creator_net.chunks_mut(chunk));
-        Ok(std::thread::scope(|scope| {
-            let handles: Vec<_> = parts
-                .enumerate()
-                .map(|(k, ((((((secs, m), g), c), s), f), n))| {
-                    let out = ChargeColumnsMut {
-                        billed_minutes: m,
-                        gross: g,
-                        charged: c,
-                        shortfall: s,
-                        fee: f,
-                        creator_net: n,
-                    };
-                    scope.spawn(move || {
-                        self.fused_rows(k * chunk, secs, rates, balances, out, bound)
-                    })
-                })
-                .collect();
-            // A panicked thread counts as out of range, so the caller's checked path runs
-            // (and reports) instead; the scope joins any thread not asked yet.
-            handles.into_iter().all(|h| h.join().unwrap_or(false))
-        }))
+        // A panicked chunk counts as out of range, so the caller's checked path runs (and
+        // reports) instead.
+        Ok(on_cores(seconds, out, |first, secs, out| {
+            self.fused_rows(first, secs, rates, balances, out, bound)
+        })
+        .into_iter()
+        .all(|r| r.unwrap_or(false)))
     }
 
     /// The rows from `first` in one pass: one loop per rounding and column shape, so the
@@ -582,6 +567,7 @@ impl BillingPolicy {
         !overflow && all_in <= bound && all_out <= limit
     }
 
+    /// Rows `first..first + seconds.len()` of a batch, on this thread, checked row by row.
     fn charge_rows(
         &self,
         first: usize,
