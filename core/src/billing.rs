@@ -214,10 +214,16 @@ impl<'a> ChargeColumnsMut<'a> {
     }
 }
 
-/// Runs `work(first_row, seconds, out)` over a batch: for a large batch on every core, one
-/// contiguous chunk of rows each (the first on the calling thread, so a batch starts one
-/// thread fewer), else in one piece here. The results come back in row order; a panic in a
-/// chunk is its `Err`.
+/// Rows a billing thread takes at a time from a large batch: small enough that a thread the
+/// scheduler holds back on a busy machine leaves the rest of the batch to the others (the
+/// batch then takes the time of the cores it got, not of its slowest fixed share), large
+/// enough that taking one costs nothing next to billing it.
+const PIECE_ROWS: usize = 1 << 15;
+
+/// Runs `work(first_row, seconds, out)` over a batch: for a large batch on every core, each
+/// thread (the calling one included) taking the next piece of [`PIECE_ROWS`] rows until
+/// none is left; else in one piece here. The results come back in row order, one per
+/// piece; a panic in a piece is its `Err`.
 fn on_cores<T: Send>(
     seconds: &[u64],
     out: ChargeColumnsMut<'_>,
@@ -225,27 +231,46 @@ fn on_cores<T: Send>(
 ) -> Vec<std::thread::Result<T>> {
     let rows = seconds.len();
     let threads = cores();
-    let here = |first, secs, out| {
+    let run = |first, secs, out| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(first, secs, out)))
     };
     if threads <= 1 || rows < PARALLEL_ROWS {
-        return vec![here(0, seconds, out)];
+        return vec![run(0, seconds, out)];
     }
-    let chunk = rows.div_ceil(threads);
-    let mut parts = seconds.chunks(chunk).zip(out.chunks(chunk)).enumerate();
-    let first = parts.next();
-    std::thread::scope(|scope| {
-        let work = &work;
-        let spawned: Vec<_> = parts
-            .map(|(k, (secs, out))| scope.spawn(move || work(k * chunk, secs, out)))
-            .collect();
-        let mut results = Vec::with_capacity(threads);
-        if let Some((_, (secs, out))) = first {
-            results.push(here(0, secs, out));
+    let queue = std::sync::Mutex::new(
+        seconds
+            .chunks(PIECE_ROWS)
+            .zip(out.chunks(PIECE_ROWS))
+            .enumerate(),
+    );
+    let drain = || {
+        let mut done = Vec::new();
+        loop {
+            let next = queue
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .next();
+            let Some((k, (secs, out))) = next else {
+                return done;
+            };
+            done.push((k, run(k * PIECE_ROWS, secs, out)));
         }
-        results.extend(spawned.into_iter().map(|h| h.join()));
-        results
-    })
+    };
+    // Every piece's slot starts as "not run", so a piece lost with its thread still fails.
+    let mut results: Vec<std::thread::Result<T>> = (0..rows.div_ceil(PIECE_ROWS))
+        .map(|_| Err(Box::new("a billing thread was lost") as Box<dyn std::any::Any + Send>))
+        .collect();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(drain)).collect();
+        let mut done = drain();
+        for helper in helpers {
+            done.extend(helper.join().unwrap_or_default());
+        }
+        for (k, result) in done {
+            results[k] = result;
+        }
+    });
+    results
 }
 
 fn overflow() -> Error {
@@ -732,6 +757,9 @@ mod tests {
         bad[rows / 2] = u64::MAX;
         let e = p.charge_many(&bad, Column::All(100), None).unwrap_err();
         assert!(e.to_string().contains(&format!("item {}", rows / 2)), "{e}");
+        bad[rows / 2] = 0;
+        let e = p.charge_many(&bad, Column::All(100), None).unwrap_err();
+        assert!(e.to_string().contains(&format!("item {}", rows - 5)), "{e}");
     }
 
     /// Runs `charge_many_bounded` into fresh columns; `None` when it answered "out of range".
