@@ -10,7 +10,11 @@
 2. Batch billing of N calls in numpy int64 columns against the same formula written as
    plain vectorized numpy, the fair anchor for an analyst (target: at least 2x, each side's
    five repetitions within 20% of each other). The two sides alternate; each repetition
-   also reports the page faults it took (fresh output arrays are what varies).
+   also reports the page faults it took. numpy's temporaries come from malloc, which gives
+   the memory back to the system when a large block is freed at the top of the heap, so
+   numpy's own batches usually fault their arrays in again (what it costs an analyst by
+   default). `--keep-heap` (glibc only) sets malloc never to give memory back, numpy's best
+   case: its arrays then reuse warm memory too.
 3. AccessToken2 tokens per second, single calls and one batch call, against the official
    Python builder `agoraiotools` (targets: 2.5x single, 4x batch).
 Every ratio is from this one run (best of five repetitions of each side, wall-clock and
@@ -180,6 +184,18 @@ def bench_tokens(n):
     line("TokenBuilder.build_many", t_batch, t_official, unit="/s", n=n)
 
 
+def keep_heap():
+    """Tells glibc's malloc never to trim the heap and to serve blocks up to 32 MB from it."""
+    import ctypes
+
+    libc = ctypes.CDLL(None)
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    if not (libc.mallopt(m_trim_threshold, 2**31 - 1) and
+            libc.mallopt(m_mmap_threshold, 32 * 2**20)):
+        raise SystemExit("mallopt failed: --keep-heap needs glibc")
+    print("malloc keeps freed memory (--keep-heap)")
+
+
 def main():
     import os
 
@@ -189,7 +205,11 @@ def main():
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--tokens", type=int, default=20_000)
     parser.add_argument("--parts", default="python,numpy,tokens")
+    parser.add_argument("--keep-heap", action="store_true",
+                        help="malloc keeps freed memory (numpy's best case; glibc only)")
     args = parser.parse_args()
+    if args.keep_heap:
+        keep_heap()
     parts = args.parts.split(",")
     if "python" in parts:
         bench_billing(args.calls)
