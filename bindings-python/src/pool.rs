@@ -105,10 +105,13 @@ impl Lease {
             None
         } else {
             let mut pool = pool();
+            // The smallest fit, the most recently freed among equals (its lines are the
+            // likeliest still in cache).
             let fit = pool
                 .free
                 .iter()
                 .enumerate()
+                .rev()
                 .filter(|(_, b)| b.capacity >= rows && b.capacity / MIN_FILL <= rows)
                 .min_by_key(|(_, b)| b.capacity)
                 .map(|(i, _)| i);
