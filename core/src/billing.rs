@@ -273,6 +273,60 @@ fn on_cores<T: Send>(
     results
 }
 
+/// Rows per block of the fused pass: a block whose amounts are too large for the fast loop
+/// is redone by the general one, so a block is small next to a piece of a batch.
+const BLOCK_ROWS: usize = 1 << 10;
+
+/// A column of a batch as the fused loops read it: one value per row, or one for all.
+trait PerRow: Copy {
+    /// The value of row `i`.
+    fn at(self, i: usize) -> u64;
+    /// Rows `start..end`.
+    fn rows(self, start: usize, end: usize) -> Self;
+    /// The first `n` values, in order.
+    fn values(self, n: usize) -> impl Iterator<Item = u64>;
+}
+
+impl PerRow for u64 {
+    #[inline(always)]
+    fn at(self, _: usize) -> u64 {
+        self
+    }
+    fn rows(self, _: usize, _: usize) -> Self {
+        self
+    }
+    fn values(self, n: usize) -> impl Iterator<Item = u64> {
+        std::iter::repeat_n(self, n)
+    }
+}
+
+impl PerRow for &[u64] {
+    #[inline(always)]
+    fn at(self, i: usize) -> u64 {
+        self[i]
+    }
+    fn rows(self, start: usize, end: usize) -> Self {
+        &self[start..end]
+    }
+    fn values(self, n: usize) -> impl Iterator<Item = u64> {
+        self[..n].iter().copied()
+    }
+}
+
+impl ChargeColumnsMut<'_> {
+    /// Rows `start..end` of every column, reborrowed.
+    fn rows(&mut self, start: usize, end: usize) -> ChargeColumnsMut<'_> {
+        ChargeColumnsMut {
+            billed_minutes: &mut self.billed_minutes[start..end],
+            gross: &mut self.gross[start..end],
+            charged: &mut self.charged[start..end],
+            shortfall: &mut self.shortfall[start..end],
+            fee: &mut self.fee[start..end],
+            creator_net: &mut self.creator_net[start..end],
+        }
+    }
+}
+
 fn overflow() -> Error {
     Error::invalid("billing amount overflows")
 }
@@ -513,24 +567,131 @@ impl BillingPolicy {
         bound: u64,
     ) -> bool {
         let n = seconds.len();
-        let all = std::iter::repeat;
         match (rates, balances) {
             (Column::Each(r), Column::Each(b)) => {
                 let (r, b) = (&r[first..first + n], &b[first..first + n]);
-                self.fused::<PER_SECOND>(seconds, r.iter().copied(), b.iter().copied(), out, bound)
+                self.fused_blocks::<PER_SECOND, _, _>(seconds, r, b, out, bound)
             }
             (Column::Each(r), Column::All(b)) => {
                 let r = &r[first..first + n];
-                self.fused::<PER_SECOND>(seconds, r.iter().copied(), all(b), out, bound)
+                self.fused_blocks::<PER_SECOND, _, _>(seconds, r, b, out, bound)
             }
             (Column::All(r), Column::Each(b)) => {
                 let b = &b[first..first + n];
-                self.fused::<PER_SECOND>(seconds, all(r), b.iter().copied(), out, bound)
+                self.fused_blocks::<PER_SECOND, _, _>(seconds, r, b, out, bound)
             }
             (Column::All(r), Column::All(b)) => {
-                self.fused::<PER_SECOND>(seconds, all(r), all(b), out, bound)
+                self.fused_blocks::<PER_SECOND, _, _>(seconds, r, b, out, bound)
             }
         }
+    }
+
+    /// The rows in blocks of [`BLOCK_ROWS`]: per started minute, each block first through
+    /// [`small_block`](Self::small_block), and through [`fused`](Self::fused) when its
+    /// amounts are too large for it (and from then on, for the rest of the rows, as a batch
+    /// with large amounts would otherwise pay for both).
+    fn fused_blocks<const PER_SECOND: bool, R: PerRow, B: PerRow>(
+        &self,
+        seconds: &[u64],
+        rates: R,
+        balances: B,
+        mut out: ChargeColumnsMut<'_>,
+        bound: u64,
+    ) -> bool {
+        let mut small = !PER_SECOND;
+        for start in (0..seconds.len()).step_by(BLOCK_ROWS) {
+            let end = seconds.len().min(start + BLOCK_ROWS);
+            let secs = &seconds[start..end];
+            let (r, b) = (rates.rows(start, end), balances.rows(start, end));
+            if small && self.small_block(secs, r, b, out.rows(start, end), bound) {
+                continue;
+            }
+            small = false;
+            let (r, b) = (r.values(secs.len()), b.values(secs.len()));
+            if !self.fused::<PER_SECOND>(secs, r, b, out.rows(start, end), bound) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// [`fused`](Self::fused) per started minute for a block whose amounts are small:
+    /// seconds below 2^31, rates below 2^32, balances below 2^63 and every gross below 2^32.
+    /// Every product is then one of two 32-bit numbers, which the compiler turns into vector
+    /// multiplies, and nothing is divided: the started minutes are a multiply and a shift,
+    /// the fee a 32-bit fixed-point estimate and one correction. `false` when a row is
+    /// outside that range or above `bound`, the block then holding garbage.
+    fn small_block<R: PerRow, B: PerRow>(
+        &self,
+        seconds: &[u64],
+        rates: R,
+        balances: B,
+        out: ChargeColumnsMut<'_>,
+        bound: u64,
+    ) -> bool {
+        const LOW: u64 = 0xffff_ffff;
+        if self.fee_bps > 10_000 {
+            return false;
+        }
+        let n = seconds.len();
+        let (rates, balances) = (rates.rows(0, n), balances.rows(0, n));
+        let ChargeColumnsMut {
+            billed_minutes,
+            gross,
+            charged,
+            shortfall,
+            fee,
+            creator_net,
+        } = out;
+        let (m, g, c) = (&mut billed_minutes[..n], &mut gross[..n], &mut charged[..n]);
+        let (s, f, net) = (&mut shortfall[..n], &mut fee[..n], &mut creator_net[..n]);
+        let bps = u64::from(self.fee_bps);
+        // estimate = floor(charged * K / 2^32) with K = floor(bps * 2^32 / 10^4) (2^32 - 1
+        // for 10^4) is floor(charged * bps / 10^4) or 1 below it for charged < 2^32, as
+        // K / 2^32 is at most 1 / 2^32 below bps / 10^4: the remainder tells which.
+        let k = if bps == 10_000 {
+            LOW
+        } else {
+            (bps << 32) / 10_000
+        };
+        let minimum = u64::from(self.minimum_minutes);
+        let (mut large, mut all_in, mut all_out) = (0u64, 0u64, 0u64);
+        for i in 0..n {
+            let (secs, rate, balance) = (seconds[i], rates.at(i), balances.at(i));
+            large |= (secs >> 31) | (rate >> 32) | (balance >> 63);
+            all_in |= secs | rate | balance;
+            // ceil(secs / 60) = floor((secs + 59) / 60): 0x88888889 / 2^37 is 1 / 60 closely
+            // enough for every dividend below 2^32.
+            let started = ((secs.wrapping_add(59) & LOW) * 0x8888_8889) >> 37;
+            let min = if secs > 0 { minimum } else { 0 };
+            // Both below 2^32 (and every balance below 2^63 here): signed compares are exact.
+            let minutes = if (started as i64) < (min as i64) {
+                min
+            } else {
+                started
+            };
+            let total = (minutes & LOW) * (rate & LOW);
+            large |= total >> 32;
+            let paid = if (balance as i64) < (total as i64) {
+                balance
+            } else {
+                total
+            };
+            let estimate = ((paid & LOW) * k) >> 32;
+            let remainder = ((paid & LOW) * bps).wrapping_sub((estimate & LOW) * 10_000);
+            let platform = if (remainder as i64) >= 10_000 {
+                estimate + 1
+            } else {
+                estimate
+            };
+            all_out |= total | minutes;
+            // Wrapping: a row out of range computes garbage, never a panic.
+            (m[i], g[i], c[i]) = (minutes, total, paid);
+            (s[i], f[i]) = (total.wrapping_sub(paid), platform);
+            net[i] = paid.wrapping_sub(platform);
+        }
+        // Every other result is at most its row's gross.
+        large == 0 && all_in <= bound && all_out <= bound
     }
 
     /// The same arithmetic as [`charge`](Self::charge), without a branch per row: "out of
@@ -795,11 +956,23 @@ mod tests {
                 let seconds: Vec<u64> = (0..n).map(|i| (i * 7_919) % 10_000).collect();
                 let rates: Vec<u64> = (0..n).map(|i| (i * 31) % 500).collect();
                 let balances: Vec<u64> = (0..n).map(|i| (i * 104_729) % 50_000).collect();
+                // Amounts too large for the small-amounts loop, in some rows from the
+                // middle of the batch on: a gross above 2^32, a rate of 2^32, no cap.
+                let large: Vec<u64> = (0..n)
+                    .map(|i| match i % 2_999 {
+                        7 if i > n / 2 => 1 << 32,
+                        8 if i > n / 2 => 100_000_000,
+                        _ => (i * 31) % 500,
+                    })
+                    .collect();
                 let shapes = [
                     (Column::Each(&rates), Some(Column::Each(&balances))),
                     (Column::Each(&rates), None),
                     (Column::All(13), Some(Column::Each(&balances))),
                     (Column::All(13), Some(Column::All(400))),
+                    (Column::Each(&large), Some(Column::Each(&balances))),
+                    (Column::Each(&large), None),
+                    (Column::All(100_000_000), None),
                 ];
                 for (r, b) in shapes {
                     let checked = p.charge_many(&seconds, r, b).unwrap();
@@ -824,6 +997,79 @@ mod tests {
                 seconds[at] = u64::MAX / 2;
                 assert!(bounded(&p, &seconds, Column::All(1 << 20), None, u64::MAX).is_none());
             }
+        }
+    }
+
+    #[test]
+    fn the_small_amounts_loop_is_exact_up_to_its_limits_and_refuses_beyond() {
+        const LOW: u64 = (1 << 32) - 1;
+        let seconds = [
+            0,
+            1,
+            59,
+            60,
+            61,
+            3_599,
+            3_600,
+            (1 << 31) - 1,
+            (1 << 31) - 60,
+        ];
+        let rates = [0, 1, 7, 60, 9_999, 1 << 20, LOW];
+        let balances = [0, 1, 99, LOW - 1, LOW, 1 << 40, i64::MAX as u64];
+        for minimum in [0, 1, 3, u32::MAX] {
+            for fee_bps in [0, 1, 1_234, 5_000, 9_999, 10_000] {
+                let p =
+                    BillingPolicy::new(1, Rounding::PerStartedMinute, minimum, fee_bps).unwrap();
+                for &secs in &seconds {
+                    for &rate in &rates {
+                        for &balance in &balances {
+                            let Ok(c) = p.charge(secs, rate, balance) else {
+                                continue;
+                            };
+                            let mut out = ChargeColumns::zeroed(1);
+                            let cols = ChargeColumnsMut {
+                                billed_minutes: &mut out.billed_minutes,
+                                gross: &mut out.gross,
+                                charged: &mut out.charged,
+                                shortfall: &mut out.shortfall,
+                                fee: &mut out.fee,
+                                creator_net: &mut out.creator_net,
+                            };
+                            let bound = i64::MAX as u64;
+                            let fits = p.small_block(&[secs], rate, balance, cols, bound);
+                            // It takes every row whose gross is below 2^32, exactly.
+                            assert_eq!(fits, c.bill.gross <= LOW, "{secs} s at {rate}");
+                            if fits {
+                                let row = (out.billed_minutes[0], out.gross[0], out.charged[0]);
+                                let split = (out.shortfall[0], out.fee[0], out.creator_net[0]);
+                                assert_eq!(row, (c.bill.billed_minutes, c.bill.gross, c.charged));
+                                assert_eq!(split, (c.shortfall, c.fee, c.creator_net));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Beyond its limits it refuses the block, whatever the row's gross.
+        let p = BillingPolicy::new(1, Rounding::PerStartedMinute, 0, 0).unwrap();
+        let mut out = ChargeColumns::zeroed(2);
+        for (secs, rate, balance) in [
+            (1 << 31, 1, 0),
+            (u64::MAX, 1, 0),
+            (60, 1 << 32, 0),
+            (60, 1, 1 << 63),
+            (60, 1, u64::MAX),
+        ] {
+            let cols = ChargeColumnsMut {
+                billed_minutes: &mut out.billed_minutes,
+                gross: &mut out.gross,
+                charged: &mut out.charged,
+                shortfall: &mut out.shortfall,
+                fee: &mut out.fee,
+                creator_net: &mut out.creator_net,
+            };
+            let secs: &[u64] = &[60, secs];
+            assert!(!p.small_block(secs, &[1, rate][..], &[5, balance][..], cols, u64::MAX));
         }
     }
 
