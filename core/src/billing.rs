@@ -273,8 +273,9 @@ fn on_cores<T: Send>(
     results
 }
 
-/// Rows per block of the fused pass: a block whose amounts are too large for the fast loop
-/// is redone by the general one, so a block is small next to a piece of a batch.
+/// Rows per block of the fused pass per started minute. A block whose amounts are too large
+/// for the small-amounts loop is redone by the general one: the smaller the block, the less
+/// work one large amount wastes.
 const BLOCK_ROWS: usize = 1 << 10;
 
 /// A column of a batch as the fused loops read it: one value per row, or one for all.
