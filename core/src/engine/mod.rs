@@ -59,7 +59,7 @@ impl<T> Outcome<T> {
 
 /// The engine. Cheap to clone; clones share the store, flags and clock.
 ///
-/// Every operation is one store transaction, authorised for its [`Actor`](crate::Actor),
+/// Every operation is one store transaction, authorised for its [`Actor`],
 /// and mutating ones return an [`Outcome`]: the value and the events to publish.
 ///
 /// ```
