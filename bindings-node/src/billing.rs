@@ -7,8 +7,9 @@ use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
-use crate::convert::{safe_u64, Js, Json};
+use crate::convert::{safe_u64, Js};
 use crate::error::{run, run_json};
+use crate::output::Json;
 
 /// A billing policy from a plain object; `undefined`/`null` is the default policy and absent
 /// fields take their defaults.

@@ -1,14 +1,13 @@
-//! Argument conversion: JS values in, JSON-shaped values out. Every wrong type, fractional or
-//! negative count, number above 2^53 - 1 or oversized string is an `INVALID_INPUT` error that
+//! Argument conversion: JS values in, as core values or strict JSON. Every wrong type,
+//! fractional or negative count, number above 2^53 - 1 or oversized string is an `INVALID_INPUT` error that
 //! names the argument; nothing is coerced or truncated silently.
 
 use std::ptr;
 
 use fanline::Error;
-use napi::bindgen_prelude::{ToNapiValue, TypeName, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::{sys, JsValue, ValueType};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
 type Result<T> = fanline::Result<T>;
@@ -84,16 +83,16 @@ impl Js {
     }
 
     /// A string of at most [`MAX_STRING_BYTES`]. Short strings (the usual case) take one napi
-    /// call; longer ones are measured first.
+    /// call into a stack buffer and one exact-size allocation; longer ones are measured first.
     pub fn string(self, what: &str) -> Result<String> {
         const SHORT: usize = 256;
-        let mut buf = vec![0u8; SHORT];
+        let mut short = [0u8; SHORT];
         let mut written = 0;
         let code = unsafe {
             sys::napi_get_value_string_utf8(
                 self.env,
                 self.value,
-                buf.as_mut_ptr().cast(),
+                short.as_mut_ptr().cast(),
                 SHORT,
                 &mut written,
             )
@@ -105,7 +104,7 @@ impl Js {
         // V8 writes whole characters only: a string that did not fit can stop up to 3 bytes
         // (one UTF-8 character, less one) before the end of the buffer, so anything that
         // close to full is read again at its real length rather than taken as truncated.
-        if written + 4 >= SHORT {
+        let buf = if written + 4 >= SHORT {
             let mut len = 0;
             status(unsafe {
                 sys::napi_get_value_string_utf8(self.env, self.value, ptr::null_mut(), 0, &mut len)
@@ -115,18 +114,21 @@ impl Js {
                     "{what} is longer than {MAX_STRING_BYTES} bytes"
                 )));
             }
-            buf = vec![0u8; len + 1];
+            let mut long = vec![0u8; len + 1];
             status(unsafe {
                 sys::napi_get_value_string_utf8(
                     self.env,
                     self.value,
-                    buf.as_mut_ptr().cast(),
-                    buf.len(),
+                    long.as_mut_ptr().cast(),
+                    long.len(),
                     &mut written,
                 )
             })?;
-        }
-        buf.truncate(written);
+            long.truncate(written);
+            long
+        } else {
+            short[..written].to_vec()
+        };
         // V8 writes a lone surrogate as U+FFFD, silently changing the text. Only a string
         // holding U+FFFD can have had one, so only those are read again as UTF-16 to tell.
         if contains_replacement_char(&buf) && self.has_lone_surrogate()? {
@@ -346,12 +348,20 @@ impl Js {
                 &mut names,
             )
         })?;
-        let keys = self.with(names).array("object keys")?;
-        keys.into_iter()
-            .map(|k| {
+        let mut len = 0;
+        status(unsafe { sys::napi_get_array_length(self.env, names, &mut len) })?;
+        if len > MAX_ELEMENTS {
+            return Err(Error::invalid(format!(
+                "object keys has more than {MAX_ELEMENTS} elements"
+            )));
+        }
+        (0..len)
+            .map(|i| {
+                let mut k = ptr::null_mut();
+                status(unsafe { sys::napi_get_element(self.env, names, i, &mut k) })?;
                 let mut v = ptr::null_mut();
-                status(unsafe { sys::napi_get_property(self.env, self.value, k.value, &mut v) })?;
-                Ok((k.string("object key")?, self.with(v)))
+                status(unsafe { sys::napi_get_property(self.env, self.value, k, &mut v) })?;
+                Ok((self.with(k).string("object key")?, self.with(v)))
             })
             .collect()
     }
@@ -429,18 +439,6 @@ fn contains_replacement_char(bytes: &[u8]) -> bool {
     bytes.windows(3).any(|w| w == [0xEF, 0xBF, 0xBD])
 }
 
-/// A result on its way to JS: JSON whose integers all fit a double exactly.
-pub struct Json(Value);
-
-impl Json {
-    /// Serializes `value` (a core result) and checks that every number survives the trip.
-    pub fn of<T: Serialize>(value: &T) -> Result<Json> {
-        let v = serde_json::to_value(value).map_err(Error::internal)?;
-        check_safe(&v)?;
-        Ok(Json(v))
-    }
-}
-
 /// A core `u64` as a JS number, refusing values a double cannot hold exactly.
 pub fn safe_u64(x: u64) -> Result<f64> {
     if x > MAX_SAFE_INTEGER {
@@ -449,86 +447,4 @@ pub fn safe_u64(x: u64) -> Result<f64> {
         )));
     }
     Ok(x as f64)
-}
-
-fn check_safe(v: &Value) -> Result<()> {
-    match v {
-        Value::Number(n) => {
-            let ok = match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) => u <= MAX_SAFE_INTEGER,
-                (None, Some(i)) => i.unsigned_abs() <= MAX_SAFE_INTEGER,
-                _ => true,
-            };
-            if ok {
-                Ok(())
-            } else {
-                Err(Error::invalid(format!(
-                    "the result {n} is beyond 2^53 - 1 and cannot be represented exactly in JavaScript"
-                )))
-            }
-        }
-        Value::Array(a) => a.iter().try_for_each(check_safe),
-        Value::Object(o) => o.values().try_for_each(check_safe),
-        _ => Ok(()),
-    }
-}
-
-fn napi_ok(code: sys::napi_status) -> napi::Result<()> {
-    if code == sys::Status::napi_ok {
-        Ok(())
-    } else {
-        Err(napi::Error::new(
-            napi::Status::from(code),
-            "creating a result value failed",
-        ))
-    }
-}
-
-unsafe fn to_js(env: sys::napi_env, v: &Value, key: &mut Vec<u8>) -> napi::Result<sys::napi_value> {
-    let mut out = ptr::null_mut();
-    match v {
-        Value::Null => napi_ok(unsafe { sys::napi_get_null(env, &mut out) })?,
-        Value::Bool(b) => napi_ok(unsafe { sys::napi_get_boolean(env, *b, &mut out) })?,
-        Value::Number(n) => napi_ok(unsafe {
-            sys::napi_create_double(env, n.as_f64().unwrap_or(f64::NAN), &mut out)
-        })?,
-        Value::String(s) => napi_ok(unsafe {
-            sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
-        })?,
-        Value::Array(items) => {
-            napi_ok(unsafe { sys::napi_create_array_with_length(env, items.len(), &mut out) })?;
-            for (i, item) in items.iter().enumerate() {
-                let x = unsafe { to_js(env, item, key) }?;
-                napi_ok(unsafe { sys::napi_set_element(env, out, i as u32, x) })?;
-            }
-        }
-        Value::Object(map) => {
-            napi_ok(unsafe { sys::napi_create_object(env, &mut out) })?;
-            for (k, item) in map {
-                let x = unsafe { to_js(env, item, key) }?;
-                // Named properties get internalized keys, which V8 sets and reads fastest.
-                key.clear();
-                key.extend_from_slice(k.as_bytes());
-                key.push(0);
-                napi_ok(unsafe { sys::napi_set_named_property(env, out, key.as_ptr().cast(), x) })?;
-            }
-        }
-    }
-    Ok(out)
-}
-
-impl ToNapiValue for Json {
-    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        unsafe { to_js(env, &val.0, &mut Vec::with_capacity(32)) }
-    }
-}
-
-impl TypeName for Json {
-    fn type_name() -> &'static str {
-        "Json"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
 }

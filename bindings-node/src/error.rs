@@ -9,7 +9,8 @@ use fanline::ErrorCode;
 use napi::bindgen_prelude::{Object, Unknown};
 use napi::{Env, Status};
 
-use crate::convert::{Js, Json};
+use crate::convert::Js;
+use crate::output::Json;
 
 /// The `name` of every error fanline throws.
 pub const ERROR_NAME: &str = "FanlineError";
@@ -47,11 +48,11 @@ pub fn run<T>(env: &Env, f: impl FnOnce() -> fanline::Result<T>) -> napi::Result
 }
 
 /// Like [`run`] for results shaped as JSON.
-pub fn run_json<T: serde::Serialize>(
+pub fn run_json<T: serde::Serialize + Send + 'static>(
     env: &Env,
     f: impl FnOnce() -> fanline::Result<T>,
 ) -> napi::Result<Json> {
-    run(env, || Json::of(&f()?))
+    run(env, || Ok(Json::new(f()?)))
 }
 
 /// The seed's wire body for any thrown value.
@@ -121,7 +122,7 @@ pub fn error_body(env: &Env, err: Unknown) -> napi::Result<Json> {
                     retry_after: None,
                 }
             });
-        Json::of(&body)
+        Ok(Json::new(body))
     })
 }
 

@@ -2,8 +2,9 @@
 //! engine as the class `Fanline`, whose store-backed methods return Promises computed on the
 //! binding's own worker threads (each with a `...Sync` twin).
 //!
-//! The binding is thin: argument conversion (`convert`), error mapping (`error`) and threading
-//! (`engine`). Every rule lives in the core; each source file mirrors the core module it wraps.
+//! The binding is thin: argument conversion (`convert`), result building (`output`), error
+//! mapping (`error`) and threading (`engine`). Every rule lives in the core; each source file
+//! mirrors the core module it wraps.
 
 #![deny(clippy::all)]
 
@@ -13,5 +14,6 @@ mod convert;
 mod engine;
 mod error;
 mod ids;
+mod output;
 mod privacy;
 mod share;

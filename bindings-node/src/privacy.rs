@@ -5,8 +5,9 @@ use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
-use crate::convert::{Js, Json};
+use crate::convert::Js;
 use crate::error::run_json;
+use crate::output::Json;
 
 /// A settings patch from a JS object, through the core's own parser (which refuses unknown
 /// fields, unknown values, `null` and non-objects).

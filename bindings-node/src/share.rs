@@ -9,9 +9,10 @@ use napi::{Env, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::convert::{Js, Json};
+use crate::convert::Js;
 use crate::engine::config_error;
 use crate::error::{run, run_json};
+use crate::output::Json;
 
 /// The `robots.txt` body from the seed: creator pages indexable, fan pages and private areas
 /// not.

@@ -7,8 +7,9 @@ use napi::{Env, ValueType};
 use napi_derive::napi;
 
 use super::rtc_user;
-use crate::convert::{Js, Json};
+use crate::convert::Js;
 use crate::error::{run, run_json};
+use crate::output::Json;
 
 /// A role by name or by wire number (the core's `LegacyRole::parse` / `from_code`); default
 /// publisher.

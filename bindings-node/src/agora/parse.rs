@@ -4,8 +4,9 @@ use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
-use crate::convert::{Js, Json};
+use crate::convert::Js;
 use crate::error::{run, run_json};
+use crate::output::Json;
 
 /// Parses a `007` token into its fields (the signature is left out). Malformed input is
 /// `INVALID_INPUT`, never a crash.

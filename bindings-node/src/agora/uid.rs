@@ -4,8 +4,9 @@ use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
 
-use crate::convert::{Js, Json};
+use crate::convert::Js;
 use crate::error::{run, run_json};
+use crate::output::Json;
 
 /// The stable Agora uid of a user id, in 1..=2^31-1 (identical in Rust, Node and Python).
 ///

@@ -7,8 +7,9 @@ use napi::Env;
 use napi_derive::napi;
 
 use super::{actor_arg, job, text, Fanline, Job, Op};
-use crate::convert::{Js, Json};
+use crate::convert::Js;
 use crate::error::guard;
+use crate::output::Json;
 
 fn initiate_job(actor: &Unknown, request: &Unknown) -> fanline::Result<Job> {
     let actor = actor_arg(actor)?;

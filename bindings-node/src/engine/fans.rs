@@ -8,8 +8,9 @@ use napi::Env;
 use napi_derive::napi;
 
 use super::{actor_arg, job, text, Fanline, Job, Op};
-use crate::convert::{Js, Json};
+use crate::convert::Js;
 use crate::error::guard;
+use crate::output::Json;
 
 fn settings_job(actor: &Unknown) -> fanline::Result<Job> {
     let actor = actor_arg(actor)?;

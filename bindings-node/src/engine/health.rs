@@ -4,7 +4,7 @@ use napi::Env;
 use napi_derive::napi;
 
 use super::{job, Fanline, Op};
-use crate::convert::Json;
+use crate::output::Json;
 
 #[napi]
 impl Fanline {

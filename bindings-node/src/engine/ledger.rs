@@ -7,8 +7,9 @@ use napi_derive::napi;
 use fanline::engine::{AuditQuery, MetricsQuery};
 
 use super::{actor_arg, job, text, Fanline, Job, Op};
-use crate::convert::{Js, Json};
+use crate::convert::Js;
 use crate::error::guard;
+use crate::output::Json;
 
 fn credit_job(
     actor: &Unknown,

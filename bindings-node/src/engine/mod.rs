@@ -24,17 +24,18 @@ use serde::Serialize;
 
 pub use self::builder::config_error;
 pub use self::pool::Op;
-use crate::convert::{Js, Json};
+use crate::convert::Js;
 use crate::error::run;
+use crate::output::Json;
 
 /// One engine operation, its arguments already converted, ready to run on any thread.
 pub type Job = Box<dyn FnOnce(&fanline::Fanline) -> fanline::Result<Json> + Send>;
 
-/// Wraps an engine call whose result is shaped as JSON on the worker thread.
-pub fn job<T: Serialize>(
+/// Wraps an engine call; its result becomes a JS value on the JS thread.
+pub fn job<T: Serialize + Send + 'static>(
     f: impl FnOnce(&fanline::Fanline) -> fanline::Result<T> + Send + 'static,
 ) -> Job {
-    Box::new(move |engine| Json::of(&f(engine)?))
+    Box::new(move |engine| Ok(Json::new(f(engine)?)))
 }
 
 /// The actor argument: `{ id, role: 'fan' | 'creator' | 'admin' }`.
@@ -129,7 +130,7 @@ impl Fanline {
                 .into_iter()
                 .map(|f| (f.as_str().to_string(), self.inner.flags().is_on(f).into()))
                 .collect();
-            Json::of(&flags)
+            Ok(Json::new(flags))
         })
     }
 

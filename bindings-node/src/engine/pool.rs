@@ -24,8 +24,8 @@ use napi::bindgen_prelude::{Object, ToNapiValue, TypeName};
 use napi::{sys, Env, JsDeferred, JsValue, ValueType};
 
 use super::Job;
-use crate::convert::Json;
 use crate::error::{error_object, guard};
+use crate::output::Json;
 
 /// Worker threads. They mostly wait on the store, so a few more than the cores; eight also
 /// covers a PostgreSQL store's default eight connections.

@@ -5,8 +5,9 @@ use napi::Env;
 use napi_derive::napi;
 
 use super::{actor_arg, job, text, Fanline, Job, Op};
-use crate::convert::{Js, Json};
+use crate::convert::Js;
 use crate::error::guard;
+use crate::output::Json;
 
 /// Largest integer a JavaScript number holds exactly.
 const MAX_SAFE: u64 = (1 << 53) - 1;
