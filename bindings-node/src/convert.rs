@@ -1,6 +1,6 @@
 //! Argument conversion: JS values in, as core values or strict JSON. Every wrong type,
-//! fractional or negative count, number above 2^53 - 1 or oversized string is an `INVALID_INPUT` error that
-//! names the argument; nothing is coerced or truncated silently.
+//! fractional or negative count, number above 2^53 - 1 or oversized string is an
+//! `INVALID_INPUT` error that names the argument; nothing is coerced or truncated silently.
 
 use std::ptr;
 

@@ -64,12 +64,7 @@ impl ToNapiValue for Op {
         let env = Env::from_raw(raw);
         let (deferred, promise) = env.create_deferred::<Json, Resolver>()?;
         match op.job {
-            Ok(job) => pool().submit(Queued {
-                engine: op.engine,
-                job,
-                deferred,
-                deadline: Instant::now() + DEADLINE,
-            }),
+            Ok(job) => pool().submit(op.engine, job, deferred),
             Err(e) => settle(deferred, Err(e)),
         }
         Ok(promise.raw())
@@ -116,7 +111,7 @@ struct Pool {
     queue: Mutex<VecDeque<Queued>>,
     /// Signalled when an operation is queued (wakes one worker).
     queued: Condvar,
-    /// Signalled when the queue stops being empty (wakes the reaper).
+    /// The reaper sleeps on it with a timeout; nothing signals it (see [`Pool::reap`]).
     timing: Condvar,
 }
 
@@ -154,15 +149,18 @@ impl Pool {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn submit(&self, op: Queued) {
+    /// Queues an operation. Its deadline is taken under the lock, which is what lets the
+    /// reaper sleep without being woken.
+    fn submit(&self, engine: fanline::Fanline, job: Job, deferred: Deferred) {
         let mut queue = self.lock();
-        let was_empty = queue.is_empty();
-        queue.push_back(op);
+        queue.push_back(Queued {
+            engine,
+            job,
+            deferred,
+            deadline: Instant::now() + DEADLINE,
+        });
         drop(queue);
         self.queued.notify_one();
-        if was_empty {
-            self.timing.notify_one();
-        }
     }
 
     /// A worker: runs queued operations in order; one already past its deadline is refused.
@@ -192,8 +190,11 @@ impl Pool {
 
     /// Refuses queued operations at their deadline, while every worker may still be busy.
     /// Every operation gets the same deadline after it is queued, so the front of the queue
-    /// is always the first to expire. Refusing under the lock is fine: settling only queues a
-    /// call to the JS thread (an unbounded queue, never a wait).
+    /// is always the first to expire, and one queued later expires at least [`DEADLINE`] after
+    /// the reaper last looked: sleeping that long on an empty queue misses none. So nothing
+    /// wakes the reaper (a submit costs one thread wake, not two); it wakes on its own at the
+    /// front's deadline, or every [`DEADLINE`] when idle. Refusing under the lock is fine:
+    /// settling only queues a call to the JS thread (an unbounded queue, never a wait).
     fn reap(&self) {
         let mut queue = self.lock();
         loop {
@@ -203,18 +204,12 @@ impl Pool {
                     op.refuse();
                 }
             }
-            queue = match queue.front().map(|op| op.deadline - now) {
-                Some(left) => {
-                    self.timing
-                        .wait_timeout(queue, left)
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .0
-                }
-                None => self
-                    .timing
-                    .wait(queue)
-                    .unwrap_or_else(PoisonError::into_inner),
-            };
+            let left = queue.front().map_or(DEADLINE, |op| op.deadline - now);
+            queue = self
+                .timing
+                .wait_timeout(queue, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
     }
 }

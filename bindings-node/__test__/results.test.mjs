@@ -1,0 +1,82 @@
+// Result values: every result is a fresh plain object (or array) with its keys in sorted order,
+// whatever its shape, length or text, the same from a Promise and from its Sync twin.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+
+import { fanline, APP_ID, CERT, SHARE_SECRET } from './helpers.mjs'
+
+const { Fanline } = fanline
+
+const admin = { id: 'ops', role: 'admin' }
+
+function engineWithPairs(n) {
+  const engine = new Fanline({
+    store: 'memory:',
+    agora: { appId: APP_ID, appCertificate: CERT },
+    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
+    flags: { calls: true },
+    clock: { manualStartMs: 1_795_608_000_000 },
+  })
+  for (let i = 0; i < n; i++) {
+    engine.recordRelationshipSync({ id: `fan_${i}`, role: 'fan' }, `creator_${i}`, 'follow')
+    engine.creditSync(admin, `fan_${i}`, 1000, `seed-${i}`)
+  }
+  return engine
+}
+
+/** Asserts that `v` is a plain object whose own keys are `keys`, in sorted order. */
+function assertPlain(v, keys) {
+  assert.equal(Object.getPrototypeOf(v), Object.prototype)
+  assert.deepEqual(Object.keys(v), [...keys].sort())
+  assert.deepEqual(Object.keys(v), Object.keys(JSON.parse(JSON.stringify(v))))
+}
+
+const CALL_KEYS = ['id', 'creatorId', 'fanId', 'callType', 'state', 'invitation', 'message', 'ratePerMinute',
+  'channel', 'createdAt', 'expiresAt', 'connectedAt', 'limitAt', 'finishedAt']
+const REQUEST_KEYS = ['callId', 'creatorId', 'creatorName', 'callType', 'expiresAt', 'message', 'ratePerMinute', 'affordableMinutes']
+
+test('results of one shape are fresh plain objects with sorted keys, sync and async', async () => {
+  const engine = engineWithPairs(3)
+  const results = [
+    engine.initiateSync({ id: 'creator_0', role: 'creator' }, { fanId: 'fan_0', callType: 'video' }),
+    engine.initiateSync({ id: 'creator_1', role: 'creator' }, { fanId: 'fan_1', callType: 'voice', message: 'Zoë 👋 ✓' }),
+    await engine.initiate({ id: 'creator_2', role: 'creator' }, { fanId: 'fan_2', callType: 'video', message: 'hi' }),
+  ]
+  for (const [i, r] of results.entries()) {
+    assertPlain(r, ['value', 'events'])
+    assertPlain(r.value, CALL_KEYS)
+    assert.equal(r.value.fanId, `fan_${i}`)
+    assert.equal(r.value.ratePerMinute, 10)
+    assert.equal(r.value.connectedAt, null)
+    assert.ok(Array.isArray(r.events) && r.events.length === 1)
+    assertPlain(r.events[0], ['channel', 'name', 'payload'])
+    assert.equal(r.events[0].channel, `user:fan_${i}`)
+    assertPlain(r.events[0].payload, REQUEST_KEYS)
+    assert.equal(r.events[0].payload.callId, r.value.id)
+  }
+  // Text beyond ASCII arrives unchanged.
+  assert.equal(results[1].value.message, 'Zoë 👋 ✓')
+  assert.equal(results[1].events[0].payload.message, 'Zoë 👋 ✓')
+  // Objects of one shape share nothing.
+  results[0].value.state = 'changed'
+  results[0].events[0].payload.callType = 'changed'
+  assert.equal(results[1].value.state, 'ringing')
+  assert.equal(results[1].events[0].payload.callType, 'voice')
+  assert.notEqual(results[0].events, results[1].events)
+})
+
+test('arrays of every length hold their own items in order', async () => {
+  const engine = engineWithPairs(40)
+  const all = engine.auditLogSync(admin, null, 100)
+  assert.ok(all.length >= 80, `only ${all.length} audit records`)
+  for (const r of all) assertPlain(r, Object.keys(all[0]))
+  assert.deepEqual(all.map((r) => r.seq), [...all.map((r) => r.seq)].sort((a, b) => a - b))
+  assert.equal(new Set(all.map((r) => r.seq)).size, all.length)
+  for (let limit = 1; limit <= 40; limit++) {
+    const page = engine.auditLogSync(admin, null, limit)
+    assert.equal(page.length, limit)
+    assert.deepEqual(page, all.slice(0, limit))
+    assert.deepEqual(await engine.auditLog(admin, null, limit), page)
+  }
+  assert.deepEqual(engine.pendingSync({ id: 'fan_0', role: 'fan' }), [])
+})
