@@ -147,11 +147,11 @@ impl Out {
         unsafe { shapes::object(self.env, self.shapes, keys, values, fixed) }
     }
 
-    /// `{ variant: value }`.
+    /// `{ variant: value }`. Variant names come from code, so they count as struct shapes.
     fn tagged(self, variant: &str, value: sys::napi_value) -> Result<sys::napi_value> {
         let mut keys = Vec::with_capacity(4 + variant.len());
         shapes::push_key(&mut keys, variant);
-        self.object(&keys, &[value], false)
+        self.object(&keys, &[value], true)
     }
 }
 
