@@ -5,6 +5,7 @@
 //! would give with the keys of every object in sorted order (the order `serde_json::Value` has),
 //! and a number a double cannot hold exactly is an `INVALID_INPUT` error, never rounded.
 
+mod key;
 mod ser;
 mod shapes;
 
