@@ -128,3 +128,23 @@ test('text whose multi-byte characters straddle the first read buffer arrives wh
     engine.cancelSync(max, call.id)
   }
 })
+
+test('the shared input bounds (fanline::bounds, as in Python): 64 KiB strings, nesting 16, a million items', () => {
+  // At the bound the binding passes the text on (the core's own user-id rule then speaks).
+  assert.match(throwsCode(() => fanline.validateUserId('a'.repeat(64 * 1024)), 'INVALID_INPUT').message, /user id/)
+  for (const past of ['a'.repeat(64 * 1024 + 1), 'é'.repeat(32 * 1024 + 1)]) {
+    assert.match(throwsCode(() => fanline.validateUserId(past), 'INVALID_INPUT').message, /longer than 65536 bytes/)
+  }
+  let nested = { visibility: 'link' }
+  for (let i = 0; i < 16; i++) nested = { x: nested }
+  assert.match(
+    throwsCode(() => fanline.applySettingsPatch(fanline.defaultSettings(), nested), 'INVALID_INPUT').message,
+    /nested more than 16 levels/,
+  )
+  const builder = new RtcTokenBuilder(APP_ID, CERT)
+  const many = new Array(1_000_001).fill('c')
+  assert.match(
+    throwsCode(() => builder.buildBatchWithUids(many, many.map(() => 1), 'publisher', 60, 60), 'INVALID_INPUT').message,
+    /more than 1000000 elements/,
+  )
+})

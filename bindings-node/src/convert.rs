@@ -14,13 +14,11 @@ type Result<T> = fanline::Result<T>;
 
 /// Largest JS integer that a double holds exactly: 2^53 - 1.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
-/// Longest string argument accepted, in UTF-8 bytes. The core has tighter limits for most
-/// fields; this one only keeps a hostile caller from making us copy megabytes.
-pub const MAX_STRING_BYTES: usize = 64 * 1024;
-/// Deepest nesting accepted in an object argument.
-const MAX_DEPTH: usize = 16;
-/// Most array elements accepted in one argument (batches included).
-pub const MAX_ELEMENTS: u32 = 100_000;
+/// The bounds both bindings apply (`fanline::bounds`): string bytes, object nesting, list
+/// items (an array's length is a u32 in napi).
+pub use fanline::bounds::MAX_STRING_BYTES;
+use fanline::bounds::{MAX_LIST_ITEMS, MAX_NESTING as MAX_DEPTH};
+const MAX_ELEMENTS: u32 = MAX_LIST_ITEMS as u32;
 
 /// One JS value seen from Rust: its env and handle.
 #[derive(Clone, Copy)]
