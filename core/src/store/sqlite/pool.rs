@@ -110,6 +110,7 @@ impl Pool {
     }
 
     fn connect(&self) -> rusqlite::Result<Connection> {
+        no_memory_statistics();
         let conn = match &self.target {
             Target::File(path) => Connection::open_with_flags(
                 path,
@@ -161,4 +162,24 @@ impl Drop for Lease<'_> {
         let conn = unsafe { ManuallyDrop::take(&mut self.conn) };
         self.pool.give_back(conn);
     }
+}
+
+/// Turns SQLite's allocation statistics off, once, before this process's first connection.
+/// They take a global mutex on every SQLite malloc and free, from every thread: a cost that a
+/// single-threaded program hardly pays and a Node or Python process with worker threads
+/// pays on every statement. fanline reads none of them. Only a setting: when SQLite is
+/// already initialized (another library in the process opened a database first) the call is
+/// refused and nothing changes.
+fn no_memory_statistics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: `sqlite3_config` with SQLITE_CONFIG_MEMSTATUS takes one int; it is only
+        // acted on before `sqlite3_initialize`, and otherwise returns SQLITE_MISUSE.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(
+                rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            );
+        }
+    });
 }

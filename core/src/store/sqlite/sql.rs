@@ -92,7 +92,9 @@ pub(super) const LATEST_PAIR_CALL: &str = "SELECT MAX(created_at_ms) FROM calls 
      INDEXED BY calls_creator_history \
      WHERE creator_id = ?1 AND created_at_ms > ?3 AND fan_id = ?2";
 /// The reads of an initiation in one statement (`?1` creator, `?2` fan, `?3` the cooldown's
-/// start): primary-key lookups and the two calls queries above.
+/// start): primary-key lookups and the two calls queries above. Active states are looked up
+/// one equality at a time: an `IN` list over an index column makes SQLite build (and tear
+/// down) a temporary b-tree on every execution.
 pub(super) const INITIATE_READS: &str = "SELECT s.visibility, s.allow_dm, s.allow_calls, \
      s.searchable, \
      EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = ?2 AND blocked_id = ?1), \
@@ -104,8 +106,11 @@ pub(super) const INITIATE_READS: &str = "SELECT s.visibility, s.allow_dm, s.allo
      (SELECT rate_per_minute FROM call_prices WHERE creator_id = ?1), \
      COALESCE((SELECT balance FROM ledger_balances WHERE account = ?2), 0), \
      p.user_id IS NOT NULL, p.display_name, p.avatar_url, \
-     (SELECT id FROM calls INDEXED BY calls_creator_state \
-         WHERE creator_id = ?1 AND state IN ('ringing', 'connected') ORDER BY id LIMIT 1) \
+     (SELECT MIN(id) FROM ( \
+         SELECT id FROM calls INDEXED BY calls_creator_state WHERE creator_id = ?1 \
+             AND state IN ('ringing', 'connected') AND state = 'ringing' \
+         UNION ALL SELECT id FROM calls INDEXED BY calls_creator_state WHERE creator_id = ?1 \
+             AND state IN ('ringing', 'connected') AND state = 'connected')) \
      FROM (SELECT 1) \
      LEFT JOIN fan_privacy_settings s ON s.fan_id = ?2 \
      LEFT JOIN user_profiles p ON p.user_id = ?1";
