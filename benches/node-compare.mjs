@@ -2,13 +2,15 @@
 //   1. AccessToken2 publisher tokens by uid: fanline's binding vs the official npm
 //      `agora-token` (2.0.6), single calls, then one batch call (columnar, and request objects)
 //      against the official loop;
-//   2. engine initiations per second from Node (Sync on the calling thread, and Promises with
-//      4 in flight on the binding's workers) vs from Rust (the `initiations` bench binary) on the
-//      same kind of store.
+//   2. engine initiations from Node (Sync on the calling thread, and Promises with 4 in flight
+//      on the binding's workers) vs from Rust (the `initiations` bench binary) on the same kind
+//      of store: ROUNDS rounds (default 5) alternating a Node sync batch and a Rust process,
+//      each on fresh pairs, comparing the CPU time of the timed loops (user + system; other
+//      processes on the machine do not count) and printing each round's ratio and the median.
 //
 // Build the addon in release first:
 //   (cd bindings-node && npm ci && npx napi build --platform --release)
-//   node benches/node-compare.mjs [TOKENS=100000] [INITIATIONS=5000] [STORE=sqlite::memory:]
+//   node benches/node-compare.mjs [TOKENS=100000] [INITIATIONS=5000] [STORE=sqlite::memory:] [ROUNDS=5]
 // (MemoryStore copies its whole state per write, so it suits tests, not throughput runs.)
 import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
@@ -23,6 +25,7 @@ const official = require('agora-token')
 const N = Number(process.argv[2] ?? 100_000)
 const INITIATIONS = Number(process.argv[3] ?? 5_000)
 const STORE = process.argv[4] ?? 'sqlite::memory:'
+const ROUNDS = Number(process.argv[5] ?? 5)
 const APP_ID = '970CA35de60c44645bbae8a215061b33'
 const CERT = '5CFd2fd1755d40ecb72977518be15d3b'
 
@@ -80,10 +83,25 @@ function engineWithPairs(n) {
   return { engine, pairs }
 }
 
-const syncSetup = engineWithPairs(INITIATIONS)
-const nodeSync = rate('Node, initiateSync', INITIATIONS, () => {
-  for (const [creator, req] of syncSetup.pairs) syncSetup.engine.initiateSync(creator, req)
-})
+execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'fanline-benches', '--bin', 'initiations'], { cwd: root, stdio: 'inherit' })
+const targetDir = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: root })).target_directory
+const runRust = () => JSON.parse(execFileSync(join(targetDir, 'release', 'initiations'), [String(INITIATIONS), STORE]).toString())
+
+// Alternating rounds: a Node sync batch, then a Rust process, each on fresh pairs.
+const rounds = []
+let nodeSync, rust
+for (let round = 0; round < ROUNDS; round++) {
+  const setup = engineWithPairs(INITIATIONS)
+  const cpu0 = process.cpuUsage()
+  nodeSync = rate('Node, initiateSync', INITIATIONS, () => {
+    for (const [creator, req] of setup.pairs) setup.engine.initiateSync(creator, req)
+  })
+  const cpu = process.cpuUsage(cpu0)
+  nodeSync.cpuSecs = (cpu.user + cpu.system) / 1e6
+  rust = runRust()
+  rounds.push({ node: nodeSync.cpuSecs, rust: rust.cpuSecs, ratio: nodeSync.cpuSecs / rust.cpuSecs })
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const asyncSetup = engineWithPairs(INITIATIONS)
 const t0 = process.hrtime.bigint()
 let next = 0
@@ -98,9 +116,6 @@ await Promise.all(
 const asyncSecs = Number(process.hrtime.bigint() - t0) / 1e9
 const nodeAsync = { label: 'Node, initiate (Promise, 4 in flight)', count: INITIATIONS, secs: asyncSecs, perSec: INITIATIONS / asyncSecs }
 
-execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'fanline-benches', '--bin', 'initiations'], { cwd: root, stdio: 'inherit' })
-const targetDir = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: root })).target_directory
-const rust = JSON.parse(execFileSync(join(targetDir, 'release', 'initiations'), [String(INITIATIONS), STORE]).toString())
 
 // ---- report -------------------------------------------------------------------------------
 console.log(`AccessToken2 publisher tokens by uid (channel call_<32 hex>, 7200 s), ${fmt(N)} per run, ${process.version}`)
@@ -108,9 +123,14 @@ for (const r of [official1, official2]) console.log(`  ${r.label.padEnd(40)} ${f
 console.log(`  ${single.label.padEnd(40)} ${fmt(single.perSec).padStart(10)} tokens/s   ${(single.perSec / officialRate).toFixed(2)}x official (target >= 3.5x)`)
 console.log(`  ${batch.label.padEnd(40)} ${fmt(batch.perSec).padStart(10)} tokens/s   ${(batch.perSec / officialRate).toFixed(2)}x official (target >= 6x)`)
 console.log(`  ${objects.label.padEnd(40)} ${fmt(objects.perSec).padStart(10)} tokens/s   ${(objects.perSec / officialRate).toFixed(2)}x official`)
-console.log(`Engine initiations on ${STORE}, ${fmt(INITIATIONS)} distinct pairs`)
+console.log(`Engine initiations on ${STORE}, ${fmt(INITIATIONS)} distinct pairs per round, CPU of the timed loop`)
+for (const [i, r] of rounds.entries()) {
+  console.log(`  round ${i + 1}: Node initiateSync ${(r.node / INITIATIONS * 1e6).toFixed(1)} us, Rust ${(r.rust / INITIATIONS * 1e6).toFixed(1)} us per initiation: ${r.ratio.toFixed(2)}x`)
+}
+console.log(`  median CPU ratio Node initiateSync / Rust: ${median(rounds.map((r) => r.ratio)).toFixed(2)}x (target <= 1.25x)`)
+console.log('Wall rates of the last round (and the Promise run):')
 console.log(`  ${'Rust, Fanline::initiate'.padEnd(40)} ${fmt(rust.perSec).padStart(10)} /s`)
 for (const r of [nodeSync, nodeAsync]) {
   console.log(`  ${r.label.padEnd(40)} ${fmt(r.perSec).padStart(10)} /s   ${(r.perSec / rust.perSec).toFixed(2)}x Rust (${((1 / r.perSec - 1 / rust.perSec) * 1e6).toFixed(1)} us overhead per call)`)
 }
-console.log(JSON.stringify({ tokens: { official: officialRate, single: single.perSec, batch: batch.perSec, batchObjects: objects.perSec }, initiations: { rust: rust.perSec, nodeSync: nodeSync.perSec, nodeAsync: nodeAsync.perSec } }))
+console.log(JSON.stringify({ tokens: { official: officialRate, single: single.perSec, batch: batch.perSec, batchObjects: objects.perSec }, initiations: { rust: rust.perSec, nodeSync: nodeSync.perSec, nodeAsync: nodeAsync.perSec, cpuRatios: rounds.map((r) => r.ratio) } }))

@@ -1,6 +1,7 @@
 //! Engine initiations per second from Rust, the baseline `benches/node-compare.mjs` compares the
 //! Node binding with. `initiations [N] [STORE_SPEC]` (default 5000 on `sqlite::memory:`) prints one
-//! JSON line. Each initiation is a distinct (creator, fan) pair that follows and holds tokens, so
+//! JSON line: wall seconds, initiations per second and the CPU seconds of the timed loop (the
+//! process's user plus system time). Each initiation is a distinct (creator, fan) pair that follows and holds tokens, so
 //! every one succeeds; the setup is not timed.
 
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use fanline::privacy::RelationshipKind;
 use fanline::share::ShareKeyRing;
 use fanline::store::open_store;
 use fanline::{Actor, Fanline, Flags, ManualClock, Result};
+use fanline_benches::cpu::process_cpu;
 
 fn main() {
     if let Err(e) = run() {
@@ -48,12 +50,14 @@ fn run() -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
     let t0 = Instant::now();
+    let cpu0 = process_cpu();
     for (creator, req) in &pairs {
         engine.initiate(creator, req)?;
     }
+    let cpu = (process_cpu() - cpu0).as_secs_f64();
     let secs = t0.elapsed().as_secs_f64();
     println!(
-        "{{\"initiations\":{n},\"store\":\"{spec}\",\"secs\":{secs:.4},\"perSec\":{:.0}}}",
+        "{{\"initiations\":{n},\"store\":\"{spec}\",\"secs\":{secs:.4},\"cpuSecs\":{cpu:.4},\"perSec\":{:.0}}}",
         n as f64 / secs
     );
     Ok(())
