@@ -56,20 +56,21 @@ fn engine(url: &str) -> Fanline {
         .expect("engine")
 }
 
-/// fanline's history, shaped like the seed's prefill (1,000 creators, 1,000 fans, mostly
-/// ended, over the year before [`START_MS`]).
+/// fanline's history, shaped like the seed's prefill (1,000 creators, 1,000 fans with ids of
+/// the fresh pairs' shape, mostly ended, over the year before [`START_MS`]).
 fn prefill_fanline(client: &mut Client, n: u64) {
     client
         .batch_execute(&format!(
             "INSERT INTO {SCHEMA}.calls (id, creator_id, fan_id, call_type, state,
                  rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms,
                  connected_at_ms, finished_at_ms, ended_by)
-             SELECT gen_random_uuid(), 'pc-' || (i % 1000), 'pf-' || ((i / 1000) % 1000),
+             SELECT gen_random_uuid(), 'c' || md5('c' || (i % 1000)),
+                 'f' || md5('f' || ((i / 1000) % 1000)),
                  CASE i % 2 WHEN 0 THEN 'voice' ELSE 'video' END, s, 10, 1 + i % 1000,
                  1001 + (i / 1000) % 1000, at, at + 120000,
                  CASE WHEN s = 'ended' THEN at + 5000 END, at + 65000,
-                 CASE WHEN s = 'ended' THEN 'pc-' || (i % 1000) END
-             FROM (SELECT i, {start} + i * 30000 AS at,
+                 CASE WHEN s = 'ended' THEN 'c' || md5('c' || (i % 1000)) END
+             FROM (SELECT i, {start} + i::bigint * 30000 AS at,
                        CASE WHEN i % 10 < 8 THEN 'ended' WHEN i % 10 = 8 THEN 'missed'
                             ELSE 'declined' END AS s
                    FROM generate_series(0, {n} - 1) AS i) AS h",
