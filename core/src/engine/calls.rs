@@ -21,8 +21,9 @@ use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 use crate::flags::Feature;
 use crate::ids::{Actor, CallId, Role, UserId};
+use crate::limits::RateLimit;
 use crate::privacy::{decide, Action, BlockState, RelationshipKind};
-use crate::store::{AuditRecord, HistoryCursor, Tx};
+use crate::store::{AuditRecord, HistoryCursor, InitiateReads, Tx};
 
 /// Longest invitation note, in characters.
 const MAX_MESSAGE_CHARS: usize = 500;
@@ -106,6 +107,29 @@ fn ip_key(ip: &str) -> String {
     }
 }
 
+/// Takes one request from each of `limits`, whose stored TATs are `stored` (in the same
+/// order), or refuses with `RATE_LIMITED` leaving all of them unchanged.
+fn take_limits(
+    tx: &mut dyn Tx,
+    limits: &[(String, RateLimit)],
+    stored: &[Option<i64>],
+    now: i64,
+) -> Result<()> {
+    if stored.len() != limits.len() {
+        return Err(Error::internal(
+            "the store read a different number of limits",
+        ));
+    }
+    let mut updates = Vec::with_capacity(limits.len());
+    for ((key, limit), tat) in limits.iter().zip(stored) {
+        updates.push((key, limit.take(*tat, now)?));
+    }
+    for (key, tat) in updates {
+        tx.put_limit(key, tat)?;
+    }
+    Ok(())
+}
+
 impl Fanline {
     /// A creator calls a fan, in one transaction. The `calls` flag and the creator role come
     /// first, then the per-creator and per-IP rate limits (which count every attempt that got
@@ -154,9 +178,15 @@ impl Fanline {
         if let Err(refusal) = gate {
             return Err(self.counted(refusal, now));
         }
+        let limits = self.initiation_limits(actor, ip.as_deref());
+        let keys: Vec<&str> = limits.iter().map(|(key, _)| key.as_str()).collect();
+        let after = now.saturating_sub(self.config.cooldown.duration_ms);
         let attempt = self.write(|tx| {
-            self.take_initiation_limits(tx, actor, ip.as_deref(), now)?;
-            match self.ring(tx, actor, &fan, req, now) {
+            // Everything the decisions below read, in one go (one statement where the store
+            // can); nothing is decided on it before the rate limits.
+            let reads = tx.initiate_reads(&actor.id, &fan, after, &keys)?;
+            take_limits(tx, &limits, &reads.limits, now)?;
+            match self.ring(tx, actor, &fan, req, reads, now) {
                 Err(e) if is_refusal(&e) => {
                     let mut rec = audit("call_refused", Some(actor), now);
                     rec.creator_id = Some(actor.id.to_string());
@@ -185,31 +215,17 @@ impl Fanline {
         refusal
     }
 
-    /// Takes one request from the creator's and the IP's rate limits, or refuses with
-    /// `RATE_LIMITED` leaving both unchanged.
-    fn take_initiation_limits(
-        &self,
-        tx: &mut dyn Tx,
-        actor: &Actor,
-        ip: Option<&str>,
-        now: i64,
-    ) -> Result<()> {
-        let mut takes = vec![(
+    /// The rate limits an initiation takes one request from: the creator's, and the IP's
+    /// when one is configured, with their keys.
+    fn initiation_limits(&self, actor: &Actor, ip: Option<&str>) -> Vec<(String, RateLimit)> {
+        let mut limits = vec![(
             format!("rate\ncreator\n{}", actor.id),
             self.config.creator_rate,
         )];
         if let (Some(ip), Some(limit)) = (ip, self.config.ip_rate) {
-            takes.push((format!("rate\nip\n{}", ip_key(ip)), limit));
+            limits.push((format!("rate\nip\n{}", ip_key(ip)), limit));
         }
-        let mut updates = Vec::with_capacity(takes.len());
-        for (key, limit) in takes {
-            let tat = limit.take(tx.get_limit(&key)?, now)?;
-            updates.push((key, tat));
-        }
-        for (key, tat) in updates {
-            tx.put_limit(&key, tat)?;
-        }
-        Ok(())
+        limits
     }
 
     /// The checks after the rate limits, and the ringing call.
@@ -219,10 +235,10 @@ impl Fanline {
         actor: &Actor,
         fan: &UserId,
         req: &InitiateRequest,
+        reads: InitiateReads,
         now: i64,
     ) -> Result<Outcome<crate::calls::CallView>> {
         let cooldown = self.config.cooldown;
-        let reads = tx.initiate_reads(&actor.id, fan, now.saturating_sub(cooldown.duration_ms))?;
         let facts = PairFacts {
             settings: reads.settings.unwrap_or_default(),
             relationships: reads.relationships,

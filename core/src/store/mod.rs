@@ -163,15 +163,20 @@ pub trait Tx {
         after_ms: i64,
     ) -> Result<Option<i64>>;
     /// What an initiation reads about the pair, pair calls after `after_ms` for the
-    /// cooldown. The default runs the single reads one by one; a store may answer it in
-    /// one statement or round trip.
+    /// cooldown, and the limit rows of `limit_keys` (in their order). The default runs the
+    /// single reads one by one; a store may answer it in one statement or round trip.
     fn initiate_reads(
         &mut self,
         creator: &UserId,
         fan: &UserId,
         after_ms: i64,
+        limit_keys: &[&str],
     ) -> Result<InitiateReads> {
         Ok(InitiateReads {
+            limits: limit_keys
+                .iter()
+                .map(|key| self.get_limit(key))
+                .collect::<Result<_>>()?,
             settings: self.get_settings(fan)?,
             relationships: self.relationships(creator, fan)?,
             blocked_by_fan: self.is_blocked(fan, creator)?,

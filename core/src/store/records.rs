@@ -24,9 +24,11 @@ pub struct Profile {
 }
 
 /// Everything an initiation reads about a (creator, fan) pair besides the creator's active
-/// call: [`Tx::initiate_reads`](super::Tx::initiate_reads).
+/// call, and its rate-limit rows: [`Tx::initiate_reads`](super::Tx::initiate_reads).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InitiateReads {
+    /// The limit rows asked for, in the order of their keys (`None`: no row).
+    pub limits: Vec<Option<i64>>,
     /// The fan's stored settings, `None` when they never changed anything.
     pub settings: Option<PrivacySettings>,
     /// Every relationship row of the pair, in kind order.

@@ -45,6 +45,7 @@ pub mod limits;
 pub mod privacy;
 pub mod safety;
 pub mod settings;
+pub mod store;
 pub mod transitions;
 
 use std::any::Any;
@@ -181,6 +182,10 @@ macro_rules! conformance_suite {
                 a_block_cancels_a_ringing_call,
                 a_block_ends_a_connected_call,
                 no_billing_input_wedges_a_call,
+            }
+            store {
+                initiate_reads_match_the_single_reads,
+                writes_are_read_back_rolled_back_and_checked,
             }
             defects {
                 visibility_is_not_inverted,

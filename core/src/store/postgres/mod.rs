@@ -71,6 +71,7 @@ mod dump;
 mod failure;
 mod migrations;
 mod options;
+mod pending;
 mod pool;
 mod rows;
 mod tx;
@@ -334,7 +335,8 @@ fn attempt(
     conn.mark_broken();
     conn.batch(kind.begin())?;
     let mut tx = PgTx::new(conn);
-    let outcome = f(&mut tx);
+    // The writes the transaction held back go out before the commit (see `PgTx::flush`).
+    let outcome = f(&mut tx).and_then(|()| tx.flush());
     let failure = tx.failure.take();
     match (failure, outcome) {
         // The database's verdict wins, even if the closure swallowed the error it got.

@@ -1,11 +1,12 @@
 //! [`Tx`] over one open PostgreSQL transaction: typed reads and writes, one cached prepared
 //! statement each. Conditional writes are single statements (`UPDATE ... WHERE state = $n`,
 //! `INSERT ... ON CONFLICT DO NOTHING`); the isolation level (see the module docs of
-//! `postgres`) makes the engine's read-decide-write closures atomic.
-
-use postgres::types::ToSql;
+//! `postgres`) makes the engine's read-decide-write closures atomic. Writes that answer
+//! nothing are held back and sent together (`pending`); an initiation's reads are one
+//! statement. Each statement is a round trip, which is most of what an operation costs.
 
 use super::failure::{classify, Failure};
+use super::pending::{CallParams, Pending};
 use super::pool::{Params, PgConn, PgResult};
 use super::rows::{self, amount, audit_columns, call_columns, get, settlement_columns};
 use crate::calls::{Call, CallState, Settlement};
@@ -13,7 +14,8 @@ use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
 use crate::privacy::{Audience, PrivacySettings, RelationshipKind, Visibility};
 use crate::store::records::{
-    AuditRecord, HistoryCursor, LedgerEntry, Profile, RefusalCount, Relationship, ShareState,
+    AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount, Relationship,
+    ShareState,
 };
 use crate::store::Tx;
 
@@ -23,6 +25,8 @@ pub(super) struct PgTx<'c> {
     /// The first database failure, which decides the fate of the whole try even if the
     /// closure ignored the error it got.
     pub(super) failure: Option<Failure>,
+    /// Writes held back until the next statement or the commit.
+    pending: Pending,
 }
 
 impl<'c> PgTx<'c> {
@@ -30,7 +34,33 @@ impl<'c> PgTx<'c> {
         PgTx {
             conn,
             failure: None,
+            pending: Pending::default(),
         }
+    }
+
+    /// Sends the writes held back, as one statement. Runs before every other statement and
+    /// before the commit; its failure (a database error, or a call id that was taken) is the
+    /// try's failure even if the closure ignores the error it is handed.
+    pub(super) fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let mut pending = std::mem::take(&mut self.pending);
+        let conn = &mut *self.conn;
+        let mut db_error = None;
+        let sent = pending.send(|sql, params| match conn.query_one(sql, params) {
+            Ok(row) => get(&row, 0),
+            Err(e) => {
+                db_error = Some(e);
+                Err(Error::internal("the held writes failed"))
+            }
+        });
+        if let Some(e) = db_error {
+            return self.check(Err(e));
+        }
+        sent.inspect_err(|e| {
+            self.failure.get_or_insert(Failure::Failed(e.clone()));
+        })
     }
 
     /// Turns a client result into a fanline one, remembering the first failure.
@@ -47,21 +77,25 @@ impl<'c> PgTx<'c> {
     }
 
     fn rows(&mut self, sql: &'static str, params: Params) -> Result<Vec<postgres::Row>> {
+        self.flush()?;
         let r = self.conn.query(sql, params);
         self.check(r)
     }
 
     fn opt(&mut self, sql: &'static str, params: Params) -> Result<Option<postgres::Row>> {
+        self.flush()?;
         let r = self.conn.query_opt(sql, params);
         self.check(r)
     }
 
     fn one(&mut self, sql: &'static str, params: Params) -> Result<postgres::Row> {
+        self.flush()?;
         let r = self.conn.query_one(sql, params);
         self.check(r)
     }
 
     fn exec(&mut self, sql: &'static str, params: Params) -> Result<u64> {
+        self.flush()?;
         let r = self.conn.execute(sql, params);
         self.check(r)
     }
@@ -75,6 +109,30 @@ impl<'c> PgTx<'c> {
 fn id(call: &CallId) -> String {
     call.to_string()
 }
+
+/// Everything an initiation reads, in one statement: `$1` creator, `$2` fan, `$3` pair calls
+/// after this for the cooldown, `$4` the limit keys (their rows come back in key order, NULL
+/// where none). Each part is the single read of the same name, over the same index.
+const INITIATE_READS: &str = "SELECT s.visibility, s.allow_dm, s.allow_calls, s.searchable, \
+     EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = $2 AND blocked_id = $1), \
+     EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2), \
+     EXISTS (SELECT 1 FROM calls WHERE fan_id = $2 AND state = 'connected'), \
+     (SELECT MAX(created_at_ms) FROM calls \
+         WHERE creator_id = $1 AND created_at_ms > $3 AND fan_id = $2), \
+     (SELECT rate_per_minute FROM call_prices WHERE creator_id = $1), \
+     COALESCE((SELECT balance FROM ledger_balances WHERE account = $2), 0), \
+     p.user_id IS NOT NULL, p.display_name, p.avatar_url, \
+     (SELECT id::text FROM calls WHERE creator_id = $1 AND state IN ('ringing', 'connected') \
+         ORDER BY id LIMIT 1), \
+     r.kinds, r.firsts, r.lasts, \
+     ARRAY(SELECT (SELECT value_ms FROM limits WHERE key = k.key) \
+         FROM unnest($4::text[]) WITH ORDINALITY AS k(key, n) ORDER BY k.n) \
+     FROM (SELECT 1) AS one \
+     LEFT JOIN fan_privacy_settings s ON s.fan_id = $2 \
+     LEFT JOIN user_profiles p ON p.user_id = $1 \
+     CROSS JOIN LATERAL (SELECT array_agg(kind) AS kinds, array_agg(first_at_ms) AS firsts, \
+         array_agg(last_interaction_at_ms) AS lasts FROM creator_fan_relationships \
+         WHERE creator_id = $1 AND fan_id = $2) AS r";
 
 impl Tx for PgTx<'_> {
     fn get_settings(&mut self, fan: &UserId) -> Result<Option<PrivacySettings>> {
@@ -262,23 +320,14 @@ impl Tx for PgTx<'_> {
     }
 
     fn insert_call(&mut self, call: &Call) -> Result<()> {
-        let params = call_params(call)?;
-        let n = self.exec(
-            "INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, \
-             rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms, \
-             connected_at_ms, finished_at_ms, ended_by, limit_at_ms) VALUES ($1::text::uuid, \
-             $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-             ON CONFLICT (id) DO NOTHING",
-            &params.refs(),
-        )?;
-        if n == 0 {
-            return Err(Error::internal("duplicate call id"));
+        if self.pending.has_call() {
+            self.flush()?;
         }
-        Ok(())
+        self.pending.insert_call(call)
     }
 
     fn update_call(&mut self, call: &Call, expected: CallState) -> Result<bool> {
-        let params = call_params(call)?;
+        let params = CallParams::of(call)?;
         let mut refs = params.refs();
         let expected = expected.as_str();
         refs.push(&expected);
@@ -334,6 +383,76 @@ impl Tx for PgTx<'_> {
             &[&creator.as_str(), &fan.as_str(), &after_ms],
         )?;
         get(&row, 0)
+    }
+
+    fn initiate_reads(
+        &mut self,
+        creator: &UserId,
+        fan: &UserId,
+        after_ms: i64,
+        limit_keys: &[&str],
+    ) -> Result<InitiateReads> {
+        let row = self.one(
+            INITIATE_READS,
+            &[&creator.as_str(), &fan.as_str(), &after_ms, &limit_keys],
+        )?;
+        let settings = get::<Option<String>>(&row, 0)?
+            .map(|visibility| -> Result<PrivacySettings> {
+                Ok(PrivacySettings {
+                    visibility: Visibility::parse(&visibility)?,
+                    allow_dm: Audience::parse(&get::<String>(&row, 1)?)?,
+                    allow_calls: Audience::parse(&get::<String>(&row, 2)?)?,
+                    searchable: get(&row, 3)?,
+                })
+            })
+            .transpose()
+            .map_err(|_| Error::internal("postgres store: corrupt settings row"))?;
+        let creator_profile = match get::<bool>(&row, 10)? {
+            true => Some(Profile {
+                display_name: get(&row, 11)?,
+                avatar_url: get(&row, 12)?,
+            }),
+            false => None,
+        };
+        let creator_active_call = get::<Option<String>>(&row, 13)?
+            .map(|id| {
+                CallId::parse(&id).map_err(|_| Error::internal("postgres store: corrupt call id"))
+            })
+            .transpose()?;
+        let kinds = get::<Option<Vec<String>>>(&row, 14)?.unwrap_or_default();
+        let firsts = get::<Option<Vec<i64>>>(&row, 15)?.unwrap_or_default();
+        let lasts = get::<Option<Vec<i64>>>(&row, 16)?.unwrap_or_default();
+        let mut relationships = kinds
+            .iter()
+            .zip(firsts.into_iter().zip(lasts))
+            .map(|(kind, (first_at_ms, last_interaction_at_ms))| {
+                Ok(Relationship {
+                    kind: RelationshipKind::parse(kind)
+                        .map_err(|_| Error::internal("postgres store: corrupt relationship"))?,
+                    first_at_ms,
+                    last_interaction_at_ms,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Kind order is the enum's, not the text's.
+        relationships.sort_by_key(|r| r.kind);
+        Ok(InitiateReads {
+            limits: get(&row, 17)?,
+            settings,
+            relationships,
+            blocked_by_fan: get(&row, 4)?,
+            blocked_by_creator: get(&row, 5)?,
+            fan_connected: get(&row, 6)?,
+            latest_pair_call: get(&row, 7)?,
+            price: get::<Option<i64>>(&row, 8)?
+                .map(|p| {
+                    u64::try_from(p).map_err(|_| Error::internal("postgres store: corrupt price"))
+                })
+                .transpose()?,
+            fan_balance: get(&row, 9)?,
+            creator_profile,
+            creator_active_call,
+        })
     }
 
     fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>> {
@@ -472,11 +591,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn put_limit(&mut self, key: &str, value_ms: i64) -> Result<()> {
-        self.exec(
-            "INSERT INTO limits (key, value_ms) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms",
-            &[&key, &value_ms],
-        )?;
+        self.pending.put_limit(key, value_ms);
         Ok(())
     }
 
@@ -580,20 +695,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn append_audit(&mut self, r: &AuditRecord) -> Result<()> {
-        self.exec(
-            "INSERT INTO audit_log (event, actor_id, call_id, creator_id, fan_id, call_type, \
-             detail, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[
-                &r.event,
-                &r.actor_id,
-                &r.call_id,
-                &r.creator_id,
-                &r.fan_id,
-                &r.call_type,
-                &r.detail,
-                &r.at_ms,
-            ],
-        )?;
+        self.pending.append_audit(r);
         Ok(())
     }
 
@@ -609,68 +711,5 @@ impl Tx for PgTx<'_> {
         .iter()
         .map(rows::audit)
         .collect()
-    }
-}
-
-/// The 15 column values of a call, held so they can be bound by reference.
-struct CallParams<'a> {
-    id: String,
-    creator: &'a str,
-    fan: &'a str,
-    call_type: &'static str,
-    state: &'static str,
-    message: Option<&'a str>,
-    rate: i64,
-    creator_uid: i32,
-    fan_uid: i32,
-    created_at_ms: i64,
-    expires_at_ms: i64,
-    connected_at_ms: Option<i64>,
-    finished_at_ms: Option<i64>,
-    ended_by: Option<&'a str>,
-    limit_at_ms: Option<i64>,
-}
-
-fn call_params(call: &Call) -> Result<CallParams<'_>> {
-    let uid = |u: u32| i32::try_from(u).map_err(|_| Error::invalid("agora uid out of range"));
-    Ok(CallParams {
-        id: id(&call.id),
-        creator: call.creator.as_str(),
-        fan: call.fan.as_str(),
-        call_type: call.call_type.as_str(),
-        state: call.state.as_str(),
-        message: call.message.as_deref(),
-        rate: amount(call.rate_per_minute)?,
-        creator_uid: uid(call.creator_uid)?,
-        fan_uid: uid(call.fan_uid)?,
-        created_at_ms: call.created_at_ms,
-        expires_at_ms: call.expires_at_ms,
-        connected_at_ms: call.connected_at_ms,
-        finished_at_ms: call.finished_at_ms,
-        ended_by: call.ended_by.as_ref().map(UserId::as_str),
-        limit_at_ms: call.limit_at_ms,
-    })
-}
-
-impl CallParams<'_> {
-    /// The values as `$1..$15`, in [`call_columns`] order.
-    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.creator,
-            &self.fan,
-            &self.call_type,
-            &self.state,
-            &self.message,
-            &self.rate,
-            &self.creator_uid,
-            &self.fan_uid,
-            &self.created_at_ms,
-            &self.expires_at_ms,
-            &self.connected_at_ms,
-            &self.finished_at_ms,
-            &self.ended_by,
-            &self.limit_at_ms,
-        ]
     }
 }

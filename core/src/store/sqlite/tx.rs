@@ -265,6 +265,7 @@ impl Tx for SqliteTx<'_> {
         creator: &UserId,
         fan: &UserId,
         after_ms: i64,
+        limit_keys: &[&str],
     ) -> Result<InitiateReads> {
         let p = params![creator.as_str(), fan.as_str(), after_ms];
         let row = self.one(sql::INITIATE_READS, p, |r| {
@@ -280,6 +281,7 @@ impl Tx for SqliteTx<'_> {
                 false => None,
             };
             Ok(InitiateReads {
+                limits: Vec::new(),
                 settings,
                 relationships: Vec::new(),
                 blocked_by_fan: r.get(4)?,
@@ -295,6 +297,10 @@ impl Tx for SqliteTx<'_> {
         let mut reads =
             row.ok_or_else(|| Error::internal("the initiation read returned no row"))?;
         reads.relationships = self.relationships(creator, fan)?;
+        reads.limits = limit_keys
+            .iter()
+            .map(|key| self.get_limit(key))
+            .collect::<Result<_>>()?;
         Ok(reads)
     }
 

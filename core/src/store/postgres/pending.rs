@@ -1,0 +1,184 @@
+//! Writes that answer nothing (a limit row, a new call, an audit record), held back by the
+//! transaction and sent as ONE statement right before its next statement or its commit. An
+//! initiation's limit rows, call and audit record then cost one round trip instead of three
+//! or four. Every other statement of the transaction sends what is held first, so the
+//! transaction reads its own writes as before; a write that fails makes the whole try fail,
+//! as it would have at once (see `PgTx::flush`).
+
+use postgres::types::ToSql;
+
+use super::rows::amount;
+use crate::calls::Call;
+use crate::error::{Error, Result};
+use crate::store::records::AuditRecord;
+
+/// The limit rows and audit records, unnested from arrays (in order: audit `seq` values are
+/// taken in the order the records were appended).
+macro_rules! write_ctes {
+    () => {
+        "WITH l AS (INSERT INTO limits (key, value_ms) \
+         SELECT k, v FROM unnest($1::text[], $2::bigint[]) AS t(k, v) \
+         ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms), \
+         a AS (INSERT INTO audit_log (event, actor_id, call_id, creator_id, fan_id, call_type, \
+         detail, at_ms) SELECT e, ac, ca, cr, fa, ct, de, at FROM unnest($3::text[], \
+         $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], \
+         $10::bigint[]) WITH ORDINALITY AS r(e, ac, ca, cr, fa, ct, de, at, n) ORDER BY n)"
+    };
+}
+
+/// Limit rows and audit records; answers 0 (no call).
+const WRITE: &str = concat!(write_ctes!(), " SELECT 0::bigint");
+
+/// Limit rows, audit records and one call; answers how many calls were inserted (0: the id
+/// was taken).
+const WRITE_WITH_CALL: &str = concat!(
+    write_ctes!(),
+    ", c AS (INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, \
+     rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, \
+     finished_at_ms, ended_by, limit_at_ms) VALUES ($11::text::uuid, $12, $13, $14, $15, $16, \
+     $17, $18, $19, $20, $21, $22, $23, $24, $25) ON CONFLICT (id) DO NOTHING RETURNING 1) \
+     SELECT count(*) FROM c"
+);
+
+/// What a transaction holds back.
+#[derive(Default)]
+pub(super) struct Pending {
+    /// One per key, the latest value.
+    limits: Vec<(String, i64)>,
+    call: Option<Call>,
+    audits: Vec<AuditRecord>,
+}
+
+impl Pending {
+    pub(super) fn is_empty(&self) -> bool {
+        self.limits.is_empty() && self.call.is_none() && self.audits.is_empty()
+    }
+
+    /// Whether a call is held (a second one is sent after the first).
+    pub(super) fn has_call(&self) -> bool {
+        self.call.is_some()
+    }
+
+    pub(super) fn put_limit(&mut self, key: &str, value_ms: i64) {
+        match self.limits.iter_mut().find(|(k, _)| k == key) {
+            Some(held) => held.1 = value_ms,
+            None => self.limits.push((key.to_string(), value_ms)),
+        }
+    }
+
+    /// Holds `call`, refusing at once what its columns cannot hold (as an insert would).
+    pub(super) fn insert_call(&mut self, call: &Call) -> Result<()> {
+        CallParams::of(call)?;
+        self.call = Some(call.clone());
+        Ok(())
+    }
+
+    pub(super) fn append_audit(&mut self, record: &AuditRecord) {
+        self.audits.push(record.clone());
+    }
+
+    /// Runs `send(statement, parameters)` with everything held (and forgets it); `send`
+    /// answers the statement's one value. Fails when the held call's id was taken.
+    pub(super) fn send(
+        &mut self,
+        send: impl FnOnce(&'static str, &[&(dyn ToSql + Sync)]) -> Result<i64>,
+    ) -> Result<()> {
+        let Pending {
+            limits,
+            call,
+            audits,
+        } = std::mem::take(self);
+        let keys: Vec<&str> = limits.iter().map(|(k, _)| k.as_str()).collect();
+        let values: Vec<i64> = limits.iter().map(|(_, v)| *v).collect();
+        let text = |f: fn(&AuditRecord) -> &Option<String>| -> Vec<Option<&str>> {
+            audits.iter().map(|r| f(r).as_deref()).collect()
+        };
+        let events: Vec<&str> = audits.iter().map(|r| r.event.as_str()).collect();
+        let (actors, call_ids, creators, fans, types, details) = (
+            text(|r| &r.actor_id),
+            text(|r| &r.call_id),
+            text(|r| &r.creator_id),
+            text(|r| &r.fan_id),
+            text(|r| &r.call_type),
+            text(|r| &r.detail),
+        );
+        let times: Vec<i64> = audits.iter().map(|r| r.at_ms).collect();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+            &keys, &values, &events, &actors, &call_ids, &creators, &fans, &types, &details, &times,
+        ];
+        let Some(call) = &call else {
+            send(WRITE, &params)?;
+            return Ok(());
+        };
+        let c = CallParams::of(call)?;
+        params.extend(c.refs());
+        if send(WRITE_WITH_CALL, &params)? == 0 {
+            return Err(Error::internal("duplicate call id"));
+        }
+        Ok(())
+    }
+}
+
+/// The 15 column values of a call, held so they can be bound by reference.
+pub(super) struct CallParams<'a> {
+    id: String,
+    creator: &'a str,
+    fan: &'a str,
+    call_type: &'static str,
+    state: &'static str,
+    message: Option<&'a str>,
+    rate: i64,
+    creator_uid: i32,
+    fan_uid: i32,
+    created_at_ms: i64,
+    expires_at_ms: i64,
+    connected_at_ms: Option<i64>,
+    finished_at_ms: Option<i64>,
+    ended_by: Option<&'a str>,
+    limit_at_ms: Option<i64>,
+}
+
+impl<'a> CallParams<'a> {
+    /// The values of `call`; an error when a column cannot hold one.
+    pub(super) fn of(call: &'a Call) -> Result<Self> {
+        let uid = |u: u32| i32::try_from(u).map_err(|_| Error::invalid("agora uid out of range"));
+        Ok(CallParams {
+            id: call.id.to_string(),
+            creator: call.creator.as_str(),
+            fan: call.fan.as_str(),
+            call_type: call.call_type.as_str(),
+            state: call.state.as_str(),
+            message: call.message.as_deref(),
+            rate: amount(call.rate_per_minute)?,
+            creator_uid: uid(call.creator_uid)?,
+            fan_uid: uid(call.fan_uid)?,
+            created_at_ms: call.created_at_ms,
+            expires_at_ms: call.expires_at_ms,
+            connected_at_ms: call.connected_at_ms,
+            finished_at_ms: call.finished_at_ms,
+            ended_by: call.ended_by.as_ref().map(|u| u.as_str()),
+            limit_at_ms: call.limit_at_ms,
+        })
+    }
+
+    /// The values in `call_columns` order.
+    pub(super) fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.creator,
+            &self.fan,
+            &self.call_type,
+            &self.state,
+            &self.message,
+            &self.rate,
+            &self.creator_uid,
+            &self.fan_uid,
+            &self.created_at_ms,
+            &self.expires_at_ms,
+            &self.connected_at_ms,
+            &self.finished_at_ms,
+            &self.ended_by,
+            &self.limit_at_ms,
+        ]
+    }
+}

@@ -1,0 +1,227 @@
+//! The store's own reads and writes, below the engine: what a store answers in one go (or
+//! holds back and sends together) must be exactly what the single reads and writes give.
+
+use fanline::calls::{Call, CallState, CallType};
+use fanline::privacy::{Audience, PrivacySettings, RelationshipKind, Visibility};
+use fanline::store::{AuditRecord, InitiateReads, LedgerEntry, Profile, Tx};
+use fanline::{CallId, Error, UserId};
+
+use super::{Harness, T0_MS};
+
+fn call(creator: &str, fan: &UserId, state: CallState, at: i64) -> Call {
+    Call {
+        id: CallId::random(),
+        creator: UserId::new(creator).unwrap(),
+        fan: fan.clone(),
+        call_type: CallType::Voice,
+        state,
+        message: None,
+        rate_per_minute: 10,
+        creator_uid: 1,
+        fan_uid: 2,
+        created_at_ms: at,
+        expires_at_ms: at + 120_000,
+        limit_at_ms: None,
+        finished_at_ms: (state == CallState::Ended).then_some(at + 2_000),
+        connected_at_ms: (state != CallState::Ringing).then_some(at + 1_000),
+        ended_by: None,
+    }
+}
+
+/// `initiate_reads` (one statement on SQLite and PostgreSQL) says exactly what the single
+/// reads say, for a pair with nothing stored and a pair with everything stored.
+pub fn initiate_reads_match_the_single_reads(h: Harness) {
+    let (bare_c, bare_f) = (
+        UserId::new("bare-c").unwrap(),
+        UserId::new("bare-f").unwrap(),
+    );
+    let (full_c, full_f) = (
+        UserId::new("full-c").unwrap(),
+        UserId::new("full-f").unwrap(),
+    );
+    h.store
+        .write(&mut |tx| {
+            let settings = PrivacySettings {
+                visibility: Visibility::Creators,
+                allow_dm: Audience::None,
+                allow_calls: Audience::Following,
+                searchable: true,
+            };
+            tx.put_settings(&full_f, &settings, T0_MS)?;
+            tx.record_relationship(&full_c, &full_f, RelationshipKind::Tipped, T0_MS)?;
+            tx.record_relationship(&full_c, &full_f, RelationshipKind::Follow, T0_MS + 5)?;
+            tx.put_block(&full_f, &full_c, T0_MS)?;
+            tx.put_block(&full_c, &full_f, T0_MS)?;
+            tx.put_call_price(&full_c, 42, T0_MS)?;
+            let profile = Profile {
+                display_name: "Full".into(),
+                avatar_url: Some("https://example.com/a.png".into()),
+            };
+            tx.put_profile(&full_c, &profile)?;
+            tx.append_ledger(&[
+                LedgerEntry {
+                    reference: "t:fan".into(),
+                    account: full_f.to_string(),
+                    amount: 700,
+                    at_ms: T0_MS,
+                },
+                LedgerEntry {
+                    reference: "t:issuance".into(),
+                    account: fanline::store::ISSUANCE_ACCOUNT.into(),
+                    amount: -700,
+                    at_ms: T0_MS,
+                },
+            ])?;
+            tx.put_limit("rate\ncreator\nfull-c", T0_MS + 6_000)?;
+            // A connected call of the fan's (with another creator) and a recent pair call.
+            for (creator, state, at) in [
+                ("other-c", CallState::Connected, T0_MS - 5_000),
+                ("full-c", CallState::Ended, T0_MS - 30_000),
+                // The creator's live call (an older one, so the cooldown still reads -30 s).
+                ("full-c", CallState::Ringing, T0_MS - 40_000),
+            ] {
+                tx.insert_call(&call(creator, &full_f, state, at))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let keys = ["rate\ncreator\nfull-c", "rate\nip\n192.0.2.1"];
+    for (creator, fan, after) in [
+        (&bare_c, &bare_f, T0_MS - 60_000),
+        (&full_c, &full_f, T0_MS - 60_000),
+        // The pair's call is before the window: no cooldown.
+        (&full_c, &full_f, T0_MS - 20_000),
+    ] {
+        h.store
+            .read(&mut |tx: &mut dyn Tx| {
+                let single = InitiateReads {
+                    limits: vec![tx.get_limit(keys[0])?, tx.get_limit(keys[1])?],
+                    settings: tx.get_settings(fan)?,
+                    relationships: tx.relationships(creator, fan)?,
+                    blocked_by_fan: tx.is_blocked(fan, creator)?,
+                    blocked_by_creator: tx.is_blocked(creator, fan)?,
+                    fan_connected: tx.fan_connected(fan)?,
+                    latest_pair_call: tx.latest_pair_call(creator, fan, after)?,
+                    price: tx.get_call_price(creator)?,
+                    fan_balance: tx.balance(fan.as_str())?,
+                    creator_profile: tx.get_profile(creator)?,
+                    creator_active_call: tx.active_call(creator, true)?.map(|c| c.id),
+                };
+                assert_eq!(
+                    tx.initiate_reads(creator, fan, after, &keys)?,
+                    single,
+                    "{creator}/{fan}"
+                );
+                Ok(())
+            })
+            .unwrap();
+    }
+    // The stored state was really there (the comparison above is not between two blanks).
+    h.store
+        .read(&mut |tx: &mut dyn Tx| {
+            let full = tx.initiate_reads(&full_c, &full_f, T0_MS - 60_000, &keys)?;
+            assert!(full.blocked_by_fan && full.blocked_by_creator && full.fan_connected);
+            assert_eq!(full.latest_pair_call, Some(T0_MS - 30_000));
+            assert_eq!((full.price, full.fan_balance), (Some(42), 700));
+            let kinds: Vec<_> = full.relationships.iter().map(|r| r.kind).collect();
+            assert_eq!(kinds, [RelationshipKind::Follow, RelationshipKind::Tipped]);
+            assert_eq!(full.relationships[0].first_at_ms, T0_MS + 5);
+            assert!(full.settings.is_some() && full.creator_profile.is_some());
+            assert!(full.creator_active_call.is_some());
+            assert_eq!(full.limits, [Some(T0_MS + 6_000), None]);
+            let none = tx.initiate_reads(&full_c, &full_f, T0_MS, &[])?;
+            assert!(none.limits.is_empty());
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn record(event: &str, at_ms: i64) -> AuditRecord {
+    AuditRecord {
+        seq: 0,
+        event: event.into(),
+        actor_id: Some("c1".into()),
+        call_id: None,
+        creator_id: Some("c1".into()),
+        fan_id: None,
+        call_type: Some("voice".into()),
+        detail: Some(r#"{"n":1}"#.into()),
+        at_ms,
+    }
+}
+
+/// Writes that answer nothing (limit rows, a call, audit records; PostgreSQL holds them back
+/// and sends them together) are read back inside their transaction, in order, the latest
+/// value of a key winning; they vanish with a rollback, and a call id that is taken fails the
+/// transaction.
+pub fn writes_are_read_back_rolled_back_and_checked(h: Harness) {
+    let fan = UserId::new("f1").unwrap();
+    let first = call("c1", &fan, CallState::Ringing, T0_MS);
+    let second = call("c2", &fan, CallState::Ringing, T0_MS);
+    let before = h.dump();
+    let write = |keep: bool| {
+        h.store.write(&mut |tx| {
+            tx.put_limit("k1", 1)?;
+            tx.append_audit(&record("first", T0_MS))?;
+            tx.put_limit("k1", 2)?;
+            tx.put_limit("k2", 3)?;
+            tx.insert_call(&first)?;
+            tx.insert_call(&second)?;
+            tx.append_audit(&record("second", T0_MS + 1))?;
+            assert_eq!(
+                (tx.get_limit("k1")?, tx.get_limit("k2")?),
+                (Some(2), Some(3))
+            );
+            assert_eq!(tx.get_call(&first.id)?.as_ref(), Some(&first));
+            assert_eq!(tx.get_call(&second.id)?.as_ref(), Some(&second));
+            let events: Vec<_> = tx.audit(0, 10)?.into_iter().map(|r| r.event).collect();
+            assert_eq!(events, ["first", "second"]);
+            // Held again after the reads, then committed (or not) with the rest.
+            tx.append_audit(&record("third", T0_MS + 2))?;
+            tx.put_limit("k2", 4)?;
+            if keep {
+                Ok(())
+            } else {
+                Err(Error::invalid("roll back"))
+            }
+        })
+    };
+    assert_eq!(write(false).unwrap_err().code(), "INVALID_INPUT");
+    assert_eq!(
+        h.dump(),
+        before,
+        "a rolled back transaction left writes behind"
+    );
+    write(true).unwrap();
+    h.store
+        .read(&mut |tx| {
+            assert_eq!(
+                (tx.get_limit("k1")?, tx.get_limit("k2")?),
+                (Some(2), Some(4))
+            );
+            let audit = tx.audit(0, 10)?;
+            let events: Vec<_> = audit.iter().map(|r| r.event.as_str()).collect();
+            assert_eq!(events, ["first", "second", "third"]);
+            assert_eq!(audit[0].detail.as_deref(), Some(r#"{"n":1}"#));
+            assert!(audit.windows(2).all(|w| w[0].seq < w[1].seq));
+            assert_eq!(tx.get_call(&first.id)?.as_ref(), Some(&first));
+            Ok(())
+        })
+        .unwrap();
+    // The same call id again fails the transaction (on a store that holds the insert back,
+    // at the next statement or the commit), and its other writes are gone.
+    let after = h.dump();
+    for read_after in [false, true] {
+        let again = h.store.write(&mut |tx| {
+            tx.put_limit("k3", 5)?;
+            tx.append_audit(&record("dup", T0_MS + 3))?;
+            tx.insert_call(&first)?;
+            if read_after {
+                tx.get_limit("k3")?;
+            }
+            Ok(())
+        });
+        assert_eq!(again.unwrap_err().code(), "INTERNAL");
+        assert_eq!(h.dump(), after, "a failed insert left writes behind");
+    }
+}
