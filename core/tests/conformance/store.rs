@@ -150,10 +150,10 @@ fn record(event: &str, at_ms: i64) -> AuditRecord {
     }
 }
 
-/// Writes that answer nothing (limit rows, a call, audit records; PostgreSQL holds them back
-/// and sends them together) are read back inside their transaction, in order, the latest
-/// value of a key winning; they vanish with a rollback, and a call id that is taken fails the
-/// transaction.
+/// Writes that answer nothing (limit rows, a call, audit records; PostgreSQL holds the call
+/// and the records back and sends them together) are read back inside their transaction, in
+/// order, the latest value of a key winning; they vanish with a rollback, and a call id that
+/// is taken fails the transaction.
 pub fn writes_are_read_back_rolled_back_and_checked(h: Harness) {
     let fan = UserId::new("f1").unwrap();
     let first = call("c1", &fan, CallState::Ringing, T0_MS);

@@ -1,9 +1,15 @@
-//! Writes that answer nothing (a limit row, a new call, an audit record), held back by the
-//! transaction and sent as ONE statement right before its next statement or its commit. An
-//! initiation's limit rows, call and audit record then cost one round trip instead of three
-//! or four. Every other statement of the transaction sends what is held first, so the
+//! Writes that answer nothing and that the transaction read nothing for (a new call, audit
+//! records), held back by the transaction and sent as ONE statement right before its next
+//! statement or its commit: an initiation's call and audit record cost one round trip instead
+//! of two. Every other statement of the transaction sends what is held first, so the
 //! transaction reads its own writes as before; a write that fails makes the whole try fail,
 //! as it would have at once (see `PgTx::flush`).
+//!
+//! A limit row is not held: its write follows the read of the same row, and under
+//! `SERIALIZABLE` two transactions that both read a page before either writes it abort one
+//! another. Written at once, the window for that is one round trip; held to the commit, it
+//! would be the whole transaction, and the few pages of a small `limits` table would make
+//! concurrent initiations fail each other over and over.
 
 use postgres::types::ToSql;
 
@@ -12,58 +18,45 @@ use crate::calls::Call;
 use crate::error::{Error, Result};
 use crate::store::records::AuditRecord;
 
-/// The limit rows and audit records, unnested from arrays (in order: audit `seq` values are
-/// taken in the order the records were appended).
-macro_rules! write_ctes {
+/// The audit records, unnested from arrays in order (audit `seq` values are taken in the order
+/// the records were appended).
+macro_rules! audit_cte {
     () => {
-        "WITH l AS (INSERT INTO limits (key, value_ms) \
-         SELECT k, v FROM unnest($1::text[], $2::bigint[]) AS t(k, v) \
-         ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms), \
-         a AS (INSERT INTO audit_log (event, actor_id, call_id, creator_id, fan_id, call_type, \
-         detail, at_ms) SELECT e, ac, ca, cr, fa, ct, de, at FROM unnest($3::text[], \
-         $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], \
-         $10::bigint[]) WITH ORDINALITY AS r(e, ac, ca, cr, fa, ct, de, at, n) ORDER BY n)"
+        "WITH a AS (INSERT INTO audit_log (event, actor_id, call_id, creator_id, fan_id, \
+         call_type, detail, at_ms) SELECT e, ac, ca, cr, fa, ct, de, at FROM unnest($1::text[], \
+         $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) \
+         WITH ORDINALITY AS r(e, ac, ca, cr, fa, ct, de, at, n) ORDER BY n)"
     };
 }
 
-/// Limit rows and audit records; answers 0 (no call).
-const WRITE: &str = concat!(write_ctes!(), " SELECT 0::bigint");
+/// Audit records; answers 0 (no call).
+const WRITE: &str = concat!(audit_cte!(), " SELECT 0::bigint");
 
-/// Limit rows, audit records and one call; answers how many calls were inserted (0: the id
-/// was taken).
+/// Audit records and one call; answers how many calls were inserted (0: the id was taken).
 const WRITE_WITH_CALL: &str = concat!(
-    write_ctes!(),
+    audit_cte!(),
     ", c AS (INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, \
      rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, \
-     finished_at_ms, ended_by, limit_at_ms) VALUES ($11::text::uuid, $12, $13, $14, $15, $16, \
-     $17, $18, $19, $20, $21, $22, $23, $24, $25) ON CONFLICT (id) DO NOTHING RETURNING 1) \
+     finished_at_ms, ended_by, limit_at_ms) VALUES ($9::text::uuid, $10, $11, $12, $13, $14, \
+     $15, $16, $17, $18, $19, $20, $21, $22, $23) ON CONFLICT (id) DO NOTHING RETURNING 1) \
      SELECT count(*) FROM c"
 );
 
 /// What a transaction holds back.
 #[derive(Default)]
 pub(super) struct Pending {
-    /// One per key, the latest value.
-    limits: Vec<(String, i64)>,
     call: Option<Call>,
     audits: Vec<AuditRecord>,
 }
 
 impl Pending {
     pub(super) fn is_empty(&self) -> bool {
-        self.limits.is_empty() && self.call.is_none() && self.audits.is_empty()
+        self.call.is_none() && self.audits.is_empty()
     }
 
     /// Whether a call is held (a second one is sent after the first).
     pub(super) fn has_call(&self) -> bool {
         self.call.is_some()
-    }
-
-    pub(super) fn put_limit(&mut self, key: &str, value_ms: i64) {
-        match self.limits.iter_mut().find(|(k, _)| k == key) {
-            Some(held) => held.1 = value_ms,
-            None => self.limits.push((key.to_string(), value_ms)),
-        }
     }
 
     /// Holds `call`, refusing at once what its columns cannot hold (as an insert would).
@@ -83,13 +76,7 @@ impl Pending {
         &mut self,
         send: impl FnOnce(&'static str, &[&(dyn ToSql + Sync)]) -> Result<i64>,
     ) -> Result<()> {
-        let Pending {
-            limits,
-            call,
-            audits,
-        } = std::mem::take(self);
-        let keys: Vec<&str> = limits.iter().map(|(k, _)| k.as_str()).collect();
-        let values: Vec<i64> = limits.iter().map(|(_, v)| *v).collect();
+        let Pending { call, audits } = std::mem::take(self);
         let text = |f: fn(&AuditRecord) -> &Option<String>| -> Vec<Option<&str>> {
             audits.iter().map(|r| f(r).as_deref()).collect()
         };
@@ -104,7 +91,7 @@ impl Pending {
         );
         let times: Vec<i64> = audits.iter().map(|r| r.at_ms).collect();
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![
-            &keys, &values, &events, &actors, &call_ids, &creators, &fans, &types, &details, &times,
+            &events, &actors, &call_ids, &creators, &fans, &types, &details, &times,
         ];
         let Some(call) = &call else {
             send(WRITE, &params)?;

@@ -1,9 +1,9 @@
 //! [`Tx`] over one open PostgreSQL transaction: typed reads and writes, one cached prepared
 //! statement each. Conditional writes are single statements (`UPDATE ... WHERE state = $n`,
 //! `INSERT ... ON CONFLICT DO NOTHING`); the isolation level (see the module docs of
-//! `postgres`) makes the engine's read-decide-write closures atomic. Writes that answer
-//! nothing are held back and sent together (`pending`); an initiation's reads are one
-//! statement. Each statement is a round trip, which is most of what an operation costs.
+//! `postgres`) makes the engine's read-decide-write closures atomic. A new call and audit
+//! records are held back and sent together (`pending`); an initiation's reads are one
+//! statement. Each statement is a round trip, a large part of what an operation costs.
 
 use super::failure::{classify, Failure};
 use super::pending::{CallParams, Pending};
@@ -591,7 +591,12 @@ impl Tx for PgTx<'_> {
     }
 
     fn put_limit(&mut self, key: &str, value_ms: i64) -> Result<()> {
-        self.pending.put_limit(key, value_ms);
+        // At once, not held: see `pending` for why.
+        self.exec(
+            "INSERT INTO limits (key, value_ms) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms",
+            &[&key, &value_ms],
+        )?;
         Ok(())
     }
 
