@@ -6,7 +6,9 @@
 //! default 1,000,000). Rounds alternate the two sides; in each, every client rings
 //! `FANLINE_BENCH_BATCH` fresh (creator, fan) pairs (default 500) where the fan follows the
 //! creator and holds tokens, and the side's rate is all of its initiations over the wall time
-//! until the last client is done. Prints each round with the load average, and the ratio.
+//! until the last client is done. Prints each round with the load average, the ratio, and the
+//! CPU time per initiation of the clients and (when it runs on this machine) of the server:
+//! other work on a busy machine moves the rates, much less the CPU each initiation takes.
 //!
 //! Run: `scripts/bench-postgres seed_route_pg` (a throwaway server; add
 //! `PG_CLUSTER_EXTRA_OPTS='-c fsync=on'` for durable commits), or with a server of your own:
@@ -15,13 +17,14 @@
 //! asserts nothing about them.
 
 use std::sync::{Arc, Barrier};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use fanline::calls::CallType;
 use fanline::engine::InitiateRequest;
 use fanline::share::ShareKeyRing;
 use fanline::store::{PostgresOptions, PostgresStore};
 use fanline::{Actor, Fanline, Flags, ManualClock};
+use fanline_benches::cpu::process_cpu;
 use fanline_benches::history::{self, START_MS};
 use fanline_benches::seed_pg::{self, SeedRoutePg};
 use postgres::{Client, NoTls};
@@ -140,14 +143,24 @@ fn flat(pairs: &[Vec<(String, String)>]) -> (Vec<String>, Vec<String>) {
     pairs.iter().flatten().cloned().unzip()
 }
 
-/// Runs `op` on one thread per client, each over its own slice; returns initiations per
-/// second of wall time.
+/// One side's round: initiations per second of wall time, and CPU time (user + system) per
+/// initiation of this process (the clients) and of the server, when it runs on this machine. CPU does not count what other processes on the machine
+/// take, so it compares the two sides more steadily than the rate on a busy machine.
+struct Sample {
+    rate: f64,
+    client_us: f64,
+    server_us: Option<f64>,
+}
+
+/// Runs `op` on one thread per client, each over its own slice.
 fn measure<C: Send>(
     clients: &mut [C],
     pairs: &[Vec<(String, String)>],
+    postmaster: Option<u32>,
     op: impl Fn(&mut C, &str, &str) + Sync,
-) -> f64 {
+) -> Sample {
     let barrier = Barrier::new(clients.len() + 1);
+    let (client0, server0) = (process_cpu(), server_cpu(postmaster));
     let elapsed = std::thread::scope(|s| {
         for (client, slice) in clients.iter_mut().zip(pairs) {
             let (barrier, op) = (&barrier, &op);
@@ -162,27 +175,105 @@ fn measure<C: Send>(
         Instant::now()
     })
     .elapsed();
-    let n: usize = pairs.iter().map(Vec::len).sum();
-    n as f64 / elapsed.as_secs_f64()
+    let n = pairs.iter().map(Vec::len).sum::<usize>() as f64;
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / n;
+    Sample {
+        rate: n / elapsed.as_secs_f64(),
+        client_us: per(process_cpu() - client0),
+        server_us: server0
+            .zip(server_cpu(postmaster))
+            .map(|(before, after)| per(after - before)),
+    }
 }
 
-fn run_seed(seeds: &mut [SeedRoutePg], admin: &mut Client, ps: &[Vec<(String, String)>]) -> f64 {
+/// The server's postmaster, when the server runs on this machine and its pid file can be read.
+fn postmaster_pid(admin: &mut Client) -> Option<u32> {
+    let row = admin.query_one("SHOW data_directory", &[]).ok()?;
+    let dir: String = row.get(0);
+    let pid_file = std::fs::read_to_string(format!("{dir}/postmaster.pid")).ok()?;
+    pid_file.lines().next()?.trim().parse().ok()
+}
+
+/// CPU time (user + system) so far of the whole server: the postmaster, every running child
+/// (backends, background writers) and, through the postmaster's `cutime`/`cstime`, every child
+/// that ended (a connection replaced, an autovacuum worker), so nothing is lost when a
+/// process ends inside a round. From /proc; `None` without a postmaster.
+fn server_cpu(postmaster: Option<u32>) -> Option<Duration> {
+    let postmaster = postmaster?;
+    // SAFETY: sysconf only reads a configuration value.
+    let ticks = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).ok()?;
+    let mut total = 0;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // After the command's closing parenthesis: state, ppid, ...; utime, stime, cutime
+        // and cstime are the 12th to 15th (fields 14 to 17 of proc(5)).
+        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 2..]) else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split(' ').collect();
+        let tick = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        if pid == postmaster {
+            total += tick(11) + tick(12) + tick(13) + tick(14);
+        } else if fields.get(1).and_then(|f| f.parse::<u32>().ok()) == Some(postmaster) {
+            total += tick(11) + tick(12);
+        }
+    }
+    Some(Duration::from_micros(total * 1_000_000 / ticks))
+}
+
+fn run_seed(
+    seeds: &mut [SeedRoutePg],
+    admin: &mut Client,
+    postmaster: Option<u32>,
+    ps: &[Vec<(String, String)>],
+) -> Sample {
     let (creators, fans) = flat(ps);
     seed_pg::add_pairs(admin, &creators, &fans);
-    measure(seeds, ps, |s, creator, fan| {
+    measure(seeds, ps, postmaster, |s, creator, fan| {
         s.initiate(creator, fan, "video", None, START_MS)
             .expect("seed initiation");
     })
 }
 
-fn run_fanline(engines: &mut [Fanline], admin: &mut Client, ps: &[Vec<(String, String)>]) -> f64 {
+fn run_fanline(
+    engines: &mut [Fanline],
+    admin: &mut Client,
+    postmaster: Option<u32>,
+    ps: &[Vec<(String, String)>],
+) -> Sample {
     let (creators, fans) = flat(ps);
     fanline_pairs(admin, &creators, &fans);
-    measure(engines, ps, |f, creator, fan| {
+    measure(engines, ps, postmaster, |f, creator, fan| {
         let creator = Actor::creator(creator).expect("creator id");
         f.initiate(&creator, &InitiateRequest::new(fan, CallType::Video))
             .expect("fanline initiation");
     })
+}
+
+/// CPU per initiation as text: clients + server = total.
+fn cpu_text(s: &Sample) -> String {
+    match s.server_us {
+        Some(server) => format!(
+            "{:.0}+{server:.0}={:.0} us",
+            s.client_us,
+            s.client_us + server
+        ),
+        None => format!("{:.0} us (clients)", s.client_us),
+    }
 }
 
 fn load_average() -> String {
@@ -231,46 +322,60 @@ fn main() {
         setting(&mut admin, "synchronous_commit"),
     );
 
+    let postmaster = postmaster_pid(&mut admin);
     let mut seeds: Vec<SeedRoutePg> = (0..clients)
         .map(|_| SeedRoutePg::connect(&server))
         .collect();
     let mut engines: Vec<Fanline> = (0..clients).map(|_| engine(&url)).collect();
     // One unmeasured round each: prepared statements, caches.
-    run_seed(&mut seeds, &mut admin, &pairs(clients, batch / 5 + 1));
-    run_fanline(&mut engines, &mut admin, &pairs(clients, batch / 5 + 1));
+    let warm = batch / 5 + 1;
+    run_seed(&mut seeds, &mut admin, postmaster, &pairs(clients, warm));
+    run_fanline(&mut engines, &mut admin, postmaster, &pairs(clients, warm));
 
-    let (mut seed_sum, mut fanline_sum) = (0.0, 0.0);
+    let (mut seed_rate, mut fanline_rate) = (0.0, 0.0);
+    let (mut seed_cpu, mut fanline_cpu) = (0.0, 0.0);
     let mut ratios = Vec::with_capacity(rounds);
     for round in 0..rounds {
         let (seed_pairs, fanline_pairs) = (pairs(clients, batch), pairs(clients, batch));
         // Alternate which side goes first, so neither always runs on a warmer server.
         let (seed, fanline) = if round % 2 == 0 {
-            let s = run_seed(&mut seeds, &mut admin, &seed_pairs);
-            (s, run_fanline(&mut engines, &mut admin, &fanline_pairs))
+            let s = run_seed(&mut seeds, &mut admin, postmaster, &seed_pairs);
+            (
+                s,
+                run_fanline(&mut engines, &mut admin, postmaster, &fanline_pairs),
+            )
         } else {
-            let f = run_fanline(&mut engines, &mut admin, &fanline_pairs);
-            (run_seed(&mut seeds, &mut admin, &seed_pairs), f)
+            let f = run_fanline(&mut engines, &mut admin, postmaster, &fanline_pairs);
+            (run_seed(&mut seeds, &mut admin, postmaster, &seed_pairs), f)
         };
-        seed_sum += seed;
-        fanline_sum += fanline;
-        ratios.push(fanline / seed);
+        seed_rate += seed.rate;
+        fanline_rate += fanline.rate;
+        seed_cpu += seed.client_us + seed.server_us.unwrap_or(0.0);
+        fanline_cpu += fanline.client_us + fanline.server_us.unwrap_or(0.0);
+        ratios.push(fanline.rate / seed.rate);
         println!(
-            "round {round}: seed {seed:>7.0}/s  fanline {fanline:>7.0}/s  ratio {:.2}  \
-             (load average {})",
-            fanline / seed,
+            "round {round}: seed {:>5.0}/s  fanline {:>5.0}/s  ratio {:.2}  CPU per initiation \
+             (clients+server): seed {}, fanline {}  (load average {})",
+            seed.rate,
+            fanline.rate,
+            fanline.rate / seed.rate,
+            cpu_text(&seed),
+            cpu_text(&fanline),
             load_average()
         );
     }
     ratios.sort_by(f64::total_cmp);
     println!(
         "mean: seed {:.0} initiations/s, fanline {:.0} initiations/s; fanline/seed {:.2} \
-         (rounds: min {:.2}, median {:.2}, max {:.2}); load average {}",
-        seed_sum / rounds as f64,
-        fanline_sum / rounds as f64,
-        fanline_sum / seed_sum,
+         (rounds: min {:.2}, median {:.2}, max {:.2}); CPU per initiation seed/fanline {:.2}; \
+         load average {}",
+        seed_rate / rounds as f64,
+        fanline_rate / rounds as f64,
+        fanline_rate / seed_rate,
         ratios[0],
         ratios[ratios.len() / 2],
         ratios[ratios.len() - 1],
+        seed_cpu / fanline_cpu,
         load_average()
     );
     fresh.migrate_to(0).expect("drop the bench schema");
