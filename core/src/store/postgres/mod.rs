@@ -156,8 +156,11 @@ impl PostgresStore {
             config.connect_timeout(options.checkout_timeout);
         }
         let loss_epoch = Arc::new(AtomicU64::new(0));
+        // Index scans wherever an index serves: under SERIALIZABLE a sequential scan locks
+        // the whole table against concurrent writers (a small table, `limits` early on, would
+        // be scanned, and every concurrent initiation would then abort another).
         let setup = format!(
-            "SET search_path TO {}",
+            "SET search_path TO {}; SET enable_seqscan = off",
             migrations::quote_ident(&options.schema)
         );
         let pool = r2d2::Pool::builder()
@@ -366,7 +369,16 @@ fn attempt(
                         "connection lost during commit, outcome unknown: {detail}"
                     ))))
                 }
-                other => Err(other),
+                other => {
+                    // The server refused the commit (under SERIALIZABLE most serialization
+                    // failures surface here): the transaction is over, rolled back, and the
+                    // connection is fine. Kept for the retry rather than reopened (a new
+                    // backend, and every statement prepared again).
+                    if e.code().is_some() {
+                        conn.mark_sound();
+                    }
+                    Err(other)
+                }
             },
         },
     }
