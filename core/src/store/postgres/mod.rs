@@ -91,7 +91,11 @@ pub use self::clock::DatabaseClock;
 pub use self::migrations::SCHEMA_VERSION;
 pub use self::options::{PostgresOptions, SCHEMA_PARAM};
 
-const BEGIN_WRITE: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+/// With index scans wherever an index serves: under SERIALIZABLE a sequential scan locks the
+/// whole table against concurrent writers (a small table, `limits` early on, would be scanned,
+/// and every concurrent initiation would then abort another). One round trip: both statements
+/// go in one message.
+const BEGIN_WRITE: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off";
 const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 /// For a counter bump that decides nothing: concurrent bumps of one row queue on its lock
 /// instead of failing each other's serialization.
@@ -156,11 +160,8 @@ impl PostgresStore {
             config.connect_timeout(options.checkout_timeout);
         }
         let loss_epoch = Arc::new(AtomicU64::new(0));
-        // Index scans wherever an index serves: under SERIALIZABLE a sequential scan locks
-        // the whole table against concurrent writers (a small table, `limits` early on, would
-        // be scanned, and every concurrent initiation would then abort another).
         let setup = format!(
-            "SET search_path TO {}; SET enable_seqscan = off",
+            "SET search_path TO {}",
             migrations::quote_ident(&options.schema)
         );
         let pool = r2d2::Pool::builder()
