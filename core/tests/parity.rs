@@ -29,11 +29,25 @@ fn column<'a>(rows: &'a Value, name: &str) -> BTreeSet<&'a str> {
         .collect()
 }
 
+/// Every `.rs` file under `dir`, subdirectories included.
+fn sources(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(sources(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
 /// The names of the `pub fn`s inside `impl Fanline { ... }` blocks (rustfmt layout).
 fn engine_methods() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    for entry in std::fs::read_dir(root().join("core/src/engine")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    for path in sources(&root().join("core/src/engine")) {
+        let text = std::fs::read_to_string(path).unwrap();
         let mut inside = false;
         for line in text.lines() {
             if line == "impl Fanline {" {
