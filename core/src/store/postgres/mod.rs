@@ -74,6 +74,7 @@ mod options;
 mod pending;
 mod pool;
 mod rows;
+mod sql;
 mod tx;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -8,7 +8,8 @@
 use super::failure::{classify, Failure};
 use super::pending::{CallParams, Pending};
 use super::pool::{Params, PgConn, PgResult};
-use super::rows::{self, amount, audit_columns, call_columns, get, settlement_columns};
+use super::rows::{self, amount, get};
+use super::sql;
 use crate::calls::{Call, CallState, Settlement};
 use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
@@ -110,37 +111,9 @@ fn id(call: &CallId) -> String {
     call.to_string()
 }
 
-/// Everything an initiation reads, in one statement: `$1` creator, `$2` fan, `$3` pair calls
-/// after this for the cooldown, `$4` the limit keys (their rows come back in key order, NULL
-/// where none). Each part is the single read of the same name, over the same index.
-const INITIATE_READS: &str = "SELECT s.visibility, s.allow_dm, s.allow_calls, s.searchable, \
-     EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = $2 AND blocked_id = $1), \
-     EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2), \
-     EXISTS (SELECT 1 FROM calls WHERE fan_id = $2 AND state = 'connected'), \
-     (SELECT MAX(created_at_ms) FROM calls \
-         WHERE creator_id = $1 AND created_at_ms > $3 AND fan_id = $2), \
-     (SELECT rate_per_minute FROM call_prices WHERE creator_id = $1), \
-     COALESCE((SELECT balance FROM ledger_balances WHERE account = $2), 0), \
-     p.user_id IS NOT NULL, p.display_name, p.avatar_url, \
-     (SELECT id::text FROM calls WHERE creator_id = $1 AND state IN ('ringing', 'connected') \
-         ORDER BY id LIMIT 1), \
-     r.kinds, r.firsts, r.lasts, \
-     ARRAY(SELECT (SELECT value_ms FROM limits WHERE key = k.key) \
-         FROM unnest($4::text[]) WITH ORDINALITY AS k(key, n) ORDER BY k.n) \
-     FROM (SELECT 1) AS one \
-     LEFT JOIN fan_privacy_settings s ON s.fan_id = $2 \
-     LEFT JOIN user_profiles p ON p.user_id = $1 \
-     CROSS JOIN LATERAL (SELECT array_agg(kind) AS kinds, array_agg(first_at_ms) AS firsts, \
-         array_agg(last_interaction_at_ms) AS lasts FROM creator_fan_relationships \
-         WHERE creator_id = $1 AND fan_id = $2) AS r";
-
 impl Tx for PgTx<'_> {
     fn get_settings(&mut self, fan: &UserId) -> Result<Option<PrivacySettings>> {
-        let row = self.opt(
-            "SELECT visibility, allow_dm, allow_calls, searchable \
-             FROM fan_privacy_settings WHERE fan_id = $1",
-            &[&fan.as_str()],
-        )?;
+        let row = self.opt(sql::GET_SETTINGS, &[&fan.as_str()])?;
         row.map(|r| {
             Ok(PrivacySettings {
                 visibility: Visibility::parse(&get::<String>(&r, 0)?)?,
@@ -155,12 +128,7 @@ impl Tx for PgTx<'_> {
 
     fn put_settings(&mut self, fan: &UserId, s: &PrivacySettings, now_ms: i64) -> Result<()> {
         self.exec(
-            "INSERT INTO fan_privacy_settings \
-             (fan_id, visibility, allow_dm, allow_calls, searchable, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (fan_id) DO UPDATE SET \
-             visibility = EXCLUDED.visibility, allow_dm = EXCLUDED.allow_dm, \
-             allow_calls = EXCLUDED.allow_calls, searchable = EXCLUDED.searchable, \
-             updated_at_ms = EXCLUDED.updated_at_ms",
+            sql::PUT_SETTINGS,
             &[
                 &fan.as_str(),
                 &s.visibility.as_str(),
@@ -174,10 +142,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn get_profile(&mut self, user: &UserId) -> Result<Option<Profile>> {
-        let row = self.opt(
-            "SELECT display_name, avatar_url FROM user_profiles WHERE user_id = $1",
-            &[&user.as_str()],
-        )?;
+        let row = self.opt(sql::GET_PROFILE, &[&user.as_str()])?;
         row.map(|r| {
             Ok(Profile {
                 display_name: get(&r, 0)?,
@@ -189,20 +154,14 @@ impl Tx for PgTx<'_> {
 
     fn put_profile(&mut self, user: &UserId, profile: &Profile) -> Result<()> {
         self.exec(
-            "INSERT INTO user_profiles (user_id, display_name, avatar_url) VALUES ($1, $2, $3) \
-             ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, \
-             avatar_url = EXCLUDED.avatar_url",
+            sql::PUT_PROFILE,
             &[&user.as_str(), &profile.display_name, &profile.avatar_url],
         )?;
         Ok(())
     }
 
     fn relationships(&mut self, creator: &UserId, fan: &UserId) -> Result<Vec<Relationship>> {
-        let rows = self.rows(
-            "SELECT kind, first_at_ms, last_interaction_at_ms FROM creator_fan_relationships \
-             WHERE creator_id = $1 AND fan_id = $2",
-            &[&creator.as_str(), &fan.as_str()],
-        )?;
+        let rows = self.rows(sql::RELATIONSHIPS, &[&creator.as_str(), &fan.as_str()])?;
         let mut out = rows
             .iter()
             .map(|r| {
@@ -227,10 +186,7 @@ impl Tx for PgTx<'_> {
         now_ms: i64,
     ) -> Result<()> {
         self.exec(
-            "INSERT INTO creator_fan_relationships \
-             (creator_id, fan_id, kind, first_at_ms, last_interaction_at_ms) \
-             VALUES ($1, $2, $3, $4, $4) ON CONFLICT (creator_id, fan_id, kind) \
-             DO UPDATE SET last_interaction_at_ms = EXCLUDED.last_interaction_at_ms",
+            sql::RECORD_RELATIONSHIP,
             &[&creator.as_str(), &fan.as_str(), &kind.as_str(), &now_ms],
         )?;
         Ok(())
@@ -243,43 +199,32 @@ impl Tx for PgTx<'_> {
         kind: RelationshipKind,
     ) -> Result<bool> {
         let n = self.exec(
-            "DELETE FROM creator_fan_relationships \
-             WHERE creator_id = $1 AND fan_id = $2 AND kind = $3",
+            sql::REMOVE_RELATIONSHIP,
             &[&creator.as_str(), &fan.as_str(), &kind.as_str()],
         )?;
         Ok(n > 0)
     }
 
     fn is_blocked(&mut self, blocker: &UserId, blocked: &UserId) -> Result<bool> {
-        let row = self.one(
-            "SELECT EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2)",
-            &[&blocker.as_str(), &blocked.as_str()],
-        )?;
+        let row = self.one(sql::IS_BLOCKED, &[&blocker.as_str(), &blocked.as_str()])?;
         get(&row, 0)
     }
 
     fn put_block(&mut self, blocker: &UserId, blocked: &UserId, now_ms: i64) -> Result<bool> {
         let n = self.exec(
-            "INSERT INTO user_blocks (blocker_id, blocked_id, created_at_ms) VALUES ($1, $2, $3) \
-             ON CONFLICT (blocker_id, blocked_id) DO NOTHING",
+            sql::PUT_BLOCK,
             &[&blocker.as_str(), &blocked.as_str(), &now_ms],
         )?;
         Ok(n > 0)
     }
 
     fn delete_block(&mut self, blocker: &UserId, blocked: &UserId) -> Result<bool> {
-        let n = self.exec(
-            "DELETE FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2",
-            &[&blocker.as_str(), &blocked.as_str()],
-        )?;
+        let n = self.exec(sql::DELETE_BLOCK, &[&blocker.as_str(), &blocked.as_str()])?;
         Ok(n > 0)
     }
 
     fn get_share(&mut self, fan: &UserId) -> Result<Option<ShareState>> {
-        let row = self.opt(
-            "SELECT generation, enabled, expires_at FROM fan_share_links WHERE fan_id = $1",
-            &[&fan.as_str()],
-        )?;
+        let row = self.opt(sql::GET_SHARE, &[&fan.as_str()])?;
         row.map(|r| {
             Ok(ShareState {
                 generation: u32::try_from(get::<i64>(&r, 0)?)
@@ -293,10 +238,7 @@ impl Tx for PgTx<'_> {
 
     fn put_share(&mut self, fan: &UserId, state: &ShareState) -> Result<()> {
         self.exec(
-            "INSERT INTO fan_share_links (fan_id, generation, enabled, expires_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (fan_id) DO UPDATE SET \
-             generation = EXCLUDED.generation, enabled = EXCLUDED.enabled, \
-             expires_at = EXCLUDED.expires_at",
+            sql::PUT_SHARE,
             &[
                 &fan.as_str(),
                 &i64::from(state.generation),
@@ -308,14 +250,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn get_call(&mut self, call: &CallId) -> Result<Option<Call>> {
-        let row = self.opt(
-            concat!(
-                "SELECT ",
-                call_columns!(),
-                " FROM calls WHERE id = $1::text::uuid"
-            ),
-            &[&id(call)],
-        )?;
+        let row = self.opt(sql::GET_CALL, &[&id(call)])?;
         row.as_ref().map(rows::call).transpose()
     }
 
@@ -331,42 +266,22 @@ impl Tx for PgTx<'_> {
         let mut refs = params.refs();
         let expected = expected.as_str();
         refs.push(&expected);
-        let n = self.exec(
-            "UPDATE calls SET creator_id = $2, fan_id = $3, call_type = $4, state = $5, \
-             message = $6, rate_per_minute = $7, creator_uid = $8, fan_uid = $9, \
-             created_at_ms = $10, expires_at_ms = $11, connected_at_ms = $12, \
-             finished_at_ms = $13, ended_by = $14, limit_at_ms = $15 \
-             WHERE id = $1::text::uuid AND state = $16",
-            &refs,
-        )?;
+        let n = self.exec(sql::UPDATE_CALL, &refs)?;
         Ok(n > 0)
     }
 
     fn active_call(&mut self, user: &UserId, as_creator: bool) -> Result<Option<Call>> {
         let sql = if as_creator {
-            concat!(
-                "SELECT ",
-                call_columns!(),
-                " FROM calls WHERE creator_id = $1 AND state IN ('ringing', 'connected') \
-                 ORDER BY id LIMIT 1"
-            )
+            sql::ACTIVE_AS_CREATOR
         } else {
-            concat!(
-                "SELECT ",
-                call_columns!(),
-                " FROM calls WHERE fan_id = $1 AND state IN ('ringing', 'connected') \
-                 ORDER BY id LIMIT 1"
-            )
+            sql::ACTIVE_AS_FAN
         };
         let row = self.opt(sql, &[&user.as_str()])?;
         row.as_ref().map(rows::call).transpose()
     }
 
     fn fan_connected(&mut self, fan: &UserId) -> Result<bool> {
-        let row = self.one(
-            "SELECT EXISTS (SELECT 1 FROM calls WHERE fan_id = $1 AND state = 'connected')",
-            &[&fan.as_str()],
-        )?;
+        let row = self.one(sql::FAN_CONNECTED, &[&fan.as_str()])?;
         get(&row, 0)
     }
 
@@ -378,8 +293,7 @@ impl Tx for PgTx<'_> {
     ) -> Result<Option<i64>> {
         // calls_creator_history: the creator's calls after `after_ms`, checked for the fan.
         let row = self.one(
-            "SELECT MAX(created_at_ms) FROM calls \
-             WHERE creator_id = $1 AND created_at_ms > $3 AND fan_id = $2",
+            sql::LATEST_PAIR_CALL,
             &[&creator.as_str(), &fan.as_str(), &after_ms],
         )?;
         get(&row, 0)
@@ -393,7 +307,7 @@ impl Tx for PgTx<'_> {
         limit_keys: &[&str],
     ) -> Result<InitiateReads> {
         let row = self.one(
-            INITIATE_READS,
+            sql::INITIATE_READS,
             &[&creator.as_str(), &fan.as_str(), &after_ms, &limit_keys],
         )?;
         let settings = get::<Option<String>>(&row, 0)?
@@ -456,15 +370,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>> {
-        self.calls(
-            concat!(
-                "SELECT ",
-                call_columns!(),
-                " FROM calls WHERE fan_id = $1 AND state = 'ringing' AND expires_at_ms > $2 \
-                 ORDER BY created_at_ms DESC, id DESC"
-            ),
-            &[&fan.as_str(), &now_ms],
-        )
+        self.calls(sql::PENDING_FOR_FAN, &[&fan.as_str(), &now_ms])
     }
 
     fn history(
@@ -477,98 +383,44 @@ impl Tx for PgTx<'_> {
         // One index scan per side, each stopping after `limit` rows, then merged: the cost
         // follows the page size, not the participant's history.
         match cursor {
-            None => self.calls(
-                concat!(
-                    "SELECT * FROM ((SELECT ",
-                    call_columns!(),
-                    " FROM calls WHERE creator_id = $1 \
-                     ORDER BY created_at_ms DESC, id DESC LIMIT $2) UNION ALL (SELECT ",
-                    call_columns!(),
-                    " FROM calls WHERE fan_id = $1 AND creator_id <> $1 \
-                     ORDER BY created_at_ms DESC, id DESC LIMIT $2)) AS page \
-                     ORDER BY created_at_ms DESC, id DESC LIMIT $2"
-                ),
-                &[&user.as_str(), &limit],
-            ),
+            None => self.calls(sql::HISTORY_FIRST_PAGE, &[&user.as_str(), &limit]),
             Some(c) => self.calls(
-                concat!(
-                    "SELECT * FROM ((SELECT ",
-                    call_columns!(),
-                    " FROM calls WHERE creator_id = $1 \
-                     AND (created_at_ms, id) < ($3, $4::text::uuid) \
-                     ORDER BY created_at_ms DESC, id DESC LIMIT $2) UNION ALL (SELECT ",
-                    call_columns!(),
-                    " FROM calls WHERE fan_id = $1 AND creator_id <> $1 \
-                     AND (created_at_ms, id) < ($3, $4::text::uuid) \
-                     ORDER BY created_at_ms DESC, id DESC LIMIT $2)) AS page \
-                     ORDER BY created_at_ms DESC, id DESC LIMIT $2"
-                ),
+                sql::HISTORY_AFTER_CURSOR,
                 &[&user.as_str(), &limit, &c.created_at_ms, &id(&c.id)],
             ),
         }
     }
 
     fn due_invitations(&mut self, now_ms: i64, limit: usize) -> Result<Vec<Call>> {
-        self.calls(
-            concat!(
-                "SELECT ",
-                call_columns!(),
-                " FROM calls WHERE state = 'ringing' AND expires_at_ms <= $1 \
-                 ORDER BY expires_at_ms, id LIMIT $2"
-            ),
-            &[&now_ms, &rows::limit(limit)],
-        )
+        self.calls(sql::DUE_INVITATIONS, &[&now_ms, &rows::limit(limit)])
     }
 
     fn due_call_limits(&mut self, now_ms: i64, limit: usize) -> Result<Vec<Call>> {
-        self.calls(
-            concat!(
-                "SELECT ",
-                call_columns!(),
-                " FROM calls WHERE state = 'connected' AND limit_at_ms <= $1 \
-                 ORDER BY limit_at_ms, id LIMIT $2"
-            ),
-            &[&now_ms, &rows::limit(limit)],
-        )
+        self.calls(sql::DUE_CALL_LIMITS, &[&now_ms, &rows::limit(limit)])
     }
 
     fn get_call_price(&mut self, creator: &UserId) -> Result<Option<u64>> {
-        let row = self.opt(
-            "SELECT rate_per_minute FROM call_prices WHERE creator_id = $1",
-            &[&creator.as_str()],
-        )?;
+        let row = self.opt(sql::GET_CALL_PRICE, &[&creator.as_str()])?;
         row.map(|r| rows::unsigned(&r, 0)).transpose()
     }
 
     fn put_call_price(&mut self, creator: &UserId, rate: u64, now_ms: i64) -> Result<()> {
         self.exec(
-            "INSERT INTO call_prices (creator_id, rate_per_minute, updated_at_ms) \
-             VALUES ($1, $2, $3) ON CONFLICT (creator_id) DO UPDATE SET \
-             rate_per_minute = EXCLUDED.rate_per_minute, updated_at_ms = EXCLUDED.updated_at_ms",
+            sql::PUT_CALL_PRICE,
             &[&creator.as_str(), &amount(rate)?, &now_ms],
         )?;
         Ok(())
     }
 
     fn get_settlement(&mut self, call: &CallId) -> Result<Option<Settlement>> {
-        let row = self.opt(
-            concat!(
-                "SELECT ",
-                settlement_columns!(),
-                " FROM call_settlements WHERE call_id = $1::text::uuid"
-            ),
-            &[&id(call)],
-        )?;
+        let row = self.opt(sql::GET_SETTLEMENT, &[&id(call)])?;
         row.as_ref().map(rows::settlement).transpose()
     }
 
     fn insert_settlement(&mut self, s: &Settlement) -> Result<bool> {
         let c = &s.charge;
         let n = self.exec(
-            "INSERT INTO call_settlements (call_id, billed_seconds, billed_minutes, \
-             rate_per_minute, gross, charged, shortfall, fee, creator_net, settled_at_ms) \
-             VALUES ($1::text::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-             ON CONFLICT (call_id) DO NOTHING",
+            sql::INSERT_SETTLEMENT,
             &[
                 &id(&s.call_id),
                 &amount(c.bill.billed_seconds)?,
@@ -586,55 +438,40 @@ impl Tx for PgTx<'_> {
     }
 
     fn get_limit(&mut self, key: &str) -> Result<Option<i64>> {
-        let row = self.opt("SELECT value_ms FROM limits WHERE key = $1", &[&key])?;
+        let row = self.opt(sql::GET_LIMIT, &[&key])?;
         row.map(|r| get(&r, 0)).transpose()
     }
 
     fn put_limit(&mut self, key: &str, value_ms: i64) -> Result<()> {
         // At once, not held: see `pending` for why.
-        self.exec(
-            "INSERT INTO limits (key, value_ms) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms",
-            &[&key, &value_ms],
-        )?;
+        self.exec(sql::PUT_LIMIT, &[&key, &value_ms])?;
         Ok(())
     }
 
     fn prune_limits(&mut self, now_ms: i64) -> Result<u64> {
-        self.exec("DELETE FROM limits WHERE value_ms <= $1", &[&now_ms])
+        self.exec(sql::PRUNE_LIMITS, &[&now_ms])
     }
 
     fn count_refusal(&mut self, code: &str, minute_ms: i64) -> Result<()> {
-        self.exec(
-            "INSERT INTO refusal_counts (minute_ms, code, count) VALUES ($1, $2, 1) \
-             ON CONFLICT (minute_ms, code) DO UPDATE SET count = refusal_counts.count + 1",
-            &[&minute_ms, &code],
-        )?;
+        self.exec(sql::COUNT_REFUSAL, &[&minute_ms, &code])?;
         Ok(())
     }
 
     fn refusal_counts(&mut self, since_ms: i64, until_ms: i64) -> Result<Vec<RefusalCount>> {
-        self.rows(
-            "SELECT minute_ms, code, count FROM refusal_counts \
-             WHERE minute_ms >= $1 AND minute_ms < $2 ORDER BY minute_ms, code",
-            &[&since_ms, &until_ms],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(RefusalCount {
-                minute_ms: get(r, 0)?,
-                code: get(r, 1)?,
-                count: rows::unsigned(r, 2)?,
+        self.rows(sql::REFUSAL_COUNTS, &[&since_ms, &until_ms])?
+            .iter()
+            .map(|r| {
+                Ok(RefusalCount {
+                    minute_ms: get(r, 0)?,
+                    code: get(r, 1)?,
+                    count: rows::unsigned(r, 2)?,
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 
     fn balance(&mut self, account: &str) -> Result<i64> {
-        let row = self.opt(
-            "SELECT balance FROM ledger_balances WHERE account = $1",
-            &[&account],
-        )?;
+        let row = self.opt(sql::BALANCE, &[&account])?;
         Ok(row.map(|r| get(&r, 0)).transpose()?.unwrap_or(0))
     }
 
@@ -642,10 +479,7 @@ impl Tx for PgTx<'_> {
         let Some(first) = entries.first() else {
             return Ok(true);
         };
-        let applied = self.one(
-            "SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE reference = $1)",
-            &[&first.reference],
-        )?;
+        let applied = self.one(sql::LEDGER_REFERENCE_USED, &[&first.reference])?;
         if get::<bool>(&applied, 0)? {
             return Ok(false);
         }
@@ -655,31 +489,19 @@ impl Tx for PgTx<'_> {
         let times: Vec<i64> = entries.iter().map(|e| e.at_ms).collect();
         // The whole batch in two statements: entries in order, then each account's total.
         let inserted = self.exec(
-            "INSERT INTO ledger_entries (reference, account, amount, at_ms) \
-             SELECT r, a, m, t FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) \
-             WITH ORDINALITY AS e(r, a, m, t, n) ORDER BY n \
-             ON CONFLICT (reference) DO NOTHING",
+            sql::INSERT_LEDGER_ENTRIES,
             &[&references, &accounts, &amounts, &times],
         )?;
         if inserted != entries.len() as u64 {
             return Err(Error::internal("duplicate ledger reference"));
         }
         // SUM over bigint is numeric: the cast to bigint refuses an overflow (22003).
-        self.exec(
-            "INSERT INTO ledger_balances (account, balance) \
-             SELECT a, SUM(m)::bigint FROM unnest($1::text[], $2::bigint[]) AS e(a, m) \
-             GROUP BY a ON CONFLICT (account) \
-             DO UPDATE SET balance = ledger_balances.balance + EXCLUDED.balance",
-            &[&accounts, &amounts],
-        )?;
+        self.exec(sql::ADD_TO_BALANCES, &[&accounts, &amounts])?;
         Ok(true)
     }
 
     fn ledger_entry(&mut self, reference: &str) -> Result<Option<LedgerEntry>> {
-        let row = self.opt(
-            "SELECT reference, account, amount, at_ms FROM ledger_entries WHERE reference = $1",
-            &[&reference],
-        )?;
+        let row = self.opt(sql::LEDGER_ENTRY, &[&reference])?;
         row.map(|r| {
             Ok(LedgerEntry {
                 reference: get(&r, 0)?,
@@ -692,10 +514,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn ledger_sum(&mut self) -> Result<i64> {
-        let row = self.one(
-            "SELECT COALESCE(SUM(amount), 0)::bigint FROM ledger_entries",
-            &[],
-        )?;
+        let row = self.one(sql::LEDGER_SUM, &[])?;
         get(&row, 0)
     }
 
@@ -705,16 +524,9 @@ impl Tx for PgTx<'_> {
     }
 
     fn audit(&mut self, after: i64, limit: usize) -> Result<Vec<AuditRecord>> {
-        self.rows(
-            concat!(
-                "SELECT ",
-                audit_columns!(),
-                " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-            ),
-            &[&after, &rows::limit(limit)],
-        )?
-        .iter()
-        .map(rows::audit)
-        .collect()
+        self.rows(sql::AUDIT, &[&after, &rows::limit(limit)])?
+            .iter()
+            .map(rows::audit)
+            .collect()
     }
 }
