@@ -23,13 +23,6 @@ export interface Actor {
 
 export type FeatureName = 'calls' | 'fan_share_card' | 'fan_privacy' | 'fan_mini_profile'
 
-export interface ShareKeysConfig {
-  /** The key that signs new links. */
-  activeKeyId: number
-  /** Every key that still verifies (ids 0 to 255, secrets of at least 32 bytes). */
-  keys: Array<{ id: number; secret: string | Uint8Array }>
-}
-
 export interface AcceptOptions {
   /** The price the fan was shown: a call that costs more is refused with PRICE_CHANGED. */
   maxRatePerMinute?: number | null
@@ -69,39 +62,6 @@ export type FanlineEvent =
 export interface Outcome<T> {
   value: T
   events: FanlineEvent[]
-}
-
-/**
- * The engine's configuration: the core's `FanlineConfig`, read by the same parser in Node and
- * Python. Unknown fields, wrong types and bad values are `INVALID_CONFIG`; `null` is the same as
- * leaving an optional field out.
- */
-export interface FanlineConfig {
-  /**
-   * Required: `'memory:'`, `'sqlite::memory:'`, `'sqlite:<path>'`, or `'postgres://...'` (when
-   * built with PostgreSQL). There is no default, so balances never live in memory by accident.
-   */
-  store: string
-  agora: { appId: string; appCertificate: string }
-  shareKeys: ShareKeysConfig
-  /** `'env'` reads FEATURE_*; an object overrides the seed defaults (calls and share card off). */
-  flags?: 'env' | Partial<Record<FeatureName, boolean>> | null
-  /** `'system'` (default) or a simulated clock moved only by `advanceClock`. */
-  clock?: 'system' | { manualStartMs: number } | null
-  billing?: BillingPolicyInput | null
-  /** Charge calls through the ledger (default true). */
-  ledger?: boolean | null
-  limits?: {
-    cooldownMs?: number
-    creatorRate?: { max: number; periodMs: number }
-    /** Per client IP (default none); when set, `initiate` requires `ip`. */
-    ipRate?: { max: number; periodMs: number }
-    invitationTtlMs?: number
-    /** The longest call in seconds (default 7200, at most 86400). */
-    maxCallSecs?: number
-    tokenLifetimeSecs?: number
-    shareLifetimeSecs?: number
-  } | null
 }
 
 /** `'publisher'` (join + publish) or `'subscriber'` (join only); 1 / 2 as in the official `RtcRole`. */
@@ -155,16 +115,23 @@ export interface AcceptedCall {
 }
 /** What the actor wants to do with the fan. */
 export type Action = 'view_profile' | 'message' | 'call' | 'view_share_card' | 'appear_in_search'
+/** Agora project credentials. */
+export interface AgoraConfig {
+  /** The App Certificate, 32 hex characters (a secret: left out of `Debug`). */
+  appCertificate: string
+  /** The App ID, 32 hex characters. */
+  appId: string
+}
 /** Which creators a permission (`allow_dm`, `allow_calls`) admits. */
 export type Audience = 'none' | 'following' | 'interacted'
 /**
- * A request for one page of [`Fanline::audit_log`](super::Fanline::audit_log): both fields
+ * A request for one page of `Fanline::audit_log`: both fields
  * optional, the defaults decided here once.
  */
 export interface AuditQuery {
   /** Records after this position (default 0: from the start). */
   after?: number | null
-  /** Records per page, 1 to 1000 (default [`DEFAULT_AUDIT_LIMIT`]). */
+  /** Records per page, 1 to 1000 (default `DEFAULT_AUDIT_LIMIT`). */
   limit?: number | null
 }
 /** One audit record (docs/rules.md section 12). Never holds a token or secret. */
@@ -303,6 +270,10 @@ export interface Charge {
   /** `gross - charged`, recorded so the platform can follow up. */
   shortfall: number
 }
+/** `'system'` (the real time) or a simulated clock stopped at `manualStartMs` (unix ms). */
+export type ClockConfig = 'system' | {
+  manualStartMs: number
+}
 /** Settled revenue of one creator. */
 export interface CreatorRevenue {
   /** Billed seconds, summed. */
@@ -336,7 +307,7 @@ export interface Decision {
  * transaction). Plain data: deciding does no I/O and allocates nothing.
  *
  * Its serde form (for the bindings) is camelCase; only `action` and `actorRole` are required,
- * every other field defaults as in [`DecisionInput::creator`] (flag on, default settings, no
+ * every other field defaults as in `DecisionInput::creator` (flag on, default settings, no
  * relationship, no block).
  */
 export interface DecisionInput {
@@ -383,7 +354,7 @@ export interface EngineConfig {
   invitationTtlMs: number
   /**
    * Initiations per client IP (default: none). When set, every initiation must carry the
-   * client's IP ([`InitiateRequest::ip`](super::InitiateRequest::ip)); one without is
+   * client's IP (`InitiateRequest::ip`); one without is
    * `INVALID_INPUT`, never a skipped limit. The seed used 5 per minute.
    */
   ipRate: RateLimit | null
@@ -415,7 +386,39 @@ export interface ErrorBody {
 }
 /** Every stable error code. */
 export type ErrorCode = 'INVALID_INPUT' | 'INVALID_CONFIG' | 'NOT_CREATOR' | 'FEATURE_DISABLED' | 'BLOCKED' | 'PROFILE_PRIVATE' | 'DM_NOT_ALLOWED' | 'CALL_NOT_ALLOWED' | 'NOT_FOUND' | 'CALL_COOLDOWN' | 'RATE_LIMITED' | 'INVALID_STATE' | 'BUSY' | 'INVITATION_EXPIRED' | 'PRICE_CHANGED' | 'CONFLICT' | 'INSUFFICIENT_TOKENS' | 'STORE_UNAVAILABLE' | 'STORE_INCOMPATIBLE' | 'INTERNAL'
-/** The answer of [`Fanline::health`]; serialises in camelCase. */
+/**
+ * Everything needed to build a `Fanline`, as plain data (see the module docs for
+ * the wire form and the defaults).
+ */
+export interface FanlineConfig {
+  /** Agora credentials (required). */
+  agora: AgoraConfig
+  /** Billing rules (default: `BillingPolicy::default`). */
+  billing?: BillingPolicyInput | null
+  /** The clock (default: the system clock). */
+  clock?: ClockConfig | null
+  /** Feature flags (default: the seed defaults). */
+  flags?: FlagsConfig | null
+  /** Whether calls are charged through the ledger (default: true). */
+  ledger?: boolean | null
+  /** Cooldown, rate limits and lifetimes (default: `EngineConfig::default`). */
+  limits?: LimitsConfig | null
+  /** The share-link key ring (required). */
+  shareKeys: ShareKeysConfig
+  /**
+   * The store spec (required): `memory:`, `sqlite::memory:`, `sqlite:<path>` or
+   * `postgres://...` (see `open_store`).
+   */
+  store: string
+}
+/** `'env'` reads the FEATURE_* variables; a map sets flags by name over the seed defaults. */
+export type FlagsConfig = 'env' | {
+  calls?: boolean
+  fan_mini_profile?: boolean
+  fan_privacy?: boolean
+  fan_share_card?: boolean
+}
+/** The answer of `Fanline::health`; serialises in camelCase. */
 export interface Health {
   /** Why `ok` is false; absent when it is true. */
   error?: HealthError
@@ -427,7 +430,7 @@ export interface Health {
   schemaVersion: number | null
   /**
    * The store's kind: `"memory"`, `"sqlite"`, `"postgres"` or `"custom"` (see
-   * [`StoreProbe`](crate::store::StoreProbe)); `None` when the store did not answer.
+   * `StoreProbe`); `None` when the store did not answer.
    */
   store: string | null
 }
@@ -450,13 +453,13 @@ export interface HistoryPage {
   nextCursor: string | null
 }
 /**
- * A request for one page of [`Fanline::history`](super::Fanline::history), as the bindings
+ * A request for one page of `Fanline::history`, as the bindings
  * take it: both fields optional, the defaults decided here once.
  */
 export interface HistoryQuery {
   /** The previous page's `nextCursor` (none: the newest calls). */
   cursor?: string | null
-  /** Calls per page, 1 to 100 (default [`DEFAULT_HISTORY_LIMIT`]). */
+  /** Calls per page, 1 to 100 (default `DEFAULT_HISTORY_LIMIT`). */
   limit?: number | null
 }
 /** A creator's request to call a fan. */
@@ -564,6 +567,26 @@ export interface JoinInfo {
   token: string
   /** The uid to join with (it is the uid inside the token). */
   uid: number
+}
+/**
+ * Overrides of the engine's cooldown, rate limits and lifetimes; each left out keeps the
+ * default of `EngineConfig::default`.
+ */
+export interface LimitsConfig {
+  /** Per (creator, fan) cooldown after an initiation, ms (default 60 s; 0 turns it off). */
+  cooldownMs?: number | null
+  /** Initiations per creator (default 10 per minute). */
+  creatorRate?: RateConfig | null
+  /** Invitation lifetime, ms (default 120 s). */
+  invitationTtlMs?: number | null
+  /** Initiations per client IP (default: none; when set, every initiation needs the IP). */
+  ipRate?: RateConfig | null
+  /** The longest call, seconds (default 7200, at most 86400). */
+  maxCallSecs?: number | null
+  /** Share-link lifetime, seconds (default 30 days). */
+  shareLifetimeSecs?: number | null
+  /** Agora token lifetime, seconds (default 7200, at most 86400). */
+  tokenLifetimeSecs?: number | null
 }
 /** Every table: plain rows, ready for a data frame. */
 export interface Metrics {
@@ -705,7 +728,7 @@ export interface ParsedToken006 {
   ts: number
 }
 /**
- * A fan's privacy settings. A fan with nothing stored has [`PrivacySettings::default`]:
+ * A fan's privacy settings. A fan with nothing stored has `PrivacySettings::default`:
  * private, DMs and calls from creators they interacted with, not searchable. Read from the
  * wire, a field left out takes its default, in every binding alike.
  */
@@ -720,7 +743,7 @@ export interface PrivacySettings {
   visibility: Visibility
 }
 /**
- * A fan's privacy settings. A fan with nothing stored has [`PrivacySettings::default`]:
+ * A fan's privacy settings. A fan with nothing stored has `PrivacySettings::default`:
  * private, DMs and calls from creators they interacted with, not searchable. Read from the
  * wire, a field left out takes its default, in every binding alike.
  */
@@ -743,6 +766,13 @@ export interface Profile {
   avatarUrl: string | null
   /** The name shown. */
   displayName: string
+}
+/** A rate limit: `max` requests per `periodMs`. */
+export interface RateConfig {
+  /** Requests allowed in a burst and per period (at least 1). */
+  max: number
+  /** The period in milliseconds (at least 1). */
+  periodMs: number
 }
 /**
  * A GCRA rate limit of `max` requests per `period_ms` (serialized as `{ max, periodMs }`, the
@@ -799,6 +829,8 @@ export interface Rtm2Permission {
 }
 /** The rule that decided. */
 export type Rule = 'feature_flag' | 'self_or_admin' | 'creator_only' | 'block' | 'visibility' | 'allow_dm' | 'allow_calls' | 'fan_busy' | 'share_link' | 'searchable'
+/** Secret bytes: text (its UTF-8 bytes) or bytes. */
+export type Secret = string | Uint8Array
 /** A partial update (PATCH semantics): only the fields present change. */
 export interface SettingsPatch {
   /** New call permission. */
@@ -846,6 +878,23 @@ export interface ShareClaims {
   generation: number
   /** The key that signed it. */
   keyId: number
+}
+/** One share-link key. */
+export interface ShareKeyConfig {
+  /** The key id, 0 to 255, written into every token it signs. */
+  id: number
+  /** The secret, at least 32 bytes. */
+  secret: Secret
+}
+/**
+ * A share-link key ring: every key verifies, the active one signs. A key left out is
+ * retired, and the links it signed fail closed.
+ */
+export interface ShareKeysConfig {
+  /** The id of the signing key; it must be one of `keys`. */
+  activeKeyId: number
+  /** The keys (at least one). */
+  keys: ShareKeyConfig[]
 }
 /** A freshly minted share link. The token is shown once; the store keeps no copy. */
 export interface ShareLink {

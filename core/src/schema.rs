@@ -1,11 +1,13 @@
 //! JSON Schemas for the wire types whose serde forms are written by hand (feature `schema`).
-//! The derived ones follow the serde attributes; these four say what their `Serialize` impls
-//! write, so the bindings' generated declarations (typegen/) match the values they receive.
+//! The derived ones follow the serde attributes; these say what their hand-written serde impls
+//! write or read, so the bindings' generated declarations (typegen/) match the values they receive.
 
 use std::borrow::Cow;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
+use crate::engine::config::{ClockConfig, FlagsConfig, Secret};
+use crate::flags::Feature;
 use crate::ids::{CallId, UserId, MAX_USER_ID_BYTES};
 use crate::privacy::{RelationshipKind, RelationshipSet};
 use crate::ErrorCode;
@@ -68,6 +70,71 @@ impl JsonSchema for ErrorCode {
             "type": "string",
             "description": "Every stable error code.",
             "enum": codes,
+        })
+    }
+}
+
+impl JsonSchema for Secret {
+    fn schema_name() -> Cow<'static, str> {
+        "Secret".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Secret bytes: text (its UTF-8 bytes) or bytes.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "integer", "minimum": 0, "maximum": 255 } },
+            ],
+            // How the bindings take bytes: a Buffer or Uint8Array, `bytes` or `bytearray`.
+            "x-typescript": "string | Uint8Array",
+            "x-python": "Union[str, bytes, bytearray]",
+        })
+    }
+}
+
+impl JsonSchema for FlagsConfig {
+    fn schema_name() -> Cow<'static, str> {
+        "FlagsConfig".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let flags: serde_json::Map<String, serde_json::Value> = Feature::ALL
+            .iter()
+            .map(|f| {
+                (
+                    f.as_str().to_string(),
+                    serde_json::json!({ "type": "boolean" }),
+                )
+            })
+            .collect();
+        json_schema!({
+            "description": "`'env'` reads the FEATURE_* variables; a map sets flags by name over the seed defaults.",
+            "anyOf": [
+                { "const": "env" },
+                { "type": "object", "properties": flags, "additionalProperties": false },
+            ],
+        })
+    }
+}
+
+impl JsonSchema for ClockConfig {
+    fn schema_name() -> Cow<'static, str> {
+        "ClockConfig".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "`'system'` (the real time) or a simulated clock stopped at `manualStartMs` (unix ms).",
+            "anyOf": [
+                { "const": "system" },
+                {
+                    "type": "object",
+                    "properties": { "manualStartMs": { "type": "integer" } },
+                    "required": ["manualStartMs"],
+                    "additionalProperties": false,
+                },
+            ],
         })
     }
 }

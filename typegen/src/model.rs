@@ -10,9 +10,9 @@ use fanline::agora::{ParsedToken, ParsedToken006, TokenInspection};
 use fanline::billing::{Bill, BillingPolicy, Charge};
 use fanline::calls::{CallView, Settlement};
 use fanline::engine::{
-    AcceptedCall, AuditQuery, CallStatus, EndedCall, EngineConfig, Health, HistoryPage,
-    HistoryQuery, InitiateRequest, JoinInfo, Metrics, MetricsQuery, MiniProfile, ShareCard,
-    ShareLink,
+    AcceptedCall, AuditQuery, CallStatus, EndedCall, EngineConfig, FanlineConfig, Health,
+    HistoryPage, HistoryQuery, InitiateRequest, JoinInfo, Metrics, MetricsQuery, MiniProfile,
+    ShareCard, ShareLink,
 };
 use fanline::privacy::{Decision, DecisionInput, PrivacySettings, SettingsPatch};
 use fanline::share::ShareClaims;
@@ -81,6 +81,7 @@ fn requests() -> Defs {
     add::<AuditQuery>(&mut g);
     add::<MetricsQuery>(&mut g);
     add::<BillingPolicy>(&mut g);
+    add::<FanlineConfig>(&mut g);
     g.take_definitions(true).into_iter().collect()
 }
 
@@ -154,6 +155,63 @@ fn rename_refs(schema: &mut Value, renamed: &BTreeMap<String, String>) {
     }
 }
 
+/// A Rust doc comment as plain documentation: no code examples (they are Rust), intra-doc
+/// links (`` [`x`](path) ``, `` [`x`] ``) as the code text they show, other links into the
+/// Rust docs as their text.
+fn plain_doc(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            out.push(line);
+        }
+    }
+    let mut text = out.join("\n").trim_end().to_string();
+    while let Some(start) = text.find("[`") {
+        let Some(close) = text[start..].find("`]").map(|i| start + i) else {
+            break;
+        };
+        let code = text[start + 1..close + 1].to_string();
+        let mut end = close + 2;
+        if text[end..].starts_with('(') {
+            if let Some(paren) = text[end..].find(')') {
+                end += paren + 1;
+            }
+        }
+        text.replace_range(start..end, &code);
+    }
+    // Other links into Rust docs (`[module docs](self)`): their text alone.
+    while let Some(mid) = text
+        .find("](")
+        .filter(|&m| !text[m..].starts_with("](http"))
+    {
+        let (Some(open), Some(close)) = (text[..mid].rfind('['), text[mid..].find(')')) else {
+            break;
+        };
+        let label = text[open + 1..mid].to_string();
+        text.replace_range(open..mid + close + 1, &label);
+    }
+    text
+}
+
+/// Every description in `schema` as [`plain_doc`].
+fn plain_docs(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(d)) = map.get_mut("description") {
+                *d = plain_doc(d);
+            }
+            map.values_mut().for_each(plain_docs);
+        }
+        Value::Array(items) => items.iter_mut().for_each(plain_docs),
+        _ => {}
+    }
+}
+
 /// Results and requests in one map.
 pub fn collect() -> Defs {
     let mut defs = results();
@@ -168,5 +226,6 @@ pub fn collect() -> Defs {
         let name = renamed.get(&name).cloned().unwrap_or(name);
         defs.entry(name).or_insert(schema);
     }
+    defs.values_mut().for_each(plain_docs);
     defs
 }

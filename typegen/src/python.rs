@@ -224,6 +224,10 @@ impl Renderer<'_> {
             self.define(name)?;
             return Ok(name.to_string());
         }
+        // A type the schema cannot say in Python terms (bytes).
+        if let Some(Value::String(py)) = map.get("x-python") {
+            return Ok(py.clone());
+        }
         if let Some(value) = map.get("const") {
             return Ok(format!("Literal[{}]", literal(value)?));
         }

@@ -93,6 +93,10 @@ pub fn ty(schema: &Value, indent: &str) -> Result<String, String> {
     if let Some(Value::String(target)) = map.get("$ref") {
         return Ok(ref_name(target).to_string());
     }
+    // A type the schema cannot say in TypeScript terms (bytes as a Uint8Array).
+    if let Some(Value::String(ts)) = map.get("x-typescript") {
+        return Ok(ts.clone());
+    }
     if let Some(value) = map.get("const") {
         return literal(value);
     }

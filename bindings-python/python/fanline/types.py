@@ -85,16 +85,23 @@ class AcceptedCall(TypedDict):
 #: What the actor wants to do with the fan.
 Action = Literal['view_profile', 'message', 'call', 'view_share_card', 'appear_in_search']
 
+class AgoraConfig(TypedDict):
+    """Agora project credentials."""
+    #: The App Certificate, 32 hex characters (a secret: left out of `Debug`).
+    appCertificate: str
+    #: The App ID, 32 hex characters.
+    appId: str
+
 #: Which creators a permission (`allow_dm`, `allow_calls`) admits.
 Audience = Literal['none', 'following', 'interacted']
 
 class AuditQuery(TypedDict, total=False):
-    """A request for one page of [`Fanline::audit_log`](super::Fanline::audit_log): both fields
+    """A request for one page of `Fanline::audit_log`: both fields
     optional, the defaults decided here once.
     """
     #: Records after this position (default 0: from the start).
     after: Optional[int]
-    #: Records per page, 1 to 1000 (default [`DEFAULT_AUDIT_LIMIT`]).
+    #: Records per page, 1 to 1000 (default `DEFAULT_AUDIT_LIMIT`).
     limit: Optional[int]
 
 class AuditRecord(TypedDict):
@@ -203,6 +210,12 @@ class Charge(TypedDict):
     #: `gross - charged`, recorded so the platform can follow up.
     shortfall: int
 
+class ClockConfig1(TypedDict):
+    manualStartMs: int
+
+#: `'system'` (the real time) or a simulated clock stopped at `manualStartMs` (unix ms).
+ClockConfig = Union[Literal['system'], ClockConfig1]
+
 class CreatorRevenue(TypedDict):
     """Settled revenue of one creator."""
     #: Billed seconds, summed.
@@ -247,7 +260,7 @@ RelationshipKind = Literal['follow', 'tipped', 'purchased', 'messaged', 'called'
 Visibility = Literal['private', 'creators', 'link']
 
 class PrivacySettingsInput(TypedDict, total=False):
-    """A fan's privacy settings. A fan with nothing stored has [`PrivacySettings::default`]:
+    """A fan's privacy settings. A fan with nothing stored has `PrivacySettings::default`:
     private, DMs and calls from creators they interacted with, not searchable. Read from the
     wire, a field left out takes its default, in every binding alike.
     """
@@ -270,7 +283,7 @@ class DecisionInput(_DecisionInputRequired, total=False):
     """Everything the decision needs, gathered by the caller (the engine reads it in one
     transaction). Plain data: deciding does no I/O and allocates nothing.
     Its serde form (for the bindings) is camelCase; only `action` and `actorRole` are required,
-    every other field defaults as in [`DecisionInput::creator`] (flag on, default settings, no
+    every other field defaults as in `DecisionInput::creator` (flag on, default settings, no
     relationship, no block).
     """
     #: Whether the actor is the fan themself.
@@ -316,7 +329,7 @@ class EngineConfig(TypedDict):
     #: Invitation lifetime in milliseconds (default 120 s).
     invitationTtlMs: int
     #: Initiations per client IP (default: none). When set, every initiation must carry the
-    #: client's IP ([`InitiateRequest::ip`](super::InitiateRequest::ip)); one without is
+    #: client's IP (`InitiateRequest::ip`); one without is
     #: `INVALID_INPUT`, never a skipped limit. The seed used 5 per minute.
     ipRate: Optional[RateLimit]
     #: Whether calls are charged through the ledger (default on): start guard, capped
@@ -346,6 +359,84 @@ class ErrorBody(_ErrorBodyRequired, total=False):
     #: Seconds to wait, when the error is a limit.
     retryAfter: int
 
+class FlagsConfig1(TypedDict, total=False):
+    calls: bool
+    fan_mini_profile: bool
+    fan_privacy: bool
+    fan_share_card: bool
+
+#: `'env'` reads the FEATURE_* variables; a map sets flags by name over the seed defaults.
+FlagsConfig = Union[Literal['env'], FlagsConfig1]
+
+class RateConfig(TypedDict):
+    """A rate limit: `max` requests per `periodMs`."""
+    #: Requests allowed in a burst and per period (at least 1).
+    max: int
+    #: The period in milliseconds (at least 1).
+    periodMs: int
+
+class LimitsConfig(TypedDict, total=False):
+    """Overrides of the engine's cooldown, rate limits and lifetimes; each left out keeps the
+    default of `EngineConfig::default`.
+    """
+    #: Per (creator, fan) cooldown after an initiation, ms (default 60 s; 0 turns it off).
+    cooldownMs: Optional[int]
+    #: Initiations per creator (default 10 per minute).
+    creatorRate: Optional[RateConfig]
+    #: Invitation lifetime, ms (default 120 s).
+    invitationTtlMs: Optional[int]
+    #: Initiations per client IP (default: none; when set, every initiation needs the IP).
+    ipRate: Optional[RateConfig]
+    #: The longest call, seconds (default 7200, at most 86400).
+    maxCallSecs: Optional[int]
+    #: Share-link lifetime, seconds (default 30 days).
+    shareLifetimeSecs: Optional[int]
+    #: Agora token lifetime, seconds (default 7200, at most 86400).
+    tokenLifetimeSecs: Optional[int]
+
+#: Secret bytes: text (its UTF-8 bytes) or bytes.
+Secret = Union[str, bytes, bytearray]
+
+class ShareKeyConfig(TypedDict):
+    """One share-link key."""
+    #: The key id, 0 to 255, written into every token it signs.
+    id: int
+    #: The secret, at least 32 bytes.
+    secret: Secret
+
+class ShareKeysConfig(TypedDict):
+    """A share-link key ring: every key verifies, the active one signs. A key left out is
+    retired, and the links it signed fail closed.
+    """
+    #: The id of the signing key; it must be one of `keys`.
+    activeKeyId: int
+    #: The keys (at least one).
+    keys: List[ShareKeyConfig]
+
+class _FanlineConfigRequired(TypedDict):
+    #: Agora credentials (required).
+    agora: AgoraConfig
+    #: The share-link key ring (required).
+    shareKeys: ShareKeysConfig
+    #: The store spec (required): `memory:`, `sqlite::memory:`, `sqlite:<path>` or
+    #: `postgres://...` (see `open_store`).
+    store: str
+
+class FanlineConfig(_FanlineConfigRequired, total=False):
+    """Everything needed to build a `Fanline`, as plain data (see the module docs for
+    the wire form and the defaults).
+    """
+    #: Billing rules (default: `BillingPolicy::default`).
+    billing: Optional[BillingPolicyInput]
+    #: The clock (default: the system clock).
+    clock: Optional[ClockConfig]
+    #: Feature flags (default: the seed defaults).
+    flags: Optional[FlagsConfig]
+    #: Whether calls are charged through the ledger (default: true).
+    ledger: Optional[bool]
+    #: Cooldown, rate limits and lifetimes (default: `EngineConfig::default`).
+    limits: Optional[LimitsConfig]
+
 class HealthError(TypedDict):
     """Why a store is not healthy: a stable code and a message without internal detail."""
     #: `STORE_UNAVAILABLE` (no answer, or an older schema), `STORE_INCOMPATIBLE` (a newer
@@ -363,11 +454,11 @@ class _HealthRequired(TypedDict):
     #: The schema version the database records; `None` without a schema or an answer.
     schemaVersion: Optional[int]
     #: The store's kind: `"memory"`, `"sqlite"`, `"postgres"` or `"custom"` (see
-    #: [`StoreProbe`](crate::store::StoreProbe)); `None` when the store did not answer.
+    #: `StoreProbe`); `None` when the store did not answer.
     store: Optional[str]
 
 class Health(_HealthRequired, total=False):
-    """The answer of [`Fanline::health`]; serialises in camelCase."""
+    """The answer of `Fanline::health`; serialises in camelCase."""
     #: Why `ok` is false; absent when it is true.
     error: HealthError
 
@@ -379,12 +470,12 @@ class HistoryPage(TypedDict):
     nextCursor: Optional[str]
 
 class HistoryQuery(TypedDict, total=False):
-    """A request for one page of [`Fanline::history`](super::Fanline::history), as the bindings
+    """A request for one page of `Fanline::history`, as the bindings
     take it: both fields optional, the defaults decided here once.
     """
     #: The previous page's `nextCursor` (none: the newest calls).
     cursor: Optional[str]
-    #: Calls per page, 1 to 100 (default [`DEFAULT_HISTORY_LIMIT`]).
+    #: Calls per page, 1 to 100 (default `DEFAULT_HISTORY_LIMIT`).
     limit: Optional[int]
 
 class _InitiateRequestRequired(TypedDict):
@@ -729,7 +820,7 @@ class ParsedToken006(TypedDict):
     ts: int
 
 class PrivacySettings(TypedDict):
-    """A fan's privacy settings. A fan with nothing stored has [`PrivacySettings::default`]:
+    """A fan's privacy settings. A fan with nothing stored has `PrivacySettings::default`:
     private, DMs and calls from creators they interacted with, not searchable. Read from the
     wire, a field left out takes its default, in every binding alike.
     """

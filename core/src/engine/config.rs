@@ -70,6 +70,7 @@ use crate::store::{open_store, Store};
 /// # Ok::<(), fanline::Error>(())
 /// ```
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FanlineConfig {
     /// The store spec (required): `memory:`, `sqlite::memory:`, `sqlite:<path>` or
@@ -93,6 +94,7 @@ pub struct FanlineConfig {
 
 /// Agora project credentials.
 #[derive(Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AgoraConfig {
     /// The App ID, 32 hex characters.
@@ -112,6 +114,7 @@ impl fmt::Debug for AgoraConfig {
 /// A share-link key ring: every key verifies, the active one signs. A key left out is
 /// retired, and the links it signed fail closed.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ShareKeysConfig {
     /// The id of the signing key; it must be one of `keys`.
@@ -122,6 +125,7 @@ pub struct ShareKeysConfig {
 
 /// One share-link key.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ShareKeyConfig {
     /// The key id, 0 to 255, written into every token it signs.
@@ -325,6 +329,7 @@ impl<'de> Deserialize<'de> for ClockConfig {
 
 /// A rate limit: `max` requests per `periodMs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RateConfig {
     /// Requests allowed in a burst and per period (at least 1).
@@ -336,6 +341,7 @@ pub struct RateConfig {
 /// Overrides of the engine's cooldown, rate limits and lifetimes; each left out keeps the
 /// default of [`EngineConfig::default`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LimitsConfig {
     /// Per (creator, fan) cooldown after an initiation, ms (default 60 s; 0 turns it off).
