@@ -25,7 +25,13 @@ def a_call(engine: fanline.Fanline) -> None:
     ok: bool = health["ok"]
     metrics: types.Metrics = engine.metrics(fanline.Actor.admin("ops"))
     initiated: int = metrics["summary"][0]["initiated"]
-    print(visibility, affordable, rate, cursor, ok, initiated)
+    ringing = engine.initiate(creator, "fan_ada", "video")
+    call: types.CallView = ringing["value"]
+    accepted: types.AcceptedCall = engine.accept(fan, call["id"])["value"]
+    balance: int = engine.credit(fanline.Actor.admin("ops"), "fan_ada", 10, "r")["value"]
+    ended: types.EndedCall = engine.end(fan, call["id"])["value"]
+    engine.end(fan, call["id"])["value"]["call"]["price"]  # type: ignore[typeddict-item]
+    print(visibility, affordable, rate, cursor, ok, initiated, accepted, balance, ended)
 
 
 def pure() -> None:
