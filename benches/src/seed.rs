@@ -203,10 +203,28 @@ pub enum Refusal {
     NotAllowed,
 }
 
+/// The seed's per-(creator, fan) call cooldown, kept in process memory as the seed's backend
+/// kept it (so it survives no restart and no second instance): 60 s after an attempt that
+/// passed the creator check.
+#[derive(Debug, Default)]
+pub struct SeedCooldowns(HashMap<(String, String), i64>);
+
+impl SeedCooldowns {
+    /// Starts the pair's cooldown at `now_ms`, or refuses while the last one runs.
+    pub fn take(&mut self, creator: &str, fan: &str, now_ms: i64) -> Result<(), Refusal> {
+        let key = (creator.to_string(), fan.to_string());
+        if self.0.get(&key).is_some_and(|last| now_ms - last < 60_000) {
+            return Err(Refusal::Cooldown);
+        }
+        self.0.insert(key, now_ms);
+        Ok(())
+    }
+}
+
 /// The seed's route on one connection, with its in-memory cooldown map.
 pub struct SeedRoute {
     conn: Connection,
-    cooldowns: HashMap<(String, String), i64>,
+    cooldowns: SeedCooldowns,
 }
 
 impl SeedRoute {
@@ -221,7 +239,7 @@ impl SeedRoute {
         .unwrap();
         SeedRoute {
             conn,
-            cooldowns: HashMap::new(),
+            cooldowns: SeedCooldowns::default(),
         }
     }
 
@@ -280,15 +298,7 @@ impl SeedRoute {
             if is_creator != Some(true) {
                 return Err(Refusal::NotCreator);
             }
-            let key = (creator.to_string(), fan.to_string());
-            if self
-                .cooldowns
-                .get(&key)
-                .is_some_and(|last| now_ms - last < 60_000)
-            {
-                return Err(Refusal::Cooldown);
-            }
-            self.cooldowns.insert(key, now_ms);
+            self.cooldowns.take(creator, fan, now_ms)?;
             let fan_row: Option<(String, Option<String>)> = c
                 .prepare_cached(
                     "SELECT firebase_uid, fan_allow_calls FROM users WHERE firebase_uid = ?1",

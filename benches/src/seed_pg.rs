@@ -9,11 +9,9 @@
 //! not enforced, the relationship triggers and the route's JavaScript work are left out, and
 //! its cooldown stays in process memory (one map per instance, surviving no restart).
 
-use std::collections::HashMap;
-
 use postgres::{Client, NoTls, Statement};
 
-use crate::seed::Refusal;
+use crate::seed::{Refusal, SeedCooldowns};
 
 /// The seed's schema in the PostgreSQL schema `seed` (dropped and created again).
 const SCHEMA: &str = "
@@ -209,7 +207,7 @@ struct Statements {
 pub struct SeedRoutePg {
     client: Client,
     statements: Statements,
-    cooldowns: HashMap<(String, String), i64>,
+    cooldowns: SeedCooldowns,
 }
 
 impl SeedRoutePg {
@@ -240,7 +238,7 @@ impl SeedRoutePg {
         SeedRoutePg {
             client,
             statements,
-            cooldowns: HashMap::new(),
+            cooldowns: SeedCooldowns::default(),
         }
     }
 
@@ -262,15 +260,7 @@ impl SeedRoutePg {
         if is_creator != Some(true) {
             return Err(Refusal::NotCreator);
         }
-        let key = (creator.to_string(), fan.to_string());
-        if self
-            .cooldowns
-            .get(&key)
-            .is_some_and(|last| now_ms - last < 60_000)
-        {
-            return Err(Refusal::Cooldown);
-        }
-        self.cooldowns.insert(key, now_ms);
+        self.cooldowns.take(creator, fan, now_ms)?;
         if c.query_opt(&s.fan, &[&fan]).unwrap().is_none() {
             return Err(Refusal::NoFan);
         }
