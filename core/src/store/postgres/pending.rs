@@ -1,15 +1,9 @@
-//! Writes that answer nothing and that the transaction read nothing for (a new call, audit
-//! records), held back by the transaction and sent as ONE statement right before its next
-//! statement or its commit: an initiation's call and audit record cost one round trip instead
-//! of two. Every other statement of the transaction sends what is held first, so the
-//! transaction reads its own writes as before; a write that fails makes the whole try fail,
-//! as it would have at once (see `PgTx::flush`).
-//!
-//! A limit row is not held: its write follows the read of the same row, and under
-//! `SERIALIZABLE` two transactions that both read a page before either writes it abort one
-//! another. Written at once, the window for that is one round trip; held to the commit, it
-//! would be the whole transaction, and the few pages of a small `limits` table would make
-//! concurrent initiations fail each other over and over.
+//! Writes that answer nothing (a new call, audit records, limit values), held back by the
+//! transaction and sent as ONE statement right before its next statement or its commit: an
+//! initiation's limit, call and audit record cost one round trip instead of three. Every other
+//! statement of the transaction sends what is held first, so the transaction reads its own
+//! writes as before; a write that fails makes the whole try fail, as it would have at once
+//! (see `PgTx::flush`).
 
 use postgres::types::ToSql;
 
@@ -18,27 +12,31 @@ use crate::calls::Call;
 use crate::error::{Error, Result};
 use crate::store::records::AuditRecord;
 
-/// The audit records, unnested from arrays in order (audit `seq` values are taken in the order
-/// the records were appended).
-macro_rules! audit_cte {
+/// The limit values (keys unique: a later value of a key replaces the held one), then the
+/// audit records unnested from arrays in order (audit `seq` values are taken in the order the
+/// records were appended).
+macro_rules! limits_and_audit_ctes {
     () => {
-        "WITH a AS (INSERT INTO audit_log (event, actor_id, call_id, creator_id, fan_id, \
-         call_type, detail, at_ms) SELECT e, ac, ca, cr, fa, ct, de, at FROM unnest($1::text[], \
-         $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) \
+        "WITH l AS (INSERT INTO limits (key, value_ms) SELECT k, v FROM unnest($1::text[], \
+         $2::bigint[]) AS l(k, v) ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms), \
+         a AS (INSERT INTO audit_log (event, actor_id, call_id, creator_id, fan_id, call_type, \
+         detail, at_ms) SELECT e, ac, ca, cr, fa, ct, de, at FROM unnest($3::text[], $4::text[], \
+         $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[]) \
          WITH ORDINALITY AS r(e, ac, ca, cr, fa, ct, de, at, n) ORDER BY n)"
     };
 }
 
-/// Audit records; answers 0 (no call).
-const WRITE: &str = concat!(audit_cte!(), " SELECT 0::bigint");
+/// Limits and audit records; answers 0 (no call).
+const WRITE: &str = concat!(limits_and_audit_ctes!(), " SELECT 0::bigint");
 
-/// Audit records and one call; answers how many calls were inserted (0: the id was taken).
+/// Limits, audit records and one call; answers how many calls were inserted (0: the id was
+/// taken).
 const WRITE_WITH_CALL: &str = concat!(
-    audit_cte!(),
+    limits_and_audit_ctes!(),
     ", c AS (INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, \
      rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, \
-     finished_at_ms, ended_by, limit_at_ms) VALUES ($9::text::uuid, $10, $11, $12, $13, $14, \
-     $15, $16, $17, $18, $19, $20, $21, $22, $23) ON CONFLICT (id) DO NOTHING RETURNING 1) \
+     finished_at_ms, ended_by, limit_at_ms) VALUES ($11::text::uuid, $12, $13, $14, $15, $16, \
+     $17, $18, $19, $20, $21, $22, $23, $24, $25) ON CONFLICT (id) DO NOTHING RETURNING 1) \
      SELECT count(*) FROM c"
 );
 
@@ -47,11 +45,13 @@ const WRITE_WITH_CALL: &str = concat!(
 pub(super) struct Pending {
     call: Option<Call>,
     audits: Vec<AuditRecord>,
+    /// Limit keys and values, each key once.
+    limits: Vec<(String, i64)>,
 }
 
 impl Pending {
     pub(super) fn is_empty(&self) -> bool {
-        self.call.is_none() && self.audits.is_empty()
+        self.call.is_none() && self.audits.is_empty() && self.limits.is_empty()
     }
 
     /// Whether a call is held (a second one is sent after the first).
@@ -70,13 +70,28 @@ impl Pending {
         self.audits.push(record.clone());
     }
 
+    /// Holds a limit's new value (replacing one held for the same key: one statement cannot
+    /// update a row twice).
+    pub(super) fn put_limit(&mut self, key: &str, value_ms: i64) {
+        match self.limits.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => *v = value_ms,
+            None => self.limits.push((key.to_owned(), value_ms)),
+        }
+    }
+
     /// Runs `send(statement, parameters)` with everything held (and forgets it); `send`
     /// answers the statement's one value. Fails when the held call's id was taken.
     pub(super) fn send(
         &mut self,
         send: impl FnOnce(&'static str, &[&(dyn ToSql + Sync)]) -> Result<i64>,
     ) -> Result<()> {
-        let Pending { call, audits } = std::mem::take(self);
+        let Pending {
+            call,
+            audits,
+            limits,
+        } = std::mem::take(self);
+        let limit_keys: Vec<&str> = limits.iter().map(|(k, _)| k.as_str()).collect();
+        let limit_values: Vec<i64> = limits.iter().map(|(_, v)| *v).collect();
         let text = |f: fn(&AuditRecord) -> &Option<String>| -> Vec<Option<&str>> {
             audits.iter().map(|r| f(r).as_deref()).collect()
         };
@@ -91,7 +106,16 @@ impl Pending {
         );
         let times: Vec<i64> = audits.iter().map(|r| r.at_ms).collect();
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![
-            &events, &actors, &call_ids, &creators, &fans, &types, &details, &times,
+            &limit_keys,
+            &limit_values,
+            &events,
+            &actors,
+            &call_ids,
+            &creators,
+            &fans,
+            &types,
+            &details,
+            &times,
         ];
         let Some(call) = &call else {
             send(WRITE, &params)?;

@@ -137,9 +137,6 @@ pub(super) const INSERT_SETTLEMENT: &str =
     rate_per_minute, gross, charged, shortfall, fee, creator_net, settled_at_ms) \
     VALUES ($1::text::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
     ON CONFLICT (call_id) DO NOTHING";
-/// `put_limit`.
-pub(super) const PUT_LIMIT: &str = "INSERT INTO limits (key, value_ms) VALUES ($1, $2) \
-    ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms";
 /// `count_refusal`.
 pub(super) const COUNT_REFUSAL: &str =
     "INSERT INTO refusal_counts (minute_ms, code, count) VALUES ($1, $2, 1) \

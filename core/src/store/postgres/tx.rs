@@ -1,9 +1,9 @@
 //! [`Tx`] over one open PostgreSQL transaction: typed reads and writes, one cached prepared
 //! statement each. Conditional writes are single statements (`UPDATE ... WHERE state = $n`,
 //! `INSERT ... ON CONFLICT DO NOTHING`); the isolation level (see the module docs of
-//! `postgres`) makes the engine's read-decide-write closures atomic. A new call and audit
-//! records are held back and sent together (`pending`); an initiation's reads are one
-//! statement. Each statement is a round trip, a large part of what an operation costs.
+//! `postgres`) makes the engine's read-decide-write closures atomic. A new call, limit
+//! values and audit records are held back and sent together (`pending`); an initiation's reads
+//! are one statement. Each statement is a round trip, a large part of what an operation costs.
 
 use super::failure::{classify, Failure};
 use super::pending::{CallParams, Pending};
@@ -443,8 +443,7 @@ impl Tx for PgTx<'_> {
     }
 
     fn put_limit(&mut self, key: &str, value_ms: i64) -> Result<()> {
-        // At once, not held: see `pending` for why.
-        self.exec(sql::PUT_LIMIT, &[&key, &value_ms])?;
+        self.pending.put_limit(key, value_ms);
         Ok(())
     }
 
