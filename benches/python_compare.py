@@ -2,7 +2,7 @@
 
     cd bindings-python && ../.venv/bin/maturin develop --release && cd ..
     .venv/bin/python benches/python_compare.py [--calls 1000000] [--tokens 20000]
-        [--parts python,numpy,tokens]
+        [--parts python,numpy,tokens,engine] [--initiations 5000] [--store sqlite::memory:]
 
 1. Batch billing of N calls given as int64 columns (numpy when installed, else
    array.array('q')) and as Python lists, against the same formula in a pure-Python loop
@@ -17,8 +17,14 @@
    case: its arrays then reuse warm memory too.
 3. AccessToken2 tokens per second, single calls and one batch call, against the official
    Python builder `agoraiotools` (targets: 2.5x single, 4x batch).
+4. Engine initiations from Python (`Fanline.initiate`) against the same calls from Rust (the
+   `initiations` bench binary, built with cargo) on the same kind of store: `--rounds`
+   alternating rounds, each side on fresh pairs, comparing the CPU time of the timed loops
+   and printing each round's ratio and the median (part `engine`, not in the default set:
+   it builds a Rust binary).
 Every ratio is from this one run (best of five repetitions of each side, wall-clock and
-CPU time); results are checked to be equal before timing counts.
+CPU time, unless a part says otherwise); results are checked to be equal before timing
+counts.
 """
 
 import argparse
@@ -184,6 +190,52 @@ def bench_tokens(n):
     line("TokenBuilder.build_many", t_batch, t_official, unit="/s", n=n)
 
 
+def engine_with_pairs(n, store):
+    """An engine on `store` and `n` (creator, fan) pairs where the fan follows the creator and
+    holds tokens, so every initiation succeeds (the set-up is not timed)."""
+    engine = fanline.Fanline(store, app_id=APP_ID, app_certificate=CERT,
+                             share_key="bench-share-key-0123456789abcdef!", share_key_id=1,
+                             flags={"calls": True, "fan_share_card": True},
+                             clock_ms=1_795_608_000_000)
+    admin = fanline.Actor.admin("ops")
+    pairs = []
+    for i in range(n):
+        engine.record_relationship(fanline.Actor.fan(f"fan_{i}"), f"creator_{i}", "follow")
+        engine.credit(admin, f"fan_{i}", 1_000, f"seed-{i}")
+        pairs.append((fanline.Actor.creator(f"creator_{i}"), f"fan_{i}"))
+    return engine, pairs
+
+
+def bench_engine(n, store, rounds):
+    import json
+    import os
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "fanline-benches",
+                    "--bin", "initiations"], cwd=root, check=True)
+    target = json.loads(subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=root, check=True,
+        capture_output=True).stdout)["target_directory"]
+    rust_bin = os.path.join(target, "release", "initiations")
+    print(f"engine initiations on {store}, {n:,} distinct pairs per round, CPU of the timed "
+          f"loop (target <= 1.25x):")
+    ratios = []
+    for r in range(rounds):
+        engine, pairs = engine_with_pairs(n, store)
+        initiate = engine.initiate
+        start_cpu = time.process_time()
+        for creator, fan in pairs:
+            initiate(creator, fan, "video")
+        ours = time.process_time() - start_cpu
+        rust = json.loads(subprocess.run([rust_bin, str(n), store], check=True,
+                                         capture_output=True).stdout)["cpuSecs"]
+        ratios.append(ours / rust)
+        print(f"  round {r + 1}: Python initiate {ours / n * 1e6:6.1f} us, Rust "
+              f"{rust / n * 1e6:6.1f} us per initiation: {ours / rust:4.2f}x")
+    print(f"  median CPU ratio Python / Rust: {sorted(ratios)[rounds // 2]:4.2f}x")
+
+
 def keep_heap():
     """Tells glibc's malloc never to trim the heap and to serve blocks up to 32 MB from it."""
     import ctypes
@@ -204,6 +256,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--tokens", type=int, default=20_000)
+    parser.add_argument("--initiations", type=int, default=5_000)
+    parser.add_argument("--store", default="sqlite::memory:")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--parts", default="python,numpy,tokens")
     parser.add_argument("--keep-heap", action="store_true",
                         help="malloc keeps freed memory (numpy's best case; glibc only)")
@@ -219,6 +274,9 @@ def main():
         print()
     if "tokens" in parts:
         bench_tokens(args.tokens)
+        print()
+    if "engine" in parts:
+        bench_engine(args.initiations, args.store, args.rounds)
 
 
 if __name__ == "__main__":

@@ -452,45 +452,13 @@ pub fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     ))
 }
 
-/// A JSON value as plain Python data.
-pub fn from_json(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
-    Ok(match value {
-        Value::Null => py.None(),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
-        Value::Number(n) => {
-            if let Some(v) = n.as_u64() {
-                v.into_pyobject(py)?.into_any().unbind()
-            } else if let Some(v) = n.as_i64() {
-                v.into_pyobject(py)?.into_any().unbind()
-            } else {
-                n.as_f64()
-                    .unwrap_or(f64::NAN)
-                    .into_pyobject(py)?
-                    .into_any()
-                    .unbind()
-            }
-        }
-        Value::String(s) => PyString::new(py, s).into_any().unbind(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(from_json(py, item)?)?;
-            }
-            list.into_any().unbind()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, from_json(py, v)?)?;
-            }
-            dict.into_any().unbind()
-        }
-    })
-}
-
 /// Any serialisable core value (camelCase on the wire) as plain Python data.
 pub fn to_py<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
-    let json = serde_json::to_value(value)
-        .map_err(|e| crate::errors::to_py(py, &fanline::Error::internal(e)))?;
-    from_json(py, &json)
+    match crate::output::to_python(py, value) {
+        Ok(obj) => Ok(obj.unbind()),
+        Err(crate::output::OutError::Py(e)) => Err(e),
+        Err(crate::output::OutError::Shape(e)) => {
+            Err(crate::errors::to_py(py, &fanline::Error::internal(e)))
+        }
+    }
 }

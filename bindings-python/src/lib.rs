@@ -9,6 +9,7 @@ mod convert;
 mod engine;
 mod errors;
 mod ids;
+mod output;
 mod pool;
 mod privacy;
 mod share;

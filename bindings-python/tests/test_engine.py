@@ -117,6 +117,37 @@ def test_a_whole_call(engine, fan, creator, admin):
     assert engine.relationship(fan, creator.id)[-1]["kind"] == "called"
 
 
+def test_results_are_plain_json_data_with_sorted_keys(engine, fan, creator, admin):
+    """Results are built straight from the core's values: plain dicts, lists, str, int,
+    bool and None, with every dict's keys in sorted order, as JSON would give them."""
+    import json
+
+    setup_pair(engine, fan, creator, admin)
+    call = engine.initiate(creator, fan.id, "voice", message="hi!")
+    accepted = engine.accept(fan, call["value"]["id"])
+    engine.advance_clock(61_000)
+    ended = engine.end(creator, call["value"]["id"])
+
+    def check(v):
+        if isinstance(v, dict):
+            assert list(v) == sorted(v), list(v)
+            assert all(type(k) is str for k in v)
+            for x in v.values():
+                check(x)
+        elif isinstance(v, list):
+            for x in v:
+                check(x)
+        else:
+            assert v is None or type(v) in (str, int, bool), type(v)
+
+    for out in (call, accepted, ended, engine.history(fan), engine.audit_log(admin)):
+        check(out)
+        assert json.loads(json.dumps(out)) == out
+    assert call["value"]["callType"] == "voice" and call["value"]["message"] == "hi!"
+    assert ended["value"]["settlement"]["bill"]["billedMinutes"] == 2
+    assert call["events"][0]["payload"]["expiresAt"].endswith("Z")
+
+
 def test_decline_cancel_expire_and_history_pages(engine, fan, creator, admin):
     setup_pair(engine, fan, creator, admin)
     first = engine.initiate(creator, fan.id, "voice")["value"]
