@@ -442,3 +442,49 @@ fn backoff(retry: u32) {
     let jitter_us = u64::from(getrandom::u32().unwrap_or(0)) % base_us;
     std::thread::sleep(Duration::from_micros(base_us + jitter_us));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The initiation's one read, as a write transaction plans it: a generic plan (its
+    /// parameters stay `$n`: planned once per connection, not per initiation) that reads every
+    /// table through an index. Needs a server (`FANLINE_TEST_PG_URL`, set by
+    /// `scripts/stages/30-postgres`); without one there is nothing to check.
+    #[test]
+    fn postgres_initiation_read_is_planned_once_and_uses_indexes() {
+        let Ok(url) = std::env::var("FANLINE_TEST_PG_URL") else {
+            return;
+        };
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let store = PostgresStore::connect(&format!("{url}{sep}fanline_schema=t_generic_plan"))
+            .expect("connect");
+        let mut conn = store.checkout().map_err(|_| ()).expect("connection");
+        conn.batch(BEGIN_WRITE).expect("begin");
+        conn.batch(&format!(
+            "PREPARE initiate_reads AS {}",
+            sql::INITIATE_READS
+        ))
+        .expect("prepare");
+        let plan = conn
+            .query_text(
+                "EXPLAIN EXECUTE initiate_reads('c1', 'f1', 0, ARRAY['rate\ncreator\nc1'])",
+                &[],
+            )
+            .expect("explain")
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect::<Vec<_>>()
+            .join("\n");
+        conn.batch("ROLLBACK; DEALLOCATE initiate_reads")
+            .expect("end");
+        drop(conn);
+        store.migrate_to(0).expect("drop the test schema");
+        // A custom plan would show the values ('f1'::text) where a generic one shows `$2`.
+        assert!(
+            plan.contains("= $2") && !plan.contains("'f1'"),
+            "not generic:\n{plan}"
+        );
+        assert!(!plan.contains("Seq Scan"), "a sequential scan:\n{plan}");
+    }
+}
