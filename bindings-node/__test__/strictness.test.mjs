@@ -64,6 +64,66 @@ test('a lone surrogate is INVALID_INPUT in engine calls, sync and async, and cha
   assert.deepEqual(engine.profileSync('fan_ada'), { displayName: 'Ada', avatarUrl: null })
 })
 
+test('object arguments are read as their JSON data, whichever way the binding reads them', () => {
+  const engine = new Fanline({
+    store: 'memory:',
+    agora: { appId: APP_ID, appCertificate: CERT },
+    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
+    flags: { calls: true, fan_share_card: true },
+    clock: { manualStartMs: 1_700_000_000_000 },
+  })
+  const max = { id: 'creator_max', role: 'creator' }
+  engine.recordRelationshipSync({ id: 'fan_ada', role: 'fan' }, 'creator_max', 'follow')
+  engine.creditSync({ id: 'ops', role: 'admin' }, 'fan_ada', 1000, 'seed')
+  const settings = (actor) => engine.settingsSync(actor)
+  const plain = settings({ id: 'fan_ada', role: 'fan' })
+  // Only own enumerable properties count: inherited or hidden fields are missing fields.
+  const hidden = Object.defineProperty({ role: 'fan' }, 'id', { value: 'fan_ada', enumerable: false })
+  for (const actor of [
+    Object.create({ id: 'fan_ada', role: 'fan' }),
+    Object.assign(Object.create({ role: 'fan' }), { id: 'fan_ada', note: undefined }),
+    hidden,
+  ]) {
+    assert.match(throwsCode(() => settings(actor), 'INVALID_INPUT').message, /missing field/)
+  }
+  // A field set to undefined is left out (as JSON.stringify does); null is null.
+  assert.deepEqual(settings({ id: 'fan_ada', role: 'fan', note: undefined }), plain)
+  // An unknown field is ignored where the type ignores it, but must still be plain data.
+  assert.deepEqual(settings({ id: 'fan_ada', role: 'fan', note: 'x' }), plain)
+  throwsCode(() => settings({ id: 'fan_ada', role: 'fan', note: () => 1 }), 'INVALID_INPUT')
+  throwsCode(() => settings({ id: 'fan_ada', role: 'fan', note: [undefined] }), 'INVALID_INPUT')
+  // The sequence form of a struct, as serde reads JSON.
+  assert.deepEqual(settings(['fan_ada', 'fan']), plain)
+  // Wrong types, fractional and unsafe numbers, inside a request.
+  for (const bad of [
+    { fanId: 'fan_ada', callType: 'video', ratePerMinute: 1.5 },
+    { fanId: 'fan_ada', callType: 'video', ratePerMinute: -1 },
+    { fanId: 'fan_ada', callType: 'video', ratePerMinute: 2 ** 53 },
+    { fanId: 'fan_ada', callType: 'video', ratePerMinute: '5' },
+    { fanId: 'fan_ada', callType: 'teleport' },
+    { fanId: 'fan_ada', callType: 'video', ip: 7 },
+    { fanId: 'fan_ada', callType: 'video', extra: 1 },
+    { fanId: 'fan_ada' },
+  ]) {
+    throwsCode(() => engine.initiateSync(max, bad), 'INVALID_INPUT')
+  }
+  // A getter runs once, and the call goes through with its value.
+  let reads = 0
+  const request = {
+    callType: 'video',
+    get fanId() {
+      reads += 1
+      return 'fan_ada'
+    },
+    message: null,
+    ip: undefined,
+  }
+  const { value: call } = engine.initiateSync(max, request)
+  assert.equal(reads, 1)
+  assert.equal(call.fanId, 'fan_ada')
+  assert.equal(call.message, null)
+})
+
 /** 20,000 requests of every shape: uid or account, both roles, RTM or not, lengths 1..64. */
 function variedRequests(n) {
   const alphabet = 'abc0_-xyz ABC123'

@@ -10,6 +10,8 @@ use napi::{sys, JsValue, ValueType};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
+use crate::read::Fast;
+
 type Result<T> = fanline::Result<T>;
 
 /// Largest JS integer that a double holds exactly: 2^53 - 1.
@@ -73,7 +75,13 @@ impl Js {
         Ok(b)
     }
 
-    fn with(self, value: sys::napi_value) -> Js {
+    /// The env and handle.
+    pub fn raw(self) -> (sys::napi_env, sys::napi_value) {
+        (self.env, self.value)
+    }
+
+    /// Another value of the same env.
+    pub fn with(self, value: sys::napi_value) -> Js {
         Js {
             env: self.env,
             value,
@@ -422,7 +430,13 @@ impl Js {
 
     /// The value deserialized into a core type through its serde form. `undefined` reads as
     /// `null`, so an optional argument can be left out.
+    ///
+    /// The usual argument takes a fast path ([`read`](crate::read)) that answers only for input
+    /// this path accepts, with the same value; any other input is read here as before.
     pub fn serde<T: DeserializeOwned>(self, what: &str) -> Result<T> {
+        if let Ok(value) = T::deserialize(Fast::new(self)) {
+            return Ok(value);
+        }
         let value = if self.kind()? == ValueType::Undefined {
             Value::Null
         } else {

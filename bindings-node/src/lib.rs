@@ -2,7 +2,7 @@
 //! engine as the class `Fanline`, whose store-backed methods return Promises computed on the
 //! binding's own worker threads (each with a `...Sync` twin).
 //!
-//! The binding is thin: argument conversion (`convert`), result building (`output`), error
+//! The binding is thin: argument conversion (`convert`, its fast path `read`), result building (`output`), error
 //! mapping (`error`) and threading (`engine`). Every rule lives in the core; each source file
 //! mirrors the core module it wraps.
 
@@ -16,4 +16,5 @@ mod error;
 mod ids;
 mod output;
 mod privacy;
+mod read;
 mod share;

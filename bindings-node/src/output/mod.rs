@@ -7,7 +7,7 @@
 
 mod key;
 mod ser;
-mod shapes;
+pub mod shapes;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -9,6 +9,9 @@
 //! (a map's keys may be user ids), so they get a small budget. A shape past the budget, one with
 //! very many keys, or one whose factory could not be compiled is built with one
 //! `napi_define_properties` call instead: same result, slower.
+//!
+//! The same per-env cache holds the argument readers of [`crate::read`] ([`read_fields`]), one
+//! per struct field list, counted with the struct shapes.
 
 use std::cell::RefCell;
 use std::ffi::c_void;
@@ -32,10 +35,12 @@ const MAX_FACTORY_KEY_BYTES: usize = 4096;
 /// filled element by element.
 const MAX_FACTORY_ITEMS: usize = 16;
 
-/// One env's factories, by encoded key list. `None`: built without a factory.
+/// One env's factories, by encoded key list, and its argument readers (see [`read_fields`]), by
+/// the address and length of their static field list. `None`: no factory or reader.
 #[derive(Default)]
 struct Cache {
     factories: FxHashMap<Vec<u8>, Option<sys::napi_ref>>,
+    readers: FxHashMap<(usize, usize), Option<sys::napi_ref>>,
     structs: usize,
     maps: usize,
 }
@@ -170,13 +175,7 @@ unsafe fn compile(env: sys::napi_env, src: &str) -> Option<sys::napi_ref> {
     if compiled {
         return Some(reference);
     }
-    let mut pending = false;
-    unsafe {
-        if sys::napi_is_exception_pending(env, &mut pending) == sys::Status::napi_ok && pending {
-            let mut ignored = ptr::null_mut();
-            sys::napi_get_and_clear_last_exception(env, &mut ignored);
-        }
-    }
+    unsafe { clear_exception(env) };
     None
 }
 
@@ -209,6 +208,81 @@ unsafe fn factory(
     }
     cache.factories.insert(key.to_vec(), made);
     made
+}
+
+/// The source of a struct reader for `fields`: given a plain object whose own enumerable keys
+/// are all among `fields`, the array of their values by field (`undefined` where absent), read
+/// in the object's key order; `null` for an array or an object with any other key.
+fn reader_source(fields: &[&str]) -> String {
+    let quoted: Vec<String> = fields
+        .iter()
+        .map(|f| serde_json::to_string(f).unwrap_or_default())
+        .collect();
+    let mut src = String::from(
+        "(function(o){if(Array.isArray(o))return null;var k=Object.keys(o),n=k.length,i,r=[",
+    );
+    for i in 0..fields.len() {
+        src.push_str(if i > 0 { ",void 0" } else { "void 0" });
+    }
+    src.push_str("];for(i=0;i<n;i++)switch(k[i]){");
+    for q in &quoted {
+        let _ = write!(src, "case {q}:");
+    }
+    src.push_str("break;default:return null}for(i=0;i<n;i++)switch(k[i]){");
+    for (i, q) in quoted.iter().enumerate() {
+        let _ = write!(src, "case {q}:r[{i}]=o[{q}];break;");
+    }
+    src.push_str("}return r})");
+    src
+}
+
+/// The values of `obj`'s fields, by a reader cached per field list (see [`reader_source`]):
+/// an array of `fields.len()` items, or `None` when the reader refuses the object, threw (the
+/// exception is cleared) or could not be made. The caller then reads the object the slow way.
+///
+/// # Safety
+/// Call on the JS thread of the live `env`, with `obj` from that env.
+pub unsafe fn read_fields(
+    env: sys::napi_env,
+    obj: sys::napi_value,
+    fields: &'static [&'static str],
+) -> Option<sys::napi_value> {
+    let shapes = unsafe { of(env) }?;
+    let reader = {
+        let mut cache = shapes.0.try_borrow_mut().ok()?;
+        let key = (fields.as_ptr() as usize, fields.len());
+        match cache.readers.get(&key) {
+            Some(known) => *known,
+            None if cache.structs < MAX_STRUCT_SHAPES => {
+                let made = unsafe { compile(env, &reader_source(fields)) };
+                cache.structs += 1;
+                cache.readers.insert(key, made);
+                made
+            }
+            None => None,
+        }
+    }?;
+    let values = match unsafe { call(env, reader, &[obj]) } {
+        Ok(values) => values,
+        Err(_) => {
+            unsafe { clear_exception(env) };
+            return None;
+        }
+    };
+    let mut kind = 0;
+    let typed = unsafe { sys::napi_typeof(env, values, &mut kind) };
+    (typed == sys::Status::napi_ok && kind == sys::ValueType::napi_object).then_some(values)
+}
+
+/// Clears a pending JS exception, if any.
+unsafe fn clear_exception(env: sys::napi_env) {
+    let mut pending = false;
+    unsafe {
+        if sys::napi_is_exception_pending(env, &mut pending) == sys::Status::napi_ok && pending {
+            let mut ignored = ptr::null_mut();
+            sys::napi_get_and_clear_last_exception(env, &mut ignored);
+        }
+    }
 }
 
 /// Calls a factory with `values`.
