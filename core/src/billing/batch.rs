@@ -345,8 +345,44 @@ impl BillingPolicy {
     }
 
     /// The rows from `first` in one pass: one loop per rounding and column shape, so the
-    /// compiler sees no per-row branch on either.
+    /// compiler sees no per-row branch on either. On a CPU with AVX2 the same loops run
+    /// compiled for it: four rows per instruction rather than two, and a 64-bit compare in
+    /// one instruction rather than five.
     fn fused_rows(
+        &self,
+        first: usize,
+        seconds: &[u64],
+        rates: Column<'_>,
+        balances: Column<'_>,
+        out: ChargeColumnsMut<'_>,
+        bound: u64,
+    ) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { self.fused_rows_avx2(first, seconds, rates, balances, out, bound) };
+        }
+        self.fused_rows_any(first, seconds, rates, balances, out, bound)
+    }
+
+    /// [`fused_rows_any`](Self::fused_rows_any) compiled for AVX2 (the loops below it are
+    /// inlined into it).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn fused_rows_avx2(
+        &self,
+        first: usize,
+        seconds: &[u64],
+        rates: Column<'_>,
+        balances: Column<'_>,
+        out: ChargeColumnsMut<'_>,
+        bound: u64,
+    ) -> bool {
+        self.fused_rows_any(first, seconds, rates, balances, out, bound)
+    }
+
+    #[inline(always)]
+    fn fused_rows_any(
         &self,
         first: usize,
         seconds: &[u64],
@@ -365,6 +401,7 @@ impl BillingPolicy {
         }
     }
 
+    #[inline(always)]
     fn fused_shapes<const PER_SECOND: bool>(
         &self,
         first: usize,
@@ -398,6 +435,7 @@ impl BillingPolicy {
     /// [`small_block`](Self::small_block), and through [`fused`](Self::fused) when its
     /// amounts are too large for it (and from then on, for the rest of the rows, as a batch
     /// with large amounts would otherwise pay for both).
+    #[inline(always)]
     fn fused_blocks<const PER_SECOND: bool, R: PerRow, B: PerRow>(
         &self,
         seconds: &[u64],
@@ -429,6 +467,7 @@ impl BillingPolicy {
     /// multiplies, and nothing is divided: the started minutes are a multiply and a shift,
     /// the fee a 32-bit fixed-point estimate and one correction. `false` when a row is
     /// outside that range or above `bound`, the block then holding garbage.
+    #[inline(always)]
     fn small_block<R: PerRow, B: PerRow>(
         &self,
         seconds: &[u64],
@@ -504,6 +543,7 @@ impl BillingPolicy {
 
     /// The same arithmetic as [`charge`](Self::charge), without a branch per row: "out of
     /// range" is one running maximum checked at the end instead of a stop at the row.
+    #[inline(always)]
     fn fused<const PER_SECOND: bool>(
         &self,
         seconds: &[u64],
