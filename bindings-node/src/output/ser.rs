@@ -10,8 +10,11 @@ use fanline::Error;
 use napi::sys;
 use serde::ser::{self, Serialize};
 
+use std::cell::{RefCell, RefMut};
+
 use super::key::KeyOut;
 use super::shapes::{self, Shapes};
+use super::tree::{self, Tape};
 use crate::convert::MAX_SAFE_INTEGER;
 
 /// Why a result could not become a JS value.
@@ -85,41 +88,52 @@ fn unsafe_number(n: impl fmt::Display) -> OutError {
     ))
 }
 
-/// The serializer: the env and its shape cache. Only made on the JS thread of `env`.
+/// The serializer: the env, its shape cache and the tape the result is written to. Only made
+/// on the JS thread of `env`.
 #[derive(Clone, Copy)]
-pub struct Out {
+pub struct Out<'t> {
     env: sys::napi_env,
     shapes: Option<&'static Shapes>,
+    tape: &'t RefCell<Tape>,
 }
 
-impl Out {
+impl<'t> Out<'t> {
     /// # Safety
     /// Call on the JS thread of the live `env`, and use the result only there.
-    pub unsafe fn new(env: sys::napi_env) -> Out {
+    pub unsafe fn new(env: sys::napi_env, tape: &'t RefCell<Tape>) -> Out<'t> {
         Out {
             env,
             shapes: unsafe { shapes::of(env) },
+            tape,
         }
     }
 
-    fn make(
-        self,
-        f: impl FnOnce(&mut sys::napi_value) -> sys::napi_status,
-    ) -> Result<sys::napi_value> {
-        let mut v = ptr::null_mut();
-        ok(f(&mut v))?;
-        Ok(v)
+    /// The JS value of everything written to the tape (one value).
+    pub fn finish(self) -> Result<sys::napi_value> {
+        // SAFETY: `Out` only exists on the JS thread of its env.
+        unsafe { tree::build(self.env, self.shapes, &self.tape.borrow()) }
     }
 
-    fn null(self) -> Result<sys::napi_value> {
+    fn tape(self) -> RefMut<'t, Tape> {
+        self.tape.borrow_mut()
+    }
+
+    fn make(self, f: impl FnOnce(&mut sys::napi_value) -> sys::napi_status) -> Result<()> {
+        let mut v = ptr::null_mut();
+        ok(f(&mut v))?;
+        self.tape().leaf(v);
+        Ok(())
+    }
+
+    fn null(self) -> Result<()> {
         self.make(|v| unsafe { sys::napi_get_null(self.env, v) })
     }
 
-    fn double(self, x: f64) -> Result<sys::napi_value> {
+    fn double(self, x: f64) -> Result<()> {
         self.make(|v| unsafe { sys::napi_create_double(self.env, x, v) })
     }
 
-    fn string(self, s: &str) -> Result<sys::napi_value> {
+    fn string(self, s: &str) -> Result<()> {
         // ASCII (ids, timestamps, tokens) is copied as is; only other text is decoded.
         let len = s.len() as isize;
         if s.is_ascii() {
@@ -133,101 +147,88 @@ impl Out {
         }
     }
 
-    fn array(self, items: &[sys::napi_value]) -> Result<sys::napi_value> {
-        // SAFETY: `Out` only exists on the JS thread of its env.
-        unsafe { shapes::array(self.env, self.shapes, items) }
-    }
-
-    fn object(
-        self,
-        keys: &[u8],
-        values: &[sys::napi_value],
-        fixed: bool,
-    ) -> Result<sys::napi_value> {
-        // SAFETY: `Out` only exists on the JS thread of its env.
-        unsafe { shapes::object(self.env, self.shapes, keys, values, fixed) }
-    }
-
-    /// `{ variant: value }`. Variant names come from code, so they count as struct shapes.
-    fn tagged(self, variant: &str, value: sys::napi_value) -> Result<sys::napi_value> {
-        let mut keys = Vec::with_capacity(4 + variant.len());
-        shapes::push_key(&mut keys, variant);
-        self.object(&keys, &[value], true)
+    /// `{ variant: <what follows> }`. Variant names come from code, so they count as struct
+    /// shapes.
+    fn tagged(self, variant: &str) {
+        let mut tape = self.tape();
+        let at = tape.open_object(true);
+        tape.key(variant);
+        tape.close(at, 1);
     }
 }
 
-impl ser::Serializer for Out {
-    type Ok = sys::napi_value;
+impl<'t> ser::Serializer for Out<'t> {
+    type Ok = ();
     type Error = OutError;
-    type SerializeSeq = Seq;
-    type SerializeTuple = Seq;
-    type SerializeTupleStruct = Seq;
-    type SerializeTupleVariant = Seq;
-    type SerializeMap = Obj;
-    type SerializeStruct = Obj;
-    type SerializeStructVariant = Obj;
+    type SerializeSeq = Seq<'t>;
+    type SerializeTuple = Seq<'t>;
+    type SerializeTupleStruct = Seq<'t>;
+    type SerializeTupleVariant = Seq<'t>;
+    type SerializeMap = Obj<'t>;
+    type SerializeStruct = Obj<'t>;
+    type SerializeStructVariant = Obj<'t>;
 
-    fn serialize_bool(self, b: bool) -> Result<sys::napi_value> {
+    fn serialize_bool(self, b: bool) -> Result<()> {
         self.make(|v| unsafe { sys::napi_get_boolean(self.env, b, v) })
     }
 
-    fn serialize_i8(self, x: i8) -> Result<sys::napi_value> {
+    fn serialize_i8(self, x: i8) -> Result<()> {
         self.double(f64::from(x))
     }
 
-    fn serialize_i16(self, x: i16) -> Result<sys::napi_value> {
+    fn serialize_i16(self, x: i16) -> Result<()> {
         self.double(f64::from(x))
     }
 
-    fn serialize_i32(self, x: i32) -> Result<sys::napi_value> {
+    fn serialize_i32(self, x: i32) -> Result<()> {
         self.double(f64::from(x))
     }
 
-    fn serialize_i64(self, x: i64) -> Result<sys::napi_value> {
+    fn serialize_i64(self, x: i64) -> Result<()> {
         if x.unsigned_abs() > MAX_SAFE_INTEGER {
             return Err(unsafe_number(x));
         }
         self.double(x as f64)
     }
 
-    fn serialize_i128(self, x: i128) -> Result<sys::napi_value> {
+    fn serialize_i128(self, x: i128) -> Result<()> {
         if x.unsigned_abs() > u128::from(MAX_SAFE_INTEGER) {
             return Err(unsafe_number(x));
         }
         self.double(x as f64)
     }
 
-    fn serialize_u8(self, x: u8) -> Result<sys::napi_value> {
+    fn serialize_u8(self, x: u8) -> Result<()> {
         self.double(f64::from(x))
     }
 
-    fn serialize_u16(self, x: u16) -> Result<sys::napi_value> {
+    fn serialize_u16(self, x: u16) -> Result<()> {
         self.double(f64::from(x))
     }
 
-    fn serialize_u32(self, x: u32) -> Result<sys::napi_value> {
+    fn serialize_u32(self, x: u32) -> Result<()> {
         self.double(f64::from(x))
     }
 
-    fn serialize_u64(self, x: u64) -> Result<sys::napi_value> {
+    fn serialize_u64(self, x: u64) -> Result<()> {
         if x > MAX_SAFE_INTEGER {
             return Err(unsafe_number(x));
         }
         self.double(x as f64)
     }
 
-    fn serialize_u128(self, x: u128) -> Result<sys::napi_value> {
+    fn serialize_u128(self, x: u128) -> Result<()> {
         if x > u128::from(MAX_SAFE_INTEGER) {
             return Err(unsafe_number(x));
         }
         self.double(x as f64)
     }
 
-    fn serialize_f32(self, x: f32) -> Result<sys::napi_value> {
+    fn serialize_f32(self, x: f32) -> Result<()> {
         self.serialize_f64(f64::from(x))
     }
 
-    fn serialize_f64(self, x: f64) -> Result<sys::napi_value> {
+    fn serialize_f64(self, x: f64) -> Result<()> {
         if x.is_finite() {
             self.double(x)
         } else {
@@ -235,35 +236,36 @@ impl ser::Serializer for Out {
         }
     }
 
-    fn serialize_char(self, c: char) -> Result<sys::napi_value> {
+    fn serialize_char(self, c: char) -> Result<()> {
         self.string(c.encode_utf8(&mut [0; 4]))
     }
 
-    fn serialize_str(self, s: &str) -> Result<sys::napi_value> {
+    fn serialize_str(self, s: &str) -> Result<()> {
         self.string(s)
     }
 
-    fn serialize_bytes(self, bytes: &[u8]) -> Result<sys::napi_value> {
-        let items = bytes
-            .iter()
-            .map(|b| self.double(f64::from(*b)))
-            .collect::<Result<Vec<_>>>()?;
-        self.array(&items)
+    fn serialize_bytes(self, bytes: &[u8]) -> Result<()> {
+        let at = self.tape().open_array();
+        for b in bytes {
+            self.double(f64::from(*b))?;
+        }
+        self.tape().close(at, bytes.len());
+        Ok(())
     }
 
-    fn serialize_none(self) -> Result<sys::napi_value> {
+    fn serialize_none(self) -> Result<()> {
         self.null()
     }
 
-    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<sys::napi_value> {
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<()> {
         value.serialize(self)
     }
 
-    fn serialize_unit(self) -> Result<sys::napi_value> {
+    fn serialize_unit(self) -> Result<()> {
         self.null()
     }
 
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<sys::napi_value> {
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<()> {
         self.null()
     }
 
@@ -272,15 +274,25 @@ impl ser::Serializer for Out {
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-    ) -> Result<sys::napi_value> {
-        self.string(variant)
+    ) -> Result<()> {
+        // SAFETY: `Out` only exists on the JS thread of its env.
+        match self
+            .shapes
+            .and_then(|s| unsafe { shapes::name(self.env, s, variant) })
+        {
+            Some(name) => {
+                self.tape().leaf(name);
+                Ok(())
+            }
+            None => self.string(variant),
+        }
     }
 
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
         _name: &'static str,
         value: &T,
-    ) -> Result<sys::napi_value> {
+    ) -> Result<()> {
         value.serialize(self)
     }
 
@@ -290,24 +302,25 @@ impl ser::Serializer for Out {
         _index: u32,
         variant: &'static str,
         value: &T,
-    ) -> Result<sys::napi_value> {
-        let inner = value.serialize(self)?;
-        self.tagged(variant, inner)
+    ) -> Result<()> {
+        self.tagged(variant);
+        value.serialize(self)
     }
 
-    fn serialize_seq(self, len: Option<usize>) -> Result<Seq> {
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Seq<'t>> {
+        let at = self.tape().open_array();
         Ok(Seq {
             out: self,
-            items: Vec::with_capacity(len.unwrap_or(0)),
-            variant: None,
+            at,
+            len: 0,
         })
     }
 
-    fn serialize_tuple(self, len: usize) -> Result<Seq> {
+    fn serialize_tuple(self, len: usize) -> Result<Seq<'t>> {
         self.serialize_seq(Some(len))
     }
 
-    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Seq> {
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Seq<'t>> {
         self.serialize_seq(Some(len))
     }
 
@@ -317,18 +330,17 @@ impl ser::Serializer for Out {
         _index: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<Seq> {
-        let mut seq = self.serialize_seq(Some(len))?;
-        seq.variant = Some(variant);
-        Ok(seq)
+    ) -> Result<Seq<'t>> {
+        self.tagged(variant);
+        self.serialize_seq(Some(len))
     }
 
-    fn serialize_map(self, len: Option<usize>) -> Result<Obj> {
-        Ok(Obj::new(self, len.unwrap_or(0), false, None))
+    fn serialize_map(self, _len: Option<usize>) -> Result<Obj<'t>> {
+        Ok(Obj::new(self, false))
     }
 
-    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Obj> {
-        Ok(Obj::new(self, len, true, None))
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Obj<'t>> {
+        Ok(Obj::new(self, true))
     }
 
     fn serialize_struct_variant(
@@ -336,145 +348,104 @@ impl ser::Serializer for Out {
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-        len: usize,
-    ) -> Result<Obj> {
-        Ok(Obj::new(self, len, true, Some(variant)))
+        _len: usize,
+    ) -> Result<Obj<'t>> {
+        self.tagged(variant);
+        Ok(Obj::new(self, true))
     }
 }
 
-/// An array (or the array of a tuple variant) being built.
-pub struct Seq {
-    out: Out,
-    items: Vec<sys::napi_value>,
-    variant: Option<&'static str>,
+/// An array being written: where it opened on the tape, and its items so far.
+pub struct Seq<'t> {
+    out: Out<'t>,
+    at: usize,
+    len: usize,
 }
 
-impl Seq {
+impl Seq<'_> {
     fn push<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.items.push(value.serialize(self.out)?);
+        value.serialize(self.out)?;
+        self.len += 1;
         Ok(())
     }
 
-    fn finish(self) -> Result<sys::napi_value> {
-        let arr = self.out.array(&self.items)?;
-        match self.variant {
-            Some(variant) => self.out.tagged(variant, arr),
-            None => Ok(arr),
+    fn finish(self) -> Result<()> {
+        self.out.tape().close(self.at, self.len);
+        Ok(())
+    }
+}
+
+macro_rules! seq_impl {
+    ($trait:ident, $method:ident) => {
+        impl ser::$trait for Seq<'_> {
+            type Ok = ();
+            type Error = OutError;
+
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+                self.push(value)
+            }
+
+            fn end(self) -> Result<()> {
+                self.finish()
+            }
         }
-    }
+    };
 }
 
-impl ser::SerializeSeq for Seq {
-    type Ok = sys::napi_value;
-    type Error = OutError;
+seq_impl!(SerializeSeq, serialize_element);
+seq_impl!(SerializeTuple, serialize_element);
+seq_impl!(SerializeTupleStruct, serialize_field);
+seq_impl!(SerializeTupleVariant, serialize_field);
 
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<sys::napi_value> {
-        self.finish()
-    }
+/// An object (a struct, a map, or the object of a struct variant) being written: where it
+/// opened on the tape, and its entries so far (each a key, then its value).
+pub struct Obj<'t> {
+    out: Out<'t>,
+    at: usize,
+    len: usize,
 }
 
-impl ser::SerializeTuple for Seq {
-    type Ok = sys::napi_value;
-    type Error = OutError;
-
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<sys::napi_value> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq {
-    type Ok = sys::napi_value;
-    type Error = OutError;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<sys::napi_value> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq {
-    type Ok = sys::napi_value;
-    type Error = OutError;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<sys::napi_value> {
-        self.finish()
-    }
-}
-
-/// An object (a struct, a map, or the object of a struct variant) being built: its keys in
-/// [`shapes::push_key`] form and its values, in the order serde gives them.
-pub struct Obj {
-    out: Out,
-    keys: Vec<u8>,
-    values: Vec<sys::napi_value>,
-    /// A struct: its keys come from code, not data.
-    fixed: bool,
-    variant: Option<&'static str>,
-}
-
-impl Obj {
-    fn new(out: Out, len: usize, fixed: bool, variant: Option<&'static str>) -> Obj {
-        Obj {
-            out,
-            keys: Vec::with_capacity(len * 16),
-            values: Vec::with_capacity(len),
-            fixed,
-            variant,
-        }
+impl<'t> Obj<'t> {
+    fn new(out: Out<'t>, fixed: bool) -> Obj<'t> {
+        let at = out.tape().open_object(fixed);
+        Obj { out, at, len: 0 }
     }
 
     fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) -> Result<()> {
-        let v = value.serialize(self.out)?;
-        shapes::push_key(&mut self.keys, key);
-        self.values.push(v);
+        self.out.tape().key(key);
+        value.serialize(self.out)?;
+        self.len += 1;
         Ok(())
     }
 
-    fn finish(self) -> Result<sys::napi_value> {
-        let obj = self.out.object(&self.keys, &self.values, self.fixed)?;
-        match self.variant {
-            Some(variant) => self.out.tagged(variant, obj),
-            None => Ok(obj),
-        }
+    fn finish(self) -> Result<()> {
+        self.out.tape().close(self.at, self.len);
+        Ok(())
     }
 }
 
-impl ser::SerializeMap for Obj {
-    type Ok = sys::napi_value;
+impl ser::SerializeMap for Obj<'_> {
+    type Ok = ();
     type Error = OutError;
 
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
-        key.serialize(KeyOut(&mut self.keys))
+        let mut tape = self.out.tape();
+        key.serialize(KeyOut(tape.keys()))
     }
 
     fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        let v = value.serialize(self.out)?;
-        self.values.push(v);
+        value.serialize(self.out)?;
+        self.len += 1;
         Ok(())
     }
 
-    fn end(self) -> Result<sys::napi_value> {
+    fn end(self) -> Result<()> {
         self.finish()
     }
 }
 
-impl ser::SerializeStruct for Obj {
-    type Ok = sys::napi_value;
+impl ser::SerializeStruct for Obj<'_> {
+    type Ok = ();
     type Error = OutError;
 
     fn serialize_field<T: ?Sized + Serialize>(
@@ -485,13 +456,13 @@ impl ser::SerializeStruct for Obj {
         self.field(key, value)
     }
 
-    fn end(self) -> Result<sys::napi_value> {
+    fn end(self) -> Result<()> {
         self.finish()
     }
 }
 
-impl ser::SerializeStructVariant for Obj {
-    type Ok = sys::napi_value;
+impl ser::SerializeStructVariant for Obj<'_> {
+    type Ok = ();
     type Error = OutError;
 
     fn serialize_field<T: ?Sized + Serialize>(
@@ -502,7 +473,7 @@ impl ser::SerializeStructVariant for Obj {
         self.field(key, value)
     }
 
-    fn end(self) -> Result<sys::napi_value> {
+    fn end(self) -> Result<()> {
         self.finish()
     }
 }

@@ -25,6 +25,8 @@ use super::ser::{ok, OutError};
 
 /// Most struct shapes given a factory (the core has a few dozen).
 const MAX_STRUCT_SHAPES: usize = 512;
+/// Most unit-variant names kept as JS strings (the core's enums have a few dozen).
+const MAX_NAMES: usize = 256;
 /// Most map shapes given a factory (event payloads are maps).
 const MAX_MAP_SHAPES: usize = 64;
 /// Most keys in an object built by a factory.
@@ -41,6 +43,9 @@ const MAX_FACTORY_ITEMS: usize = 16;
 struct Cache {
     factories: FxHashMap<Vec<u8>, Option<sys::napi_ref>>,
     readers: FxHashMap<(usize, usize), Option<sys::napi_ref>>,
+    trees: FxHashMap<Vec<u8>, Option<sys::napi_ref>>,
+    /// Unit-variant names (`'video'`, `'ringing'`) as JS strings, by address and length.
+    names: FxHashMap<(usize, usize), sys::napi_ref>,
     structs: usize,
     maps: usize,
 }
@@ -122,7 +127,7 @@ fn array_key(len: usize) -> [u8; 2] {
 }
 
 /// `(function(a0,...,a<arity-1>){return `.
-fn preamble(arity: usize) -> String {
+pub fn preamble(arity: usize) -> String {
     let mut src = String::from("(function(");
     for i in 0..arity {
         let _ = write!(src, "{}a{i}", if i > 0 { "," } else { "" });
@@ -148,17 +153,97 @@ fn source(keys: Option<&[u8]>, arity: usize) -> String {
         if n > 0 {
             src.push(',');
         }
-        // A JSON string is a JS string literal. A literal `__proto__:` would set the
-        // prototype; the computed form defines an own property, as JSON.parse does.
-        let quoted = serde_json::to_string(key).unwrap_or_default();
-        if key == "__proto__" {
-            let _ = write!(src, "[{quoted}]:a{i}");
-        } else {
-            let _ = write!(src, "{quoted}:a{i}");
-        }
+        write_key(&mut src, key);
+        let _ = write!(src, ":a{i}");
     }
     src.push_str("}})");
     src
+}
+
+/// Appends `key` as a property name of an object literal.
+pub fn write_key(src: &mut String, key: &str) {
+    // A JSON string is a JS string literal. A literal `__proto__:` would set the prototype;
+    // the computed form defines an own property, as JSON.parse does.
+    let quoted = serde_json::to_string(key).unwrap_or_default();
+    if key == "__proto__" {
+        let _ = write!(src, "[{quoted}]");
+    } else {
+        src.push_str(&quoted);
+    }
+}
+
+/// The factory of a whole result's structure (see [`super::tree`]), compiling it from
+/// `src()` if the budget allows (a tree with a map counts as a map shape).
+///
+/// # Safety
+/// Call on the JS thread of the live `env`.
+pub unsafe fn tree(
+    env: sys::napi_env,
+    shapes: &Shapes,
+    shape: &[u8],
+    maps: bool,
+    src: impl FnOnce() -> Option<String>,
+) -> Option<sys::napi_ref> {
+    let mut cache = shapes.0.try_borrow_mut().ok()?;
+    if let Some(known) = cache.trees.get(shape) {
+        return *known;
+    }
+    let room = if maps {
+        cache.maps < MAX_MAP_SHAPES
+    } else {
+        cache.structs < MAX_STRUCT_SHAPES
+    };
+    if !room {
+        return None;
+    }
+    let made = src().and_then(|src| unsafe { compile(env, &src) });
+    if maps {
+        cache.maps += 1;
+    } else {
+        cache.structs += 1;
+    }
+    cache.trees.insert(shape.to_vec(), made);
+    made
+}
+
+/// The JS string of a unit variant's name, made once per env and then shared (a string has
+/// no identity in JS); `None` past the budget or if napi refuses, and the caller makes one.
+///
+/// # Safety
+/// Call on the JS thread of the live `env`.
+pub unsafe fn name(
+    env: sys::napi_env,
+    shapes: &Shapes,
+    name: &'static str,
+) -> Option<sys::napi_value> {
+    let mut cache = shapes.0.try_borrow_mut().ok()?;
+    let key = (name.as_ptr() as usize, name.len());
+    let reference = match cache.names.get(&key) {
+        Some(known) => *known,
+        None if cache.names.len() < MAX_NAMES => {
+            let mut made = ptr::null_mut();
+            let mut reference = ptr::null_mut();
+            let created = unsafe {
+                sys::napi_create_string_utf8(
+                    env,
+                    name.as_ptr().cast(),
+                    name.len() as isize,
+                    &mut made,
+                ) == sys::Status::napi_ok
+                    && sys::napi_create_reference(env, made, 1, &mut reference)
+                        == sys::Status::napi_ok
+            };
+            if !created {
+                return None;
+            }
+            cache.names.insert(key, reference);
+            reference
+        }
+        None => return None,
+    };
+    let mut value = ptr::null_mut();
+    let got = unsafe { sys::napi_get_reference_value(env, reference, &mut value) };
+    (got == sys::Status::napi_ok && !value.is_null()).then_some(value)
 }
 
 /// Compiles a factory from `src`; `None` if the env refuses (the exception is cleared).
@@ -286,7 +371,10 @@ unsafe fn clear_exception(env: sys::napi_env) {
 }
 
 /// Calls a factory with `values`.
-unsafe fn call(
+///
+/// # Safety
+/// Call on the JS thread of the live `env`, with `values` from that env.
+pub unsafe fn call(
     env: sys::napi_env,
     factory: sys::napi_ref,
     values: &[sys::napi_value],
