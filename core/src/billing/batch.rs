@@ -367,9 +367,13 @@ impl BillingPolicy {
 
     /// [`fused_rows_any`](Self::fused_rows_any) compiled for AVX2 (the loops below it are
     /// inlined into it).
+    ///
+    /// # Safety
+    /// The CPU must have AVX2. (An `unsafe fn`: a safe function with `target_feature` needs
+    /// Rust 1.86, newer than this crate's `rust-version`.)
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn fused_rows_avx2(
+    unsafe fn fused_rows_avx2(
         &self,
         first: usize,
         seconds: &[u64],
