@@ -6,7 +6,8 @@
 //      on the binding's workers) vs from Rust (the `initiations` bench binary) on the same kind
 //      of store: ROUNDS rounds (default 5) alternating a Node sync batch and a Rust process,
 //      each on fresh pairs, comparing the CPU time of the timed loops (user + system; other
-//      processes on the machine do not count) and printing each round's ratio and the median.
+//      processes on the machine do not count) and printing each round's ratio and the median,
+//      for the whole Node process and (on Linux) for its calling thread alone.
 //
 // Build the addon in release first:
 //   (cd bindings-node && npm ci && npx napi build --platform --release)
