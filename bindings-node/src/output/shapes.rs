@@ -50,6 +50,23 @@ struct Cache {
     maps: usize,
 }
 
+impl Cache {
+    /// Counts one more compiled shape against its budget (map shapes', or struct shapes',
+    /// which argument readers share); `false`, counting nothing, when that budget is spent.
+    fn take_budget(&mut self, map: bool) -> bool {
+        let (used, most) = if map {
+            (&mut self.maps, MAX_MAP_SHAPES)
+        } else {
+            (&mut self.structs, MAX_STRUCT_SHAPES)
+        };
+        if *used >= most {
+            return false;
+        }
+        *used += 1;
+        true
+    }
+}
+
 /// The per-env cache; lives as long as the env (napi instance data).
 pub struct Shapes(RefCell<Cache>);
 
@@ -188,20 +205,10 @@ pub unsafe fn tree(
     if let Some(known) = cache.trees.get(shape) {
         return *known;
     }
-    let room = if maps {
-        cache.maps < MAX_MAP_SHAPES
-    } else {
-        cache.structs < MAX_STRUCT_SHAPES
-    };
-    if !room {
+    if !cache.take_budget(maps) {
         return None;
     }
     let made = src().and_then(|src| unsafe { compile(env, &src) });
-    if maps {
-        cache.maps += 1;
-    } else {
-        cache.structs += 1;
-    }
     cache.trees.insert(shape.to_vec(), made);
     made
 }
@@ -277,20 +284,10 @@ unsafe fn factory(
     if let Some(known) = cache.factories.get(key) {
         return *known;
     }
-    let room = if fixed {
-        cache.structs < MAX_STRUCT_SHAPES
-    } else {
-        cache.maps < MAX_MAP_SHAPES
-    };
-    if !room {
+    if !cache.take_budget(!fixed) {
         return None;
     }
     let made = unsafe { compile(env, &src()) };
-    if fixed {
-        cache.structs += 1;
-    } else {
-        cache.maps += 1;
-    }
     cache.factories.insert(key.to_vec(), made);
     made
 }
@@ -336,11 +333,10 @@ pub unsafe fn read_fields(
     let reader = {
         let mut cache = shapes.0.try_borrow_mut().ok()?;
         let key = (fields.as_ptr() as usize, fields.len());
-        match cache.readers.get(&key) {
-            Some(known) => *known,
-            None if cache.structs < MAX_STRUCT_SHAPES => {
+        match cache.readers.get(&key).copied() {
+            Some(known) => known,
+            None if cache.take_budget(false) => {
                 let made = unsafe { compile(env, &reader_source(fields)) };
-                cache.structs += 1;
                 cache.readers.insert(key, made);
                 made
             }
