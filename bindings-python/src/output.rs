@@ -107,7 +107,8 @@ struct Ser<'py> {
 }
 
 impl<'py> Ser<'py> {
-    fn int(self, v: impl IntoPyObject<'py>) -> Out<'py> {
+    /// A number (or any value pyo3 converts on its own).
+    fn scalar(self, v: impl IntoPyObject<'py>) -> Out<'py> {
         Ok(v.into_bound_py_any(self.py)?)
     }
 
@@ -134,34 +135,34 @@ impl<'py> ser::Serializer for Ser<'py> {
         Ok(PyBool::new(self.py, v).to_owned().into_any())
     }
     fn serialize_i8(self, v: i8) -> Out<'py> {
-        self.int(v)
+        self.scalar(v)
     }
     fn serialize_i16(self, v: i16) -> Out<'py> {
-        self.int(v)
+        self.scalar(v)
     }
     fn serialize_i32(self, v: i32) -> Out<'py> {
-        self.int(v)
+        self.scalar(v)
     }
     fn serialize_i64(self, v: i64) -> Out<'py> {
-        self.int(v)
+        self.scalar(v)
     }
     fn serialize_i128(self, v: i128) -> Out<'py> {
-        self.int(v)
+        self.scalar(v)
     }
     fn serialize_u8(self, v: u8) -> Out<'py> {
-        self.int(v)
+        self.scalar(v)
     }
     fn serialize_u16(self, v: u16) -> Out<'py> {
-        self.int(v)
+        self.scalar(v)
     }
     fn serialize_u32(self, v: u32) -> Out<'py> {
-        self.int(v)
+        self.scalar(v)
     }
     fn serialize_u64(self, v: u64) -> Out<'py> {
-        self.int(v)
+        self.scalar(v)
     }
     fn serialize_u128(self, v: u128) -> Out<'py> {
-        self.int(v)
+        self.scalar(v)
     }
     fn serialize_f32(self, v: f32) -> Out<'py> {
         self.serialize_f64(f64::from(v))
@@ -169,7 +170,7 @@ impl<'py> ser::Serializer for Ser<'py> {
     fn serialize_f64(self, v: f64) -> Out<'py> {
         // JSON has no NaN or infinity: serde_json writes null for them.
         if v.is_finite() {
-            self.int(v)
+            self.scalar(v)
         } else {
             self.serialize_unit()
         }
