@@ -10,6 +10,18 @@ const { agoraUid, decide, Fanline, RtcTokenBuilder, ShareKeyRing } = fanline
 
 const LONE = ['\uD800', '\uDBFF', '\uDC00', '\uDFFF']
 
+/** An engine on a memory store with a pinned clock; `overrides` replace whole config keys. */
+function memoryEngine(overrides = {}) {
+  return new Fanline({
+    store: 'memory:',
+    agora: { appId: APP_ID, appCertificate: CERT },
+    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
+    flags: { calls: true, fan_share_card: true },
+    clock: { manualStartMs: 1_700_000_000_000 },
+    ...overrides,
+  })
+}
+
 test('a lone surrogate is INVALID_INPUT in pure functions, naming the argument', () => {
   for (const s of LONE) {
     for (const text of [`fan${s}`, `${s}fan`, `a${s}b`, `x${'y'.repeat(300)}${s}`]) {
@@ -45,13 +57,7 @@ test('a lone surrogate is INVALID_INPUT in token and share-link builders', () =>
 })
 
 test('a lone surrogate is INVALID_INPUT in engine calls, sync and async, and changes nothing', async () => {
-  const engine = new Fanline({
-    store: 'memory:',
-    agora: { appId: APP_ID, appCertificate: CERT },
-    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
-    flags: { calls: true, fan_share_card: true },
-    clock: { manualStartMs: 1_700_000_000_000 },
-  })
+  const engine = memoryEngine()
   const ada = { id: 'fan_ada', role: 'fan' }
   engine.setProfileSync(ada, { displayName: 'Ada' })
   for (const s of LONE) {
@@ -65,13 +71,7 @@ test('a lone surrogate is INVALID_INPUT in engine calls, sync and async, and cha
 })
 
 test('object arguments are read as their JSON data, whichever way the binding reads them', () => {
-  const engine = new Fanline({
-    store: 'memory:',
-    agora: { appId: APP_ID, appCertificate: CERT },
-    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
-    flags: { calls: true, fan_share_card: true },
-    clock: { manualStartMs: 1_700_000_000_000 },
-  })
+  const engine = memoryEngine()
   const max = { id: 'creator_max', role: 'creator' }
   engine.recordRelationshipSync({ id: 'fan_ada', role: 'fan' }, 'creator_max', 'follow')
   engine.creditSync({ id: 'ops', role: 'admin' }, 'fan_ada', 1000, 'seed')
@@ -168,14 +168,7 @@ test('20,000 varied tokens built twice in one process are the same strings', () 
 })
 
 test('text whose multi-byte characters straddle the first read buffer arrives whole', () => {
-  const engine = new Fanline({
-    store: 'memory:',
-    agora: { appId: APP_ID, appCertificate: CERT },
-    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
-    flags: { calls: true },
-    clock: { manualStartMs: 1_700_000_000_000 },
-    limits: { cooldownMs: 0 },
-  })
+  const engine = memoryEngine({ flags: { calls: true }, limits: { cooldownMs: 0 } })
   const max = { id: 'creator_max', role: 'creator' }
   for (let n = 248; n <= 256; n++) {
     const fan = { id: `fan_${n}`, role: 'fan' }
