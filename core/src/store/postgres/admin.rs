@@ -4,9 +4,8 @@
 
 use std::time::Duration;
 
-use postgres::{Client, NoTls};
-
 use super::failure::Failure;
+use super::session::Session;
 use super::{migrations, options};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
@@ -39,7 +38,7 @@ pub(crate) fn validate(url: &str) -> Result<()> {
 }
 
 /// A connection with the search path on the URL's schema, and that schema's name.
-fn connect(url: &str) -> Result<(Client, String)> {
+fn connect(url: &str) -> Result<(Session, String)> {
     let (client_url, schema) = options::split_url(url)?;
     let schema = schema.unwrap_or_else(|| super::PostgresOptions::default().schema);
     options::validate_schema(&schema)?;
@@ -47,9 +46,12 @@ fn connect(url: &str) -> Result<(Client, String)> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
-    let mut client = config.connect(NoTls).map_err(|e| error(Failure::from(e)))?;
+    let mut client = Session::connect(&config).map_err(|e| match e {
+        super::session::ConnectError::Client(e) => error(Failure::from(e)),
+        other => Error::store(other),
+    })?;
     client
-        .batch_execute(&format!(
+        .batch(&format!(
             "SET search_path TO {}",
             migrations::quote_ident(&schema)
         ))
@@ -60,8 +62,9 @@ fn connect(url: &str) -> Result<(Client, String)> {
 /// The bookkeeping rows of the URL's schema.
 pub(crate) fn applied(url: &str) -> Result<Vec<(u32, String, i64)>> {
     let (mut client, schema) = connect(url)?;
-    let mut tx = client.transaction().map_err(|e| error(e.into()))?;
-    migrations::applied(&mut tx, &schema).map_err(error)
+    client
+        .in_transaction("BEGIN", false, |tx| migrations::applied(tx, &schema))
+        .map_err(error)
 }
 
 /// Moves the URL's schema to `version` in one transaction (see
@@ -70,22 +73,22 @@ pub(crate) fn applied(url: &str) -> Result<Vec<(u32, String, i64)>> {
 pub(crate) fn migrate_to(url: &str, version: u32) -> Result<()> {
     let (mut client, schema) = connect(url)?;
     let now = SystemClock.now_ms();
-    let mut tx = client.transaction().map_err(|e| error(e.into()))?;
-    migrations::migrate_to(&mut tx, &schema, version, now).map_err(error)?;
-    tx.commit().map_err(|e| error(e.into()))
+    client
+        .in_transaction("BEGIN", true, |tx| {
+            migrations::migrate_to(tx, &schema, version, now)
+        })
+        .map_err(error)
 }
 
 /// See [`StoreAdmin::check`](crate::store::admin::StoreAdmin::check). Runs in one read-only
 /// snapshot.
 pub(crate) fn check(url: &str) -> Result<StoreReport> {
     let (mut client, schema) = connect(url)?;
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
+    // The connection goes when this returns: the server ends the transaction then.
+    let tx = &mut client;
+    tx.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .map_err(|e| error(e.into()))?;
-    let schema_version = migrations::current_version(&mut tx, &schema).map_err(error)?;
+    let schema_version = migrations::current_version(tx, &schema).map_err(error)?;
     let mut report = StoreReport {
         store: "postgres",
         schema_version,
@@ -133,7 +136,6 @@ pub(crate) fn check(url: &str) -> Result<StoreReport> {
             }
         }
     }
-    drop(tx);
     report.note_common(&reference_tables(schema_version)?);
     Ok(report)
 }

@@ -5,15 +5,15 @@ use std::fmt::Write;
 
 use super::failure::Failure;
 use super::migrations::quote_ident;
-use super::pool::PgConn;
+use super::session::Session;
 
 /// `schema_version N`, then per table (by name) a `[table]` line and its rows as JSON objects
 /// (columns in table order), ordered by the whole row. The migrations bookkeeping (which holds
 /// wall-clock times) and sequence positions are left out.
-pub(super) fn dump(conn: &mut PgConn, schema: &str, version: u32) -> Result<String, Failure> {
+pub(super) fn dump(conn: &mut Session, schema: &str, version: u32) -> Result<String, Failure> {
     let mut out = format!("schema_version {version}\n");
     let tables: Vec<String> = conn
-        .query_text(
+        .query(
             "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname <> 'fanline_migrations' \
              ORDER BY c.relname",
@@ -27,7 +27,7 @@ pub(super) fn dump(conn: &mut PgConn, schema: &str, version: u32) -> Result<Stri
         let _ = writeln!(out, "[{table}]");
         // Table names come from the catalog of fanline's own schema, never from a caller.
         let sql = format!("SELECT row_to_json(t)::text FROM {schema}.\"{table}\" AS t ORDER BY t");
-        for row in conn.query_text(&sql, &[])? {
+        for row in conn.query(&sql, &[])? {
             let line: String = row.get(0);
             let _ = writeln!(out, "{line}");
         }

@@ -1,6 +1,6 @@
 //! What a failed statement means for the transaction around it.
 
-use postgres::error::SqlState;
+use tokio_postgres::error::SqlState;
 
 use crate::error::Error;
 
@@ -17,8 +17,8 @@ pub(super) enum Failure {
     Failed(Error),
 }
 
-impl From<postgres::Error> for Failure {
-    fn from(e: postgres::Error) -> Self {
+impl From<tokio_postgres::Error> for Failure {
+    fn from(e: tokio_postgres::Error) -> Self {
         classify(&e)
     }
 }
@@ -33,7 +33,7 @@ impl From<Error> for Failure {
 /// no secret (the connection string never reaches an error). They are not shown in `Display`
 /// for transient faults (see [`Error::StoreUnavailable`]); a refused login or a missing
 /// database is permanent (`STORE_INCOMPATIBLE`) and says why.
-pub(super) fn classify(e: &postgres::Error) -> Failure {
+pub(super) fn classify(e: &tokio_postgres::Error) -> Failure {
     let Some(code) = e.code() else {
         if e.is_closed() || source_is_io(e) {
             return Failure::Lost(format!("postgres: {e}"));
@@ -63,6 +63,15 @@ pub(super) fn classify(e: &postgres::Error) -> Failure {
             "the server refused the connection ({detail})"
         )));
     }
+    if *code == SqlState::UNIQUE_VIOLATION {
+        // Keys fanline makes (call ids) or checks first under SERIALIZABLE (which reports a
+        // concurrent insert of the same key as a serialization failure): taken for good, not
+        // a fault a retry could fix.
+        let constraint = e.as_db_error().and_then(|db| db.constraint()).unwrap_or("?");
+        return Failure::Failed(Error::internal(format!(
+            "postgres store: a unique key was taken ({constraint})"
+        )));
+    }
     if class == "22" {
         // A value the engine let through but the column cannot hold (an amount past i64, a
         // NUL byte): the caller's input, refused, nothing written.
@@ -71,24 +80,24 @@ pub(super) fn classify(e: &postgres::Error) -> Failure {
     Failure::Failed(Error::store(detail))
 }
 
-fn source_is_io(e: &postgres::Error) -> bool {
+fn source_is_io(e: &tokio_postgres::Error) -> bool {
     std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::session::{ConnectError, Session};
     use super::*;
 
     #[test]
     fn a_closed_client_error_is_a_lost_connection() {
         // The only client error a test can build without a server; the SQLSTATE paths are
         // exercised against a real server in tests/postgres_*.rs.
-        let closed = postgres::Client::configure()
-            .host("/nonexistent-fanline-socket-dir")
-            .port(1)
-            .connect(postgres::NoTls)
-            .err()
-            .expect("no server there");
+        let mut config = tokio_postgres::Config::new();
+        config.host("/nonexistent-fanline-socket-dir").port(1);
+        let Err(ConnectError::Client(closed)) = Session::connect(&config) else {
+            panic!("no server there");
+        };
         assert!(matches!(classify(&closed), Failure::Lost(_)), "{closed:?}");
     }
 }

@@ -11,9 +11,8 @@
 //! table), so running a shipped `.down.sql` by hand leaves a schema that later opens at the
 //! right version and migrates forward, never one that claims tables it no longer has.
 
-use postgres::{GenericClient, Transaction};
-
 use super::failure::Failure;
+use super::session::Session;
 use crate::error::Error;
 use crate::store::migration::Migration;
 
@@ -46,7 +45,7 @@ const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS fanline_migrations (
 )";
 
 /// The highest applied version in `schema` (0 when fanline was never installed there).
-pub(super) fn current_version(tx: &mut impl GenericClient, schema: &str) -> Result<u32, Failure> {
+pub(super) fn current_version(tx: &mut Session, schema: &str) -> Result<u32, Failure> {
     let exists: bool = tx
         .query_one(
             "SELECT to_regclass(quote_ident($1) || '.fanline_migrations') IS NOT NULL",
@@ -69,7 +68,7 @@ pub(super) fn current_version(tx: &mut impl GenericClient, schema: &str) -> Resu
 /// drops the bookkeeping table too, and the schema itself when nothing else is left in it, so
 /// nothing of fanline remains. A database newer than this library is refused, never touched.
 pub(super) fn migrate_to(
-    tx: &mut Transaction<'_>,
+    tx: &mut Session,
     schema: &str,
     target: u32,
     now_ms: i64,
@@ -89,10 +88,10 @@ pub(super) fn migrate_to(
         ))));
     }
     if current < target {
-        tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))?;
-        tx.batch_execute(CREATE_TABLE)?;
+        tx.batch(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))?;
+        tx.batch(CREATE_TABLE)?;
         for m in &MIGRATIONS[current as usize..target as usize] {
-            tx.batch_execute(m.up)?;
+            tx.batch(m.up)?;
             tx.execute(
                 "INSERT INTO fanline_migrations (version, name, applied_at_ms) \
                  VALUES ($1, $2, $3)",
@@ -103,7 +102,7 @@ pub(super) fn migrate_to(
         for m in MIGRATIONS[target as usize..current as usize].iter().rev() {
             // Each down file resets its own bookkeeping (so it also works when run by hand);
             // a file that forgot to is refused here, and the whole move rolls back.
-            tx.batch_execute(m.down)?;
+            tx.batch(m.down)?;
             let now_at = current_version(tx, schema)?;
             if now_at != m.version - 1 {
                 return Err(Failure::Failed(Error::internal(format!(
@@ -126,7 +125,7 @@ pub(super) fn migrate_to(
                 )?
                 .get(0);
             if empty && schema != "public" {
-                tx.batch_execute(&format!("DROP SCHEMA {quoted}"))?;
+                tx.batch(&format!("DROP SCHEMA {quoted}"))?;
             }
         }
     }
@@ -141,7 +140,7 @@ pub(crate) fn all() -> &'static [Migration] {
 /// The bookkeeping rows of `schema`: (version, name, applied at ms), in version order; empty
 /// when fanline was never installed there.
 pub(super) fn applied(
-    tx: &mut impl GenericClient,
+    tx: &mut Session,
     schema: &str,
 ) -> Result<Vec<(u32, String, i64)>, Failure> {
     if current_version(tx, schema)? == 0 {

@@ -74,6 +74,7 @@ mod options;
 mod pending;
 mod pool;
 mod rows;
+mod session;
 mod sql;
 mod tx;
 
@@ -210,12 +211,9 @@ impl PostgresStore {
             let mut conn = self.checkout()?;
             // The statements cached on this connection may name tables about to change.
             conn.forget_statements();
-            let result = (|| {
-                let mut tx = conn.client().transaction()?;
-                migrations::migrate_to(&mut tx, &schema, version, now)?;
-                tx.commit()?;
-                Ok(())
-            })();
+            let result = conn.session().in_transaction("BEGIN", true, |tx| {
+                migrations::migrate_to(tx, &schema, version, now)
+            });
             self.settle(&mut conn, result)
         })
     }
@@ -225,12 +223,9 @@ impl PostgresStore {
         let schema = self.options.schema.clone();
         self.retrying(|| {
             let mut conn = self.checkout()?;
-            let result = (|| {
-                let mut tx = conn.client().transaction()?;
-                let v = migrations::current_version(&mut tx, &schema)?;
-                tx.rollback()?;
-                Ok(v)
-            })();
+            let result = conn.session().in_transaction("BEGIN", false, |tx| {
+                migrations::current_version(tx, &schema)
+            });
             self.settle(&mut conn, result)
         })
     }
@@ -334,7 +329,9 @@ impl PostgresStore {
     }
 }
 
-/// One try of a transaction on `conn`.
+/// One try of a transaction on `conn`. Its `BEGIN` goes out with its first statement and its
+/// held writes with its `COMMIT` (see [`PgConn::execute_and_commit`]): an initiation (one read,
+/// one write) is two round trips, and a closure that sent nothing costs none.
 fn attempt(
     conn: &mut PgConn,
     kind: Kind,
@@ -343,11 +340,11 @@ fn attempt(
     // Broken until the transaction ends cleanly: if the closure panics, the pool drops the
     // connection instead of handing out one with a transaction still open on it.
     conn.mark_broken();
-    conn.batch(kind.begin())?;
+    conn.begin_with_next_statement(kind.begin());
     let mut tx = PgTx::new(conn);
-    // The writes the transaction held back go out before the commit (see `PgTx::flush`).
-    let outcome = f(&mut tx).and_then(|()| tx.flush());
+    let outcome = f(&mut tx);
     let failure = tx.failure.take();
+    let held = tx.take_held();
     match (failure, outcome) {
         // The database's verdict wins, even if the closure swallowed the error it got.
         (Some(failure), _) => {
@@ -359,41 +356,24 @@ fn attempt(
             Err(Failure::Failed(e))
         }
         (None, Ok(())) if kind == Kind::Read => {
-            conn.batch("ROLLBACK")?;
+            if !conn.end_unsent() {
+                conn.batch("ROLLBACK")?;
+            }
             conn.mark_sound();
             Ok(())
         }
-        (None, Ok(())) => match conn.batch("COMMIT") {
-            Ok(()) => {
-                conn.mark_sound();
-                Ok(())
-            }
-            Err(e) => match failure::classify(&e) {
-                Failure::Lost(detail) => {
-                    conn.mark_broken();
-                    // Not retried: the commit may have been applied.
-                    Err(Failure::Failed(Error::store(format!(
-                        "connection lost during commit, outcome unknown: {detail}"
-                    ))))
-                }
-                other => {
-                    // The server refused the commit (under SERIALIZABLE most serialization
-                    // failures surface here): the transaction is over, rolled back, and the
-                    // connection is fine. Kept for the retry rather than reopened (a new
-                    // backend, and every statement prepared again).
-                    if e.code().is_some() {
-                        conn.mark_sound();
-                    }
-                    Err(other)
-                }
-            },
-        },
+        (None, Ok(())) if !held.is_empty() => tx::commit_with(conn, held),
+        (None, Ok(())) if conn.end_unsent() => {
+            conn.mark_sound();
+            Ok(())
+        }
+        (None, Ok(())) => conn.commit(),
     }
 }
 
 /// Rolls back after a failed try; a connection that cannot even do that stays broken.
 fn rollback(conn: &mut PgConn) {
-    if conn.batch("ROLLBACK").is_ok() {
+    if conn.end_unsent() || conn.batch("ROLLBACK").is_ok() {
         conn.mark_sound();
     }
 }
@@ -415,13 +395,10 @@ impl Store for PostgresStore {
         let schema = self.options.schema.clone();
         self.retrying(|| {
             let mut conn = self.checkout()?;
-            let result = (|| {
-                conn.batch(BEGIN_READ)?;
-                let version = migrations::current_version(conn.client(), &schema)?;
-                let text = dump::dump(&mut conn, &schema, version)?;
-                conn.batch("ROLLBACK")?;
-                Ok(text)
-            })();
+            let result = conn.session().in_transaction(BEGIN_READ, false, |tx| {
+                let version = migrations::current_version(tx, &schema)?;
+                dump::dump(tx, &schema, version)
+            });
             self.settle(&mut conn, result)
         })
     }
@@ -467,7 +444,8 @@ mod tests {
         ))
         .expect("prepare");
         let plan = conn
-            .query_text(
+            .session()
+            .query(
                 "EXPLAIN EXECUTE initiate_reads('c1', 'f1', 0, ARRAY['rate\ncreator\nc1'])",
                 &[],
             )

@@ -106,13 +106,13 @@ pub(super) fn split_url(url: &str) -> Result<(String, Option<String>)> {
 
 /// Parses the client's part of a URL. The parser's own message can quote parts of the URL,
 /// so it is not passed on.
-pub(super) fn parse_config(url: &str) -> Result<postgres::Config> {
+pub(super) fn parse_config(url: &str) -> Result<tokio_postgres::Config> {
     if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
         return Err(Error::config(
             "a PostgreSQL URL starts with postgres:// or postgresql://",
         ));
     }
-    url.parse::<postgres::Config>()
+    url.parse::<tokio_postgres::Config>()
         .map_err(|_| Error::config("the PostgreSQL URL is not valid"))
 }
 

@@ -1,4 +1,4 @@
-//! Pooled connections: an r2d2 manager for the sync `postgres` client, each connection with
+//! Pooled connections: an r2d2 manager for [`Session`]s, each connection with
 //! its own prepared-statement cache and a note of whether it can still be trusted.
 //!
 //! A connection is discarded (never handed out again) when the client saw it close, when a
@@ -7,69 +7,118 @@
 //! once, so the idle ones are not worth trying one by one.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use postgres::types::ToSql;
-use postgres::{Client, NoTls, Row, Statement};
+use tokio_postgres::{Client, Row, Statement};
 
 use super::failure::{classify, Failure};
+use super::session::{ConnectError, Flight, Params, PgResult, Session};
 use crate::error::Error;
-
-/// A client result.
-pub(super) type PgResult<T> = Result<T, postgres::Error>;
 
 /// One connection with its prepared statements.
 pub(super) struct PgConn {
-    client: Client,
+    session: Session,
     statements: HashMap<&'static str, Statement>,
+    /// The open transaction's `BEGIN` while it is not sent: it goes out with the
+    /// transaction's first statement, in the same round trip.
+    unsent_begin: Option<&'static str>,
     /// The store's loss epoch when this connection was opened.
     epoch: u64,
     /// Set when a failure showed the connection is unusable.
     broken: bool,
 }
 
-/// Parameters of one statement.
-pub(super) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
-
 impl PgConn {
     /// Runs a cached statement and returns its rows.
-    pub(super) fn query(&mut self, sql: &'static str, params: Params) -> PgResult<Vec<Row>> {
-        let stmt = self.statement(sql)?;
-        self.client.query(&stmt, params)
+    pub(super) fn query(&mut self, sql: &'static str, params: Params) -> Result<Vec<Row>, Failure> {
+        self.request(sql, |c, s| async move { c.query(&s, params).await })
     }
 
     /// Runs a cached statement that returns at most one row.
-    pub(super) fn query_opt(&mut self, sql: &'static str, params: Params) -> PgResult<Option<Row>> {
-        let stmt = self.statement(sql)?;
-        self.client.query_opt(&stmt, params)
+    pub(super) fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: Params,
+    ) -> Result<Option<Row>, Failure> {
+        self.request(sql, |c, s| async move { c.query_opt(&s, params).await })
     }
 
     /// Runs a cached statement that returns exactly one row.
-    pub(super) fn query_one(&mut self, sql: &'static str, params: Params) -> PgResult<Row> {
-        let stmt = self.statement(sql)?;
-        self.client.query_one(&stmt, params)
+    pub(super) fn query_one(&mut self, sql: &'static str, params: Params) -> Result<Row, Failure> {
+        self.request(sql, |c, s| async move { c.query_one(&s, params).await })
     }
 
     /// Runs a cached statement and returns the number of rows it changed.
-    pub(super) fn execute(&mut self, sql: &'static str, params: Params) -> PgResult<u64> {
-        let stmt = self.statement(sql)?;
-        self.client.execute(&stmt, params)
+    pub(super) fn execute(&mut self, sql: &'static str, params: Params) -> Result<u64, Failure> {
+        self.request(sql, |c, s| async move { c.execute(&s, params).await })
     }
 
-    /// Runs text without parameters (transaction control, migrations, dumps).
+    /// Runs text without parameters (transaction control, dumps) outside a transaction this
+    /// connection has yet to begin.
     pub(super) fn batch(&mut self, sql: &str) -> PgResult<()> {
-        self.client.batch_execute(sql)
+        self.session.batch(sql)
     }
 
-    /// Runs an uncached query (built at run time from catalog names, never from callers).
-    pub(super) fn query_text(&mut self, sql: &str, params: Params) -> PgResult<Vec<Row>> {
-        self.client.query(sql, params)
+    /// The session itself (migrations run their own statements).
+    pub(super) fn session(&mut self) -> &mut Session {
+        &mut self.session
     }
 
-    /// The client itself (migrations use its transaction API).
-    pub(super) fn client(&mut self) -> &mut Client {
-        &mut self.client
+    /// Opens a transaction with `begin` (text), sent with the first statement that follows.
+    pub(super) fn begin_with_next_statement(&mut self, begin: &'static str) {
+        self.unsent_begin = Some(begin);
+    }
+
+    /// Whether the server has been sent the open transaction's `BEGIN`; if not, there is
+    /// nothing to end on the server, and the transaction is forgotten here.
+    pub(super) fn end_unsent(&mut self) -> bool {
+        self.unsent_begin.take().is_some()
+    }
+
+    /// Runs a cached statement and then `COMMIT`, in the round trip that also carries the
+    /// transaction's `BEGIN` if it is not sent yet. Every failure the server reports means the
+    /// transaction left nothing behind; a connection lost on the way leaves the outcome unknown.
+    pub(super) fn execute_and_commit(
+        &mut self,
+        sql: &'static str,
+        params: Params,
+    ) -> Result<u64, Failure> {
+        let stmt = self.statement(sql)?;
+        let begin = self.unsent_begin.take();
+        let flight = self.session.flight(
+            begin,
+            |c| async move { c.execute(&stmt, params).await },
+            Some("COMMIT"),
+        );
+        self.end(flight)
+    }
+
+    /// `COMMIT`s the open transaction (which has been begun on the server).
+    pub(super) fn commit(&mut self) -> Result<(), Failure> {
+        let after = self.session.batch("COMMIT");
+        self.end(Flight {
+            before: Ok(()),
+            request: Ok(()),
+            after,
+        })
+    }
+
+    /// What a flight that carried the `COMMIT` means; the connection is sound again when the
+    /// server answered every part (the transaction is then over, committed or rolled back)
+    /// and none of its answers says the connection is going away.
+    fn end<T>(&mut self, flight: Flight<T>) -> Result<T, Failure> {
+        let answered = |r: Option<&tokio_postgres::Error>| {
+            r.is_none_or(|e| e.code().is_some() && !matches!(classify(e), Failure::Lost(_)))
+        };
+        if answered(flight.before.as_ref().err())
+            && answered(flight.request.as_ref().err())
+            && answered(flight.after.as_ref().err())
+        {
+            self.mark_sound();
+        }
+        settle(flight, true)
     }
 
     /// Forgets the prepared statements (after the schema changed under them).
@@ -87,20 +136,89 @@ impl PgConn {
         self.broken = false;
     }
 
+    /// Sends the unsent `BEGIN` (if any) and the request `make` builds from the cached
+    /// statement for `sql` in one round trip.
+    fn request<'s, T, F>(
+        &'s mut self,
+        sql: &'static str,
+        make: impl FnOnce(&'s Client, Statement) -> F,
+    ) -> Result<T, Failure>
+    where
+        F: Future<Output = PgResult<T>>,
+    {
+        let stmt = self.statement(sql)?;
+        let begin = self.unsent_begin.take();
+        let flight = self.session.flight(begin, |c| make(c, stmt), None);
+        settle(flight, false)
+    }
+
     fn statement(&mut self, sql: &'static str) -> PgResult<Statement> {
         if let Some(stmt) = self.statements.get(sql) {
             return Ok(stmt.clone());
         }
-        let stmt = self.client.prepare(sql)?;
+        let stmt = self.session.prepare(sql)?;
         self.statements.insert(sql, stmt.clone());
         Ok(stmt)
+    }
+}
+
+/// What the answers to a flight (`BEGIN`, a statement, `COMMIT`, each possibly not sent) mean
+/// for the transaction. `commits`: the flight carried the `COMMIT`.
+///
+/// The server runs what it was sent in order, even after an error: a statement after a failed
+/// `BEGIN` runs on its own, outside any transaction; a `COMMIT` after a failed statement rolls
+/// the transaction back. An answer the server gave (it has a SQLSTATE) is certain; a
+/// connection that broke before answering leaves unknown how far the server got, which
+/// matters once a `COMMIT` was on its way.
+fn settle<T>(flight: Flight<T>, commits: bool) -> Result<T, Failure> {
+    let unknown = |e: &tokio_postgres::Error| {
+        let detail = match classify(e) {
+            Failure::Contended(d) | Failure::Lost(d) => d,
+            Failure::Failed(e) => e.to_string(),
+        };
+        Failure::Failed(Error::store(format!(
+            "connection lost during commit, outcome unknown: {detail}"
+        )))
+    };
+    let uncertain = |e: &tokio_postgres::Error| commits && e.code().is_none();
+    match flight {
+        Flight {
+            before: Ok(()),
+            request: Ok(v),
+            after: Ok(()),
+        } => Ok(v),
+        Flight {
+            before: Err(e),
+            request: Ok(_),
+            ..
+        } => {
+            // The statement ran outside the transaction that was meant to hold it.
+            Err(unknown(&e))
+        }
+        Flight {
+            before: Err(e), ..
+        }
+        | Flight {
+            before: Ok(()),
+            request: Err(e),
+            ..
+        } => Err(if uncertain(&e) { unknown(&e) } else { classify(&e) }),
+        Flight {
+            request: Ok(_),
+            after: Err(e),
+            ..
+        } => Err(match classify(&e) {
+            // The server may have applied the commit before the connection went.
+            Failure::Lost(_) => unknown(&e),
+            other => other,
+        }),
     }
 }
 
 /// Opens connections for the pool (and, as a clone, for the store's direct login checks).
 #[derive(Clone)]
 pub(super) struct Manager {
-    config: postgres::Config,
+    config: tokio_postgres::Config,
     /// `SET search_path` for fanline's schema, run on every new connection.
     setup: String,
     /// Bumped whenever a connection is found dead; connections from an older epoch are stale.
@@ -111,7 +229,7 @@ pub(super) struct Manager {
 }
 
 impl Manager {
-    pub(super) fn new(config: postgres::Config, setup: String, loss_epoch: Arc<AtomicU64>) -> Self {
+    pub(super) fn new(config: tokio_postgres::Config, setup: String, loss_epoch: Arc<AtomicU64>) -> Self {
         Manager {
             config,
             setup,
@@ -136,13 +254,14 @@ impl Manager {
         self.connect().err().as_ref().and_then(refusal)
     }
 
-    fn open(&self) -> PgResult<PgConn> {
+    fn open(&self) -> Result<PgConn, ConnectError> {
         let epoch = self.loss_epoch.load(Ordering::Acquire);
-        let mut client = self.config.connect(NoTls)?;
-        client.batch_execute(&self.setup)?;
+        let mut session = Session::connect(&self.config)?;
+        session.batch(&self.setup)?;
         Ok(PgConn {
-            client,
+            session,
             statements: HashMap::new(),
+            unsent_begin: None,
             epoch,
             broken: false,
         })
@@ -158,9 +277,9 @@ impl std::fmt::Debug for Manager {
 
 impl r2d2::ManageConnection for Manager {
     type Connection = PgConn;
-    type Error = postgres::Error;
+    type Error = ConnectError;
 
-    fn connect(&self) -> PgResult<PgConn> {
+    fn connect(&self) -> Result<PgConn, ConnectError> {
         let result = self.open();
         // A transient failure says nothing about the credentials: the note stays as it was.
         let note = match &result {
@@ -174,20 +293,23 @@ impl r2d2::ManageConnection for Manager {
         result
     }
 
-    fn is_valid(&self, conn: &mut PgConn) -> PgResult<()> {
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), ConnectError> {
         // Only called if checkout testing is on (the store turns it off, see `connect_with`).
-        conn.client.batch_execute("")
+        Ok(conn.session.batch("")?)
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {
         conn.broken
-            || conn.client.is_closed()
+            || conn.session.is_closed()
             || conn.epoch < self.loss_epoch.load(Ordering::Acquire)
     }
 }
 
 /// The permanent error for a failed login, if the server refused it for good.
-fn refusal(e: &postgres::Error) -> Option<Error> {
+fn refusal(e: &ConnectError) -> Option<Error> {
+    let ConnectError::Client(e) = e else {
+        return None;
+    };
     match classify(e) {
         Failure::Failed(e) if e.code() == "STORE_INCOMPATIBLE" => Some(e),
         _ => None,
@@ -197,5 +319,5 @@ fn refusal(e: &postgres::Error) -> Option<Error> {
 /// Whether a checked-out connection predates the last detected loss (and should be dropped
 /// rather than tried).
 pub(super) fn is_stale(conn: &PgConn, loss_epoch: &AtomicU64) -> bool {
-    conn.broken || conn.client.is_closed() || conn.epoch < loss_epoch.load(Ordering::Acquire)
+    conn.broken || conn.session.is_closed() || conn.epoch < loss_epoch.load(Ordering::Acquire)
 }

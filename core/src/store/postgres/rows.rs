@@ -1,6 +1,6 @@
 //! Rows to records and records to column values.
 
-use postgres::Row;
+use tokio_postgres::Row;
 
 use crate::billing::{Bill, Charge};
 use crate::calls::{Call, CallState, CallType, Settlement};
@@ -41,7 +41,7 @@ fn corrupt(what: &str) -> Error {
 }
 
 /// Reads column `i`, mapping a type mismatch to a corrupt-row error.
-pub(super) fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, i: usize) -> Result<T> {
+pub(super) fn get<'a, T: tokio_postgres::types::FromSql<'a>>(row: &'a Row, i: usize) -> Result<T> {
     row.try_get(i).map_err(|_| corrupt("column"))
 }
 

@@ -5,9 +5,10 @@
 //! values and audit records are held back and sent together (`pending`); an initiation's reads
 //! are one statement. Each statement is a round trip, a large part of what an operation costs.
 
-use super::failure::{classify, Failure};
+use super::failure::Failure;
 use super::pending::{CallParams, Pending};
-use super::pool::{Params, PgConn, PgResult};
+use super::pool::PgConn;
+use super::session::Params;
 use super::rows::{self, amount, get};
 use super::sql;
 use crate::calls::{Call, CallState, Settlement};
@@ -39,35 +40,28 @@ impl<'c> PgTx<'c> {
         }
     }
 
-    /// Sends the writes held back, as one statement. Runs before every other statement and
-    /// before the commit; its failure (a database error, or a call id that was taken) is the
-    /// try's failure even if the closure ignores the error it is handed.
+    /// Sends the writes held back, as one statement. Runs before every other statement; its
+    /// failure is the try's failure even if the closure ignores the error it is handed. The
+    /// writes still held when the closure returns go with the commit instead (see
+    /// [`commit_with`]).
     pub(super) fn flush(&mut self) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let mut pending = std::mem::take(&mut self.pending);
+        let pending = std::mem::take(&mut self.pending);
         let conn = &mut *self.conn;
-        let mut db_error = None;
-        let sent = pending.send(|sql, params| match conn.query_one(sql, params) {
-            Ok(row) => get(&row, 0),
-            Err(e) => {
-                db_error = Some(e);
-                Err(Error::internal("the held writes failed"))
-            }
-        });
-        if let Some(e) = db_error {
-            return self.check(Err(e));
-        }
-        sent.inspect_err(|e| {
-            self.failure.get_or_insert(Failure::Failed(e.clone()));
-        })
+        let sent = pending.send(|sql, params| conn.execute(sql, params).map(drop));
+        self.check(sent)
     }
 
-    /// Turns a client result into a fanline one, remembering the first failure.
-    fn check<T>(&mut self, r: PgResult<T>) -> Result<T> {
-        r.map_err(|e| {
-            let failure = classify(&e);
+    /// The writes still held, taken out to go with the commit.
+    pub(super) fn take_held(&mut self) -> Pending {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Turns a failed statement into a fanline error, remembering the first failure.
+    fn check<T>(&mut self, r: std::result::Result<T, Failure>) -> Result<T> {
+        r.map_err(|failure| {
             let error = match &failure {
                 Failure::Contended(d) | Failure::Lost(d) => Error::store(d),
                 Failure::Failed(e) => e.clone(),
@@ -77,19 +71,19 @@ impl<'c> PgTx<'c> {
         })
     }
 
-    fn rows(&mut self, sql: &'static str, params: Params) -> Result<Vec<postgres::Row>> {
+    fn rows(&mut self, sql: &'static str, params: Params) -> Result<Vec<tokio_postgres::Row>> {
         self.flush()?;
         let r = self.conn.query(sql, params);
         self.check(r)
     }
 
-    fn opt(&mut self, sql: &'static str, params: Params) -> Result<Option<postgres::Row>> {
+    fn opt(&mut self, sql: &'static str, params: Params) -> Result<Option<tokio_postgres::Row>> {
         self.flush()?;
         let r = self.conn.query_opt(sql, params);
         self.check(r)
     }
 
-    fn one(&mut self, sql: &'static str, params: Params) -> Result<postgres::Row> {
+    fn one(&mut self, sql: &'static str, params: Params) -> Result<tokio_postgres::Row> {
         self.flush()?;
         let r = self.conn.query_one(sql, params);
         self.check(r)
@@ -104,6 +98,11 @@ impl<'c> PgTx<'c> {
     fn calls(&mut self, sql: &'static str, params: Params) -> Result<Vec<Call>> {
         self.rows(sql, params)?.iter().map(rows::call).collect()
     }
+}
+
+/// Sends the writes a transaction still held when its closure returned, with its `COMMIT`.
+pub(super) fn commit_with(conn: &mut PgConn, held: Pending) -> std::result::Result<(), Failure> {
+    held.send(|sql, params| conn.execute_and_commit(sql, params).map(drop))
 }
 
 /// The text form a call id is bound as (cast to `uuid` in SQL).
