@@ -37,10 +37,17 @@
 //! [`DatabaseClock`], which follows the database server's clock.
 //!
 //! # Failures
+//! - A transaction's `BEGIN` is sent with its first statement and its held writes with its
+//!   `COMMIT` (pipelined: both sent before either answer is read), so an initiation is two
+//!   round trips.
 //! - A connection lost before `COMMIT` was sent leaves nothing applied (the server rolls the
 //!   transaction back); the try is re-run on a fresh connection within the same retry bound.
-//! - A connection lost while `COMMIT` was in flight is `STORE_UNAVAILABLE` at once: the
-//!   transaction was applied whole or not at all, and re-running it could apply it twice.
+//!   So does every failure the server answered, even in the round trip that carried the
+//!   `COMMIT`: the server runs what it was sent in order, and a `COMMIT` after a failed
+//!   statement rolls back.
+//! - A connection lost while `COMMIT` was in flight (alone or with the last write, with no
+//!   answer from the server) is `STORE_UNAVAILABLE` at once: the transaction was applied
+//!   whole or not at all, and re-running it could apply it twice.
 //! - A dead connection is never handed out again, and neither is any pooled connection opened
 //!   before a loss was seen (a server restart kills all of them), so operations succeed again
 //!   as soon as the server is back.
