@@ -134,6 +134,11 @@ impl Kind {
 }
 
 /// The PostgreSQL store. See the module docs for how it keeps the [`Store`] contract.
+///
+/// Every operation blocks the calling thread until the server answered. Each connection is
+/// driven by a single-threaded tokio runtime of its own, on the caller's thread: from async
+/// code, call the engine inside `tokio::task::spawn_blocking` (tokio panics when a thread
+/// that runs async tasks blocks on a runtime).
 pub struct PostgresStore {
     pool: r2d2::Pool<Manager>,
     /// A clone of the pool's manager, for logging in directly once the server refused.

@@ -41,8 +41,8 @@ pub(super) struct Flight<T> {
 /// An open connection and the runtime that moves its bytes.
 pub(super) struct Session {
     client: Client,
-    // Declared after the client: dropping the client first lets the connection task see the
-    // end before the runtime (and with it the task and the socket) goes away.
+    // Dropped with the session: its task and the socket go with it, and the server rolls back
+    // whatever was left open on the connection.
     runtime: Runtime,
 }
 
