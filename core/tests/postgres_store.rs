@@ -502,3 +502,65 @@ fn health_says_unavailable_when_the_server_turns_the_store_away() {
         &format!("REVOKE CREATE ON DATABASE postgres FROM {role}; DROP ROLE {role}"),
     );
 }
+
+/// The rules a call row obeys hold in the database itself (one function, since schema 3):
+/// rows breaking any of them are refused by the server, valid ones of every state accepted, and
+/// walking down to schema 2 puts back the seven constraints it had.
+#[test]
+fn the_database_refuses_call_rows_that_break_the_rules() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_call_rules");
+    let store = schema.open();
+    let insert = |n: u32, values: &str| {
+        let text = format!(
+            "INSERT INTO {}.calls (id, creator_id, fan_id, call_type, state, rate_per_minute, \
+             creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, \
+             finished_at_ms) VALUES ('00000000-0000-4000-8000-{n:012}', 'c', 'f', {values})",
+            schema.name
+        );
+        pg_support::try_sql(&server, &text)
+    };
+    let valid = [
+        "'voice', 'ringing', 10, 1, 2, 0, 1, NULL, NULL",
+        "'video', 'connected', 0, 1, 2, 0, 1, 5, NULL",
+        "'video', 'ended', 0, 1, 2, 0, 1, 5, 9",
+        "'voice', 'declined', 0, 1, 2, 0, 1, NULL, 9",
+        "'voice', 'cancelled', 0, 1, 2, 0, 1, NULL, 9",
+        "'voice', 'missed', 0, 1, 2, 0, 1, NULL, 9",
+    ];
+    let broken = [
+        "'fax', 'ringing', 10, 1, 2, 0, 1, NULL, NULL",
+        "'voice', 'dialing', 10, 1, 2, 0, 1, NULL, NULL",
+        "'voice', 'ringing', -1, 1, 2, 0, 1, NULL, NULL",
+        "'voice', 'ringing', 10, 0, 2, 0, 1, NULL, NULL",
+        "'voice', 'ringing', 10, 1, 0, 0, 1, NULL, NULL",
+        "'voice', 'connected', 10, 1, 2, 0, 1, NULL, NULL",
+        "'voice', 'ended', 10, 1, 2, 0, 1, 5, NULL",
+        "'voice', 'missed', 10, 1, 2, 0, 1, NULL, NULL",
+    ];
+    for (check_version, constraints) in [(SCHEMA_VERSION, 1), (2, 7)] {
+        store.migrate_to(check_version).unwrap();
+        let count: i64 = sql(
+            &server,
+            &format!(
+                "SELECT count(*) FROM pg_constraint WHERE contype = 'c' \
+                 AND conrelid = '{}.calls'::regclass",
+                schema.name
+            ),
+        )[0]
+        .get(0);
+        assert_eq!(count, constraints, "schema {check_version}");
+        for (n, values) in (0..).zip(broken) {
+            let err = insert(n, values).expect_err(values);
+            assert_eq!(
+                err.code().map(|c| c.code()),
+                Some("23514"),
+                "{values}: {err}"
+            );
+        }
+        for (n, values) in (100..).zip(valid) {
+            insert(n + 100 * check_version, values).unwrap_or_else(|e| panic!("{values}: {e}"));
+        }
+    }
+    store.migrate_to(SCHEMA_VERSION).unwrap();
+}

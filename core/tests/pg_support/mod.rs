@@ -117,11 +117,17 @@ pub fn engine_with(
         .expect("engine builds")
 }
 
-/// Runs SQL on the server directly (setup and inspection), through the same client crate.
+/// Runs SQL on the server directly (setup and inspection), with the sync `postgres` client.
 pub fn sql(server: &str, text: &str) -> Vec<postgres::Row> {
     let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect");
     client.simple_query("SELECT 1").expect("ping");
     client.query(text, &[]).expect("query")
+}
+
+/// Runs one statement directly and returns the server's answer, refusals included.
+pub fn try_sql(server: &str, text: &str) -> Result<u64, postgres::Error> {
+    let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect");
+    client.execute(text, &[])
 }
 
 /// Runs several statements without parameters (setup).

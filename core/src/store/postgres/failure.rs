@@ -67,7 +67,10 @@ pub(super) fn classify(e: &tokio_postgres::Error) -> Failure {
         // Keys fanline makes (call ids) or checks first under SERIALIZABLE (which reports a
         // concurrent insert of the same key as a serialization failure): taken for good, not
         // a fault a retry could fix.
-        let constraint = e.as_db_error().and_then(|db| db.constraint()).unwrap_or("?");
+        let constraint = e
+            .as_db_error()
+            .and_then(|db| db.constraint())
+            .unwrap_or("?");
         return Failure::Failed(Error::internal(format!(
             "postgres store: a unique key was taken ({constraint})"
         )));

@@ -30,6 +30,12 @@ const MIGRATIONS: &[Migration] = &[
         up: include_str!("migrations/0002_prices_and_limits.up.sql"),
         down: include_str!("migrations/0002_prices_and_limits.down.sql"),
     },
+    Migration {
+        version: 3,
+        name: "call_checks",
+        up: include_str!("migrations/0003_call_checks.up.sql"),
+        down: include_str!("migrations/0003_call_checks.down.sql"),
+    },
 ];
 
 /// The schema version this build of the library writes.
@@ -139,10 +145,7 @@ pub(crate) fn all() -> &'static [Migration] {
 
 /// The bookkeeping rows of `schema`: (version, name, applied at ms), in version order; empty
 /// when fanline was never installed there.
-pub(super) fn applied(
-    tx: &mut Session,
-    schema: &str,
-) -> Result<Vec<(u32, String, i64)>, Failure> {
+pub(super) fn applied(tx: &mut Session, schema: &str) -> Result<Vec<(u32, String, i64)>, Failure> {
     if current_version(tx, schema)? == 0 {
         return Ok(Vec::new());
     }

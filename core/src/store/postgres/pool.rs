@@ -195,14 +195,16 @@ fn settle<T>(flight: Flight<T>, commits: bool) -> Result<T, Failure> {
             // The statement ran outside the transaction that was meant to hold it.
             Err(unknown(&e))
         }
-        Flight {
-            before: Err(e), ..
-        }
+        Flight { before: Err(e), .. }
         | Flight {
             before: Ok(()),
             request: Err(e),
             ..
-        } => Err(if uncertain(&e) { unknown(&e) } else { classify(&e) }),
+        } => Err(if uncertain(&e) {
+            unknown(&e)
+        } else {
+            classify(&e)
+        }),
         Flight {
             request: Ok(_),
             after: Err(e),
@@ -229,7 +231,11 @@ pub(super) struct Manager {
 }
 
 impl Manager {
-    pub(super) fn new(config: tokio_postgres::Config, setup: String, loss_epoch: Arc<AtomicU64>) -> Self {
+    pub(super) fn new(
+        config: tokio_postgres::Config,
+        setup: String,
+        loss_epoch: Arc<AtomicU64>,
+    ) -> Self {
         Manager {
             config,
             setup,

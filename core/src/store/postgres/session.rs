@@ -85,7 +85,8 @@ impl Session {
     where
         T: ?Sized + ToStatement,
     {
-        self.runtime.block_on(self.client.query_one(statement, params))
+        self.runtime
+            .block_on(self.client.query_one(statement, params))
     }
 
     /// Runs a statement and returns the number of rows it changed.
@@ -93,7 +94,8 @@ impl Session {
     where
         T: ?Sized + ToStatement,
     {
-        self.runtime.block_on(self.client.execute(statement, params))
+        self.runtime
+            .block_on(self.client.execute(statement, params))
     }
 
     /// Runs text without parameters (one or more statements, simple protocol).

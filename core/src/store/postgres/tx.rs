@@ -8,8 +8,8 @@
 use super::failure::Failure;
 use super::pending::{CallParams, Pending};
 use super::pool::PgConn;
-use super::session::Params;
 use super::rows::{self, amount, get};
+use super::session::Params;
 use super::sql;
 use crate::calls::{Call, CallState, Settlement};
 use crate::error::{Error, Result};
