@@ -27,7 +27,7 @@
 //! # Time: the engine's clock
 //! The store never asks the database for the time. Every time that decides something (a
 //! cooldown's end, a rate limit's theoretical arrival time, an invitation's expiry) is computed
-//! by the engine from its injected [`Clock`](crate::Clock) and stored as a plain number, so
+//! by the engine from its injected [`Clock`] and stored as a plain number, so
 //! tests pin time with a `ManualClock` and a store behaves the same as the memory and SQLite
 //! ones. Several instances are safe with this: serialization makes each decision see every
 //! committed write, and the only cross-instance effect of time is clock skew between hosts,
