@@ -36,14 +36,11 @@ impl From<Error> for Failure {
 pub(super) fn classify(e: &tokio_postgres::Error) -> Failure {
     let Some(code) = e.code() else {
         if e.is_closed() || source_is_io(e) {
-            return Failure::Lost(format!("postgres: {e}"));
+            return Failure::Lost(describe(e));
         }
-        return Failure::Failed(Error::internal(format!("postgres: {e}")));
+        return Failure::Failed(Error::internal(describe(e)));
     };
-    let detail = match e.as_db_error() {
-        Some(db) => format!("postgres {}: {}", code.code(), db.message()),
-        None => format!("postgres {}", code.code()),
-    };
+    let detail = describe(e);
     if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED {
         return Failure::Contended(detail);
     }
@@ -81,6 +78,16 @@ pub(super) fn classify(e: &tokio_postgres::Error) -> Failure {
         return Failure::Failed(Error::invalid("a value is outside what the store can hold"));
     }
     Failure::Failed(Error::store(detail))
+}
+
+/// A failed statement in words: the SQLSTATE and the server's message when the server
+/// answered, else the client's description (a closed connection, an I/O error).
+pub(super) fn describe(e: &tokio_postgres::Error) -> String {
+    match (e.code(), e.as_db_error()) {
+        (Some(code), Some(db)) => format!("postgres {}: {}", code.code(), db.message()),
+        (Some(code), None) => format!("postgres {}", code.code()),
+        (None, _) => format!("postgres: {e}"),
+    }
 }
 
 fn source_is_io(e: &tokio_postgres::Error) -> bool {

@@ -39,15 +39,16 @@
 //! # Failures
 //! - A transaction's `BEGIN` is sent with its first statement and its held writes with its
 //!   `COMMIT` (pipelined: both sent before either answer is read), so an initiation is two
-//!   round trips.
+//!   round trips. A transaction's first round trip never carries its `COMMIT`.
 //! - A connection lost before `COMMIT` was sent leaves nothing applied (the server rolls the
 //!   transaction back); the try is re-run on a fresh connection within the same retry bound.
-//!   So does every failure the server answered, even in the round trip that carried the
-//!   `COMMIT`: the server runs what it was sent in order, and a `COMMIT` after a failed
-//!   statement rolls back.
+//!   A statement the server refused in the round trip that carried the `COMMIT` left nothing
+//!   applied either (the server runs what it was sent in order, and a `COMMIT` after a failed
+//!   statement rolls back): retried if the refusal is transient, returned if not.
 //! - A connection lost while `COMMIT` was in flight (alone or with the last write, with no
-//!   answer from the server) is `STORE_UNAVAILABLE` at once: the transaction was applied
-//!   whole or not at all, and re-running it could apply it twice.
+//!   answer from the server, or with the server shutting down as its answer) is
+//!   `STORE_UNAVAILABLE` at once: the transaction was applied whole or not at all, and
+//!   re-running it could apply it twice.
 //! - A dead connection is never handed out again, and neither is any pooled connection opened
 //!   before a loss was seen (a server restart kills all of them), so operations succeed again
 //!   as soon as the server is back.
@@ -189,7 +190,8 @@ impl PostgresStore {
             .min_idle(Some(0))
             .connection_timeout(options.checkout_timeout)
             // No probe query per checkout (a round trip per transaction): a dead connection
-            // fails at BEGIN, which is safe to retry, and then every older one is dropped.
+            // fails in its first round trip (BEGIN and a statement, never a COMMIT), which is
+            // safe to retry, and then every older one is dropped.
             .test_on_check_out(false)
             // Failures are reported to the caller of each operation, not logged here.
             .error_handler(Box::new(r2d2::NopErrorHandler));
@@ -223,7 +225,7 @@ impl PostgresStore {
             let mut conn = self.checkout()?;
             // The statements cached on this connection may name tables about to change.
             conn.forget_statements();
-            let result = conn.session().in_transaction("BEGIN", true, |tx| {
+            let result = in_transaction(&mut conn, "BEGIN", true, |tx| {
                 migrations::migrate_to(tx, &schema, version, now)
             });
             self.settle(&mut conn, result)
@@ -235,7 +237,7 @@ impl PostgresStore {
         let schema = self.options.schema.clone();
         self.retrying(|| {
             let mut conn = self.checkout()?;
-            let result = conn.session().in_transaction("BEGIN", false, |tx| {
+            let result = in_transaction(&mut conn, "BEGIN", false, |tx| {
                 migrations::current_version(tx, &schema)
             });
             self.settle(&mut conn, result)
@@ -360,19 +362,22 @@ fn attempt(
     match (failure, outcome) {
         // The database's verdict wins, even if the closure swallowed the error it got.
         (Some(failure), _) => {
-            rollback(conn);
+            conn.rollback();
             Err(failure)
         }
         (None, Err(e)) => {
-            rollback(conn);
+            conn.rollback();
             Err(Failure::Failed(e))
         }
         (None, Ok(())) if kind == Kind::Read => {
-            if !conn.end_unsent() {
-                conn.batch("ROLLBACK")?;
+            conn.rollback();
+            if held.is_empty() {
+                Ok(())
+            } else {
+                Err(Failure::Failed(Error::internal(
+                    "a read-only transaction held writes",
+                )))
             }
-            conn.mark_sound();
-            Ok(())
         }
         (None, Ok(())) if !held.is_empty() => tx::commit_with(conn, held),
         (None, Ok(())) if conn.end_unsent() => {
@@ -383,11 +388,21 @@ fn attempt(
     }
 }
 
-/// Rolls back after a failed try; a connection that cannot even do that stays broken.
-fn rollback(conn: &mut PgConn) {
-    if conn.end_unsent() || conn.batch("ROLLBACK").is_ok() {
+/// [`Session::in_transaction`](session::Session::in_transaction) on a pooled connection, which
+/// stays broken until the transaction ended: one that panicked is dropped by the pool instead
+/// of being handed out with the transaction still open.
+fn in_transaction<T>(
+    conn: &mut PgConn,
+    begin: &str,
+    commit: bool,
+    f: impl FnOnce(&mut session::Session) -> std::result::Result<T, Failure>,
+) -> std::result::Result<T, Failure> {
+    conn.mark_broken();
+    let result = conn.session().in_transaction(begin, commit, f);
+    if !matches!(result, Err(Failure::Lost(_))) && !conn.session().is_closed() {
         conn.mark_sound();
     }
+    result
 }
 
 impl Store for PostgresStore {
@@ -407,7 +422,7 @@ impl Store for PostgresStore {
         let schema = self.options.schema.clone();
         self.retrying(|| {
             let mut conn = self.checkout()?;
-            let result = conn.session().in_transaction(BEGIN_READ, false, |tx| {
+            let result = in_transaction(&mut conn, BEGIN_READ, false, |tx| {
                 let version = migrations::current_version(tx, &schema)?;
                 dump::dump(tx, &schema, version)
             });
@@ -449,12 +464,13 @@ mod tests {
         let store = PostgresStore::connect(&format!("{url}{sep}fanline_schema=t_generic_plan"))
             .expect("connect");
         let mut conn = store.checkout().map_err(|_| ()).expect("connection");
-        conn.batch(BEGIN_WRITE).expect("begin");
-        conn.batch(&format!(
-            "PREPARE initiate_reads AS {}",
-            sql::INITIATE_READS
-        ))
-        .expect("prepare");
+        conn.session().batch(BEGIN_WRITE).expect("begin");
+        conn.session()
+            .batch(&format!(
+                "PREPARE initiate_reads AS {}",
+                sql::INITIATE_READS
+            ))
+            .expect("prepare");
         let plan = conn
             .session()
             .query(
@@ -466,7 +482,8 @@ mod tests {
             .map(|r| r.get::<_, String>(0))
             .collect::<Vec<_>>()
             .join("\n");
-        conn.batch("ROLLBACK; DEALLOCATE initiate_reads")
+        conn.session()
+            .batch("ROLLBACK; DEALLOCATE initiate_reads")
             .expect("end");
         drop(conn);
         store.migrate_to(0).expect("drop the test schema");

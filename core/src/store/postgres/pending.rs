@@ -1,9 +1,9 @@
 //! Writes that answer nothing (a new call, audit records, limit values), held back by the
-//! transaction and sent as ONE statement right before its next statement or its commit: an
-//! initiation's limit, call and audit record cost one round trip instead of three. Every other
-//! statement of the transaction sends what is held first, so the transaction reads its own
-//! writes as before; a write that fails makes the whole try fail, as it would have at once
-//! (see `PgTx::flush`).
+//! transaction and sent as ONE statement right before its next statement (`PgTx::flush`) or
+//! together with its `COMMIT` (`tx::commit_with`): an initiation's limit, call and audit
+//! record ride in the commit's round trip instead of costing three. Every other statement of
+//! the transaction sends what is held first, so the transaction reads its own writes as
+//! before; a write that fails makes the whole try fail, as it would have at once.
 //!
 //! A limit's write follows the read of the same row, so holding it widens the window in which
 //! two `SERIALIZABLE` transactions that read the same `limits` page can abort each other. Held

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio_postgres::{Client, Row, Statement};
 
-use super::failure::{classify, Failure};
+use super::failure::{classify, describe, Failure};
 use super::session::{ConnectError, Flight, Params, PgResult, Session};
 use crate::error::Error;
 
@@ -55,12 +55,6 @@ impl PgConn {
         self.request(sql, |c, s| async move { c.execute(&s, params).await })
     }
 
-    /// Runs text without parameters (transaction control, dumps) outside a transaction this
-    /// connection has yet to begin.
-    pub(super) fn batch(&mut self, sql: &str) -> PgResult<()> {
-        self.session.batch(sql)
-    }
-
     /// The session itself (migrations run their own statements).
     pub(super) fn session(&mut self) -> &mut Session {
         &mut self.session
@@ -77,18 +71,24 @@ impl PgConn {
         self.unsent_begin.take().is_some()
     }
 
-    /// Runs a cached statement and then `COMMIT`, in the round trip that also carries the
-    /// transaction's `BEGIN` if it is not sent yet. Every failure the server reports means the
-    /// transaction left nothing behind; a connection lost on the way leaves the outcome unknown.
+    /// Runs a cached statement and then `COMMIT`, both in one round trip, and ends the
+    /// transaction whatever happens (committed, rolled back, or the connection left broken
+    /// with the outcome unknown). A transaction whose `BEGIN` is not sent yet sends it with
+    /// the statement first and commits in a round trip of its own: a pooled connection that
+    /// died while idle fails its first round trip with no answer from the server, which is
+    /// safe to retry only when no `COMMIT` went with it.
     pub(super) fn execute_and_commit(
         &mut self,
         sql: &'static str,
         params: Params,
     ) -> Result<u64, Failure> {
-        let stmt = self.statement(sql)?;
-        let begin = self.unsent_begin.take();
+        if self.unsent_begin.is_some() {
+            let n = self.execute(sql, params).inspect_err(|_| self.rollback())?;
+            return self.commit().map(|()| n);
+        }
+        let stmt = self.statement(sql).inspect_err(|_| self.rollback())?;
         let flight = self.session.flight(
-            begin,
+            None,
             |c| async move { c.execute(&stmt, params).await },
             Some("COMMIT"),
         );
@@ -101,24 +101,37 @@ impl PgConn {
         self.end(Flight {
             before: Ok(()),
             request: Ok(()),
-            after,
+            after: Some(after),
         })
     }
 
-    /// What a flight that carried the `COMMIT` means; the connection is sound again when the
-    /// server answered every part (the transaction is then over, committed or rolled back)
-    /// and none of its answers says the connection is going away.
+    /// Ends the open transaction without applying anything; a connection that cannot even do
+    /// that stays broken.
+    pub(super) fn rollback(&mut self) {
+        if self.end_unsent() || self.session.batch("ROLLBACK").is_ok() {
+            self.mark_sound();
+        }
+    }
+
+    /// What a flight meant to carry the `COMMIT` means. The connection is sound again when
+    /// the server answered every part (the transaction is then over, committed or rolled
+    /// back) and none of its answers says the connection is going away; a `COMMIT` held back
+    /// (its statement could not be sent) leaves the transaction to roll back here.
     fn end<T>(&mut self, flight: Flight<T>) -> Result<T, Failure> {
+        if flight.after.is_none() {
+            self.rollback();
+            return settle(flight);
+        }
         let answered = |r: Option<&tokio_postgres::Error>| {
             r.is_none_or(|e| e.code().is_some() && !matches!(classify(e), Failure::Lost(_)))
         };
         if answered(flight.before.as_ref().err())
             && answered(flight.request.as_ref().err())
-            && answered(flight.after.as_ref().err())
+            && answered(flight.after.as_ref().and_then(|a| a.as_ref().err()))
         {
             self.mark_sound();
         }
-        settle(flight, true)
+        settle(flight)
     }
 
     /// Forgets the prepared statements (after the schema changed under them).
@@ -149,7 +162,7 @@ impl PgConn {
         let stmt = self.statement(sql)?;
         let begin = self.unsent_begin.take();
         let flight = self.session.flight(begin, |c| make(c, stmt), None);
-        settle(flight, false)
+        settle(flight)
     }
 
     fn statement(&mut self, sql: &'static str) -> PgResult<Statement> {
@@ -163,54 +176,51 @@ impl PgConn {
 }
 
 /// What the answers to a flight (`BEGIN`, a statement, `COMMIT`, each possibly not sent) mean
-/// for the transaction. `commits`: the flight carried the `COMMIT`.
+/// for the transaction.
 ///
-/// The server runs what it was sent in order, even after an error: a statement after a failed
-/// `BEGIN` runs on its own, outside any transaction; a `COMMIT` after a failed statement rolls
-/// the transaction back. An answer the server gave (it has a SQLSTATE) is certain; a
-/// connection that broke before answering leaves unknown how far the server got, which
-/// matters once a `COMMIT` was on its way.
-fn settle<T>(flight: Flight<T>, commits: bool) -> Result<T, Failure> {
+/// The server runs what it was sent in order, even after an error that leaves the connection
+/// up: a statement after a failed `BEGIN` runs on its own, outside any transaction; a
+/// `COMMIT` after a failed statement rolls the transaction back. An answer the server gave
+/// (it has a SQLSTATE) is certain; a connection that broke before answering leaves unknown
+/// how far the server got, which matters once a `COMMIT` was on its way, and so does a
+/// `COMMIT` answered by the connection ending (it may have been applied first).
+fn settle<T>(flight: Flight<T>) -> Result<T, Failure> {
+    let commits = flight.after.is_some();
     let unknown = |e: &tokio_postgres::Error| {
-        let detail = match classify(e) {
-            Failure::Contended(d) | Failure::Lost(d) => d,
-            Failure::Failed(e) => e.to_string(),
-        };
         Failure::Failed(Error::store(format!(
-            "connection lost during commit, outcome unknown: {detail}"
+            "connection lost during commit, outcome unknown: {}",
+            describe(e)
         )))
     };
-    let uncertain = |e: &tokio_postgres::Error| commits && e.code().is_none();
     match flight {
         Flight {
             before: Ok(()),
             request: Ok(v),
-            after: Ok(()),
+            after: None | Some(Ok(())),
         } => Ok(v),
         Flight {
             before: Err(e),
             request: Ok(_),
             ..
-        } => {
-            // The statement ran outside the transaction that was meant to hold it.
-            Err(unknown(&e))
-        }
+        } => Err(Failure::Failed(Error::store(format!(
+            "the transaction did not begin and its statement ran on its own, outcome unknown: {}",
+            describe(&e)
+        )))),
         Flight { before: Err(e), .. }
         | Flight {
             before: Ok(()),
             request: Err(e),
             ..
-        } => Err(if uncertain(&e) {
+        } => Err(if commits && e.code().is_none() {
             unknown(&e)
         } else {
             classify(&e)
         }),
         Flight {
             request: Ok(_),
-            after: Err(e),
+            after: Some(Err(e)),
             ..
         } => Err(match classify(&e) {
-            // The server may have applied the commit before the connection went.
             Failure::Lost(_) => unknown(&e),
             other => other,
         }),

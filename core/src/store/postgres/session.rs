@@ -5,6 +5,8 @@
 //! initiation costs two round trips instead of four.
 
 use std::future::Future;
+use std::pin::pin;
+use std::task::Poll;
 
 use futures_util::future::join3;
 use tokio::runtime::Runtime;
@@ -30,12 +32,13 @@ pub(super) enum ConnectError {
     Runtime(#[from] std::io::Error),
 }
 
-/// The answers to one flight: the text sent before the request, the request, the text sent
-/// after it (`Ok(())` for a part that was not sent).
+/// The answers to one flight: the text sent before the request (`Ok(())` if there was none),
+/// the request, and the text sent after it (`None` if there was none, or it was held back
+/// because the request could not be sent).
 pub(super) struct Flight<T> {
     pub(super) before: PgResult<()>,
     pub(super) request: PgResult<T>,
-    pub(super) after: PgResult<()>,
+    pub(super) after: Option<PgResult<()>>,
 }
 
 /// An open connection and the runtime that moves its bytes.
@@ -126,8 +129,11 @@ impl Session {
     }
 
     /// Sends `before` (text, if any), the request `request` makes and `after` (text, if any)
-    /// back to back, then reads the three answers in order: one round trip. The server runs
-    /// them in that order; an error in one does not stop it from running the next.
+    /// back to back, then reads the answers in order: one round trip. The server runs them in
+    /// that order, and an error in one (short of one that ends the connection) does not stop
+    /// it from running the next. `request` must send on its first poll, as a request for a
+    /// prepared statement does; one that fails before it is sent (a parameter its statement
+    /// cannot take) is not followed by `after`.
     pub(super) fn flight<'s, T, F>(
         &'s mut self,
         before: Option<&str>,
@@ -138,18 +144,51 @@ impl Session {
         F: Future<Output = PgResult<T>>,
     {
         let client = &self.client;
-        // `join3` polls its futures in order and each sends its request the first time it is
-        // polled: the requests leave in this order before any answer is awaited.
-        let (before, request, after) = self.runtime.block_on(join3(
-            text(client, before),
-            request(client),
-            text(client, after),
-        ));
-        Flight {
-            before,
-            request,
-            after,
-        }
+        self.runtime.block_on(async move {
+            let mut before = pin!(text(client, before));
+            let mut request = pin!(request(client));
+            // One poll each, in order: each request goes to the connection's queue on its
+            // first poll. Nothing can have been answered yet, so a request that is ready
+            // now failed without being sent.
+            let (mut before_now, mut request_now) = (None, None);
+            std::future::poll_fn(|cx| {
+                if let Poll::Ready(r) = before.as_mut().poll(cx) {
+                    before_now = Some(r);
+                }
+                if let Poll::Ready(r) = request.as_mut().poll(cx) {
+                    request_now = Some(r);
+                }
+                Poll::Ready(())
+            })
+            .await;
+            let after = after.filter(|_| !matches!(request_now, Some(Err(_))));
+            let (before, request, after) = join3(
+                async move {
+                    match before_now {
+                        Some(r) => r,
+                        None => before.await,
+                    }
+                },
+                async move {
+                    match request_now {
+                        Some(r) => r,
+                        None => request.await,
+                    }
+                },
+                async move {
+                    match after {
+                        Some(sql) => Some(client.batch_execute(sql).await),
+                        None => None,
+                    }
+                },
+            )
+            .await;
+            Flight {
+                before,
+                request,
+                after,
+            }
+        })
     }
 }
 

@@ -2,8 +2,9 @@
 //! statement each. Conditional writes are single statements (`UPDATE ... WHERE state = $n`,
 //! `INSERT ... ON CONFLICT DO NOTHING`); the isolation level (see the module docs of
 //! `postgres`) makes the engine's read-decide-write closures atomic. A new call, limit
-//! values and audit records are held back and sent together (`pending`); an initiation's reads
-//! are one statement. Each statement is a round trip, a large part of what an operation costs.
+//! values and audit records are held back and sent together (`pending`), with the `COMMIT`
+//! when nothing else follows them; an initiation's reads are one statement, sent with the
+//! `BEGIN`. Round trips are a large part of what an operation costs.
 
 use super::failure::Failure;
 use super::pending::{CallParams, Pending};
