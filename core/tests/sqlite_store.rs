@@ -342,3 +342,52 @@ fn health_of_a_memory_store_has_no_schema() {
     assert!(json.get("latencyMs").unwrap().is_number());
     assert!(json.get("error").is_none());
 }
+
+/// The rules a call row obeys hold in the database itself: rows breaking any of them are
+/// refused by SQLite's CHECK constraints, valid ones of every state accepted.
+#[test]
+fn the_database_refuses_call_rows_that_break_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fanline.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    let insert = |n: u32, values: &str| {
+        conn.execute(
+            &format!(
+                "INSERT INTO calls (id, creator_id, fan_id, call_type, state, rate_per_minute, \
+                 creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, \
+                 finished_at_ms) VALUES ('call-{n}', 'c', 'f', {values})"
+            ),
+            [],
+        )
+    };
+    let broken = [
+        "'fax', 'ringing', 10, 1, 2, 0, 1, NULL, NULL",
+        "'voice', 'dialing', 10, 1, 2, 0, 1, NULL, NULL",
+        "'voice', 'Ringing', 10, 1, 2, 0, 1, NULL, NULL",
+        "'voice', 'ringing', -1, 1, 2, 0, 1, NULL, NULL",
+        "'voice', 'ringing', 10, 0, 2, 0, 1, NULL, NULL",
+        "'voice', 'ringing', 10, 1, 0, 0, 1, NULL, NULL",
+        "'voice', 'connected', 10, 1, 2, 0, 1, NULL, NULL",
+        "'voice', 'ended', 10, 1, 2, 0, 1, 5, NULL",
+        "'voice', 'missed', 10, 1, 2, 0, 1, NULL, NULL",
+    ];
+    for (n, values) in (0..).zip(broken) {
+        let err = insert(n, values).expect_err(values);
+        assert!(
+            err.to_string().contains("CHECK constraint failed"),
+            "{values}: {err}"
+        );
+    }
+    let valid = [
+        "'voice', 'ringing', 10, 1, 2, 0, 1, NULL, NULL",
+        "'video', 'connected', 0, 1, 2, 0, 1, 5, NULL",
+        "'video', 'ended', 0, 1, 2, 0, 1, 5, 9",
+        "'voice', 'declined', 0, 1, 2, 0, 1, NULL, 9",
+        "'voice', 'cancelled', 0, 1, 2, 0, 1, NULL, 9",
+        "'voice', 'missed', 0, 1, 2, 0, 1, NULL, 9",
+    ];
+    for (n, values) in (100..).zip(valid) {
+        insert(n, values).unwrap_or_else(|e| panic!("{values}: {e}"));
+    }
+}
