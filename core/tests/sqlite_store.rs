@@ -391,3 +391,52 @@ fn the_database_refuses_call_rows_that_break_the_rules() {
         insert(n, values).unwrap_or_else(|e| panic!("{values}: {e}"));
     }
 }
+
+/// Schema 3 copies the relationships table (for its check) and its down file copies it back:
+/// the rows survive both ways, and the check refuses an unknown kind at either version.
+#[test]
+fn relationships_survive_schema_3_down_and_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fanline.db");
+    let clock = ManualClock::at_ms(START_MS);
+    befriend(
+        &engine(Arc::new(SqliteStore::open(&path).unwrap()), &clock),
+        "creator",
+        "fan",
+        10,
+    );
+    let kinds = || {
+        let store = SqliteStore::open(&path).unwrap();
+        engine(Arc::new(store), &clock)
+            .relationship(&Actor::creator("creator").unwrap(), "fan")
+            .unwrap()
+            .into_iter()
+            .map(|r| r.kind)
+            .collect::<Vec<_>>()
+    };
+    let refuses_unknown_kind = || {
+        Connection::open(&path)
+            .unwrap()
+            .execute(
+                "INSERT INTO creator_fan_relationships VALUES ('c', 'f', 'liked', 1, 1)",
+                [],
+            )
+            .is_err()
+    };
+    assert_eq!(kinds(), [RelationshipKind::Follow]);
+    SqliteStore::migrate_to(&path, 2).unwrap();
+    assert!(refuses_unknown_kind());
+    let conn = Connection::open(&path).unwrap();
+    let (creator, kind): (String, String) = conn
+        .query_row(
+            "SELECT creator_id, kind FROM creator_fan_relationships",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((creator.as_str(), kind.as_str()), ("creator", "follow"));
+    drop(conn);
+    // Opening migrates forward to the latest schema again.
+    assert_eq!(kinds(), [RelationshipKind::Follow]);
+    assert!(refuses_unknown_kind());
+}
