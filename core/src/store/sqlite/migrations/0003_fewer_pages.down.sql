@@ -1,24 +1,9 @@
 -- Puts back the calls table of schema 2 (a rowid table with a unique id and full
--- active-call indexes), rows unchanged, the relationships table's `IN` check, and the index
--- on limits.value_ms; removes its row of the migration bookkeeping, so the database records
--- version 2 again (also when run by hand).
+-- active-call indexes), rows unchanged, and the index on limits.value_ms; removes its row of
+-- the migration bookkeeping, so the database records version 2 again (also when run by
+-- hand).
 
 CREATE INDEX limits_value ON limits (value_ms);
-
-CREATE TABLE relationships_listed (
-    creator_id             TEXT    NOT NULL,
-    fan_id                 TEXT    NOT NULL,
-    kind                   TEXT    NOT NULL
-        CHECK (kind IN ('follow', 'tipped', 'purchased', 'messaged', 'called')),
-    first_at_ms            INTEGER NOT NULL,
-    last_interaction_at_ms INTEGER NOT NULL,
-    PRIMARY KEY (creator_id, fan_id, kind)
-) WITHOUT ROWID;
-INSERT INTO relationships_listed (creator_id, fan_id, kind, first_at_ms, last_interaction_at_ms)
-SELECT creator_id, fan_id, kind, first_at_ms, last_interaction_at_ms
-FROM creator_fan_relationships;
-DROP TABLE creator_fan_relationships;
-ALTER TABLE relationships_listed RENAME TO creator_fan_relationships;
 
 DROP VIEW call_invitations;
 

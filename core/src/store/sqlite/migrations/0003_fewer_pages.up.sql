@@ -8,9 +8,8 @@
 -- - `limits` loses its index on `value_ms`: the sweeper's prune reads the table instead (it
 --   holds only limits that still bite, bounded by the creators and IPs active in the last
 --   period, never by history), and every rate-limited request writes one b-tree less.
--- - The checks on a call's state and a relationship's kind compare equalities instead of an
---   `IN` list (of six and five), which SQLite built into a temporary b-tree for every insert
---   or update of the row; the relationships table is copied once for it.
+-- - The check on a call's state compares equalities instead of an `IN` list of six, which
+--   SQLite built into a temporary b-tree for every insert or update of a call.
 -- The rows are copied as they are; ids stay unique (they were a UNIQUE column).
 
 DROP INDEX limits_value;
@@ -60,22 +59,6 @@ CREATE INDEX calls_fan_history ON calls (fan_id, created_at_ms DESC, id DESC);
 -- The sweeper: only ringing calls, and only connected calls, are in these.
 CREATE INDEX calls_ringing_expiry ON calls (expires_at_ms, id) WHERE state = 'ringing';
 CREATE INDEX calls_connected_limit ON calls (limit_at_ms, id) WHERE state = 'connected';
-
-CREATE TABLE relationships_checked (
-    creator_id             TEXT    NOT NULL,
-    fan_id                 TEXT    NOT NULL,
-    kind                   TEXT    NOT NULL
-        CHECK (kind = 'follow' OR kind = 'tipped' OR kind = 'purchased' OR kind = 'messaged'
-            OR kind = 'called'),
-    first_at_ms            INTEGER NOT NULL,
-    last_interaction_at_ms INTEGER NOT NULL,
-    PRIMARY KEY (creator_id, fan_id, kind)
-) WITHOUT ROWID;
-INSERT INTO relationships_checked (creator_id, fan_id, kind, first_at_ms, last_interaction_at_ms)
-SELECT creator_id, fan_id, kind, first_at_ms, last_interaction_at_ms
-FROM creator_fan_relationships;
-DROP TABLE creator_fan_relationships;
-ALTER TABLE relationships_checked RENAME TO creator_fan_relationships;
 
 CREATE VIEW call_invitations AS
 SELECT id AS call_id,
