@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
 
+mod call_rows;
 mod pg_support;
 
 use std::sync::Arc;
@@ -520,24 +521,6 @@ fn the_database_refuses_call_rows_that_break_the_rules() {
         );
         pg_support::try_sql(&server, &text)
     };
-    let valid = [
-        "'voice', 'ringing', 10, 1, 2, 0, 1, NULL, NULL",
-        "'video', 'connected', 0, 1, 2, 0, 1, 5, NULL",
-        "'video', 'ended', 0, 1, 2, 0, 1, 5, 9",
-        "'voice', 'declined', 0, 1, 2, 0, 1, NULL, 9",
-        "'voice', 'cancelled', 0, 1, 2, 0, 1, NULL, 9",
-        "'voice', 'missed', 0, 1, 2, 0, 1, NULL, 9",
-    ];
-    let broken = [
-        "'fax', 'ringing', 10, 1, 2, 0, 1, NULL, NULL",
-        "'voice', 'dialing', 10, 1, 2, 0, 1, NULL, NULL",
-        "'voice', 'ringing', -1, 1, 2, 0, 1, NULL, NULL",
-        "'voice', 'ringing', 10, 0, 2, 0, 1, NULL, NULL",
-        "'voice', 'ringing', 10, 1, 0, 0, 1, NULL, NULL",
-        "'voice', 'connected', 10, 1, 2, 0, 1, NULL, NULL",
-        "'voice', 'ended', 10, 1, 2, 0, 1, 5, NULL",
-        "'voice', 'missed', 10, 1, 2, 0, 1, NULL, NULL",
-    ];
     for (check_version, constraints) in [(SCHEMA_VERSION, 1), (2, 7)] {
         store.migrate_to(check_version).unwrap();
         let count: i64 = sql(
@@ -550,7 +533,7 @@ fn the_database_refuses_call_rows_that_break_the_rules() {
         )[0]
         .get(0);
         assert_eq!(count, constraints, "schema {check_version}");
-        for (n, values) in (0..).zip(broken) {
+        for (n, values) in (0..).zip(call_rows::BROKEN) {
             let err = insert(n, values).expect_err(values);
             assert_eq!(
                 err.code().map(|c| c.code()),
@@ -558,7 +541,7 @@ fn the_database_refuses_call_rows_that_break_the_rules() {
                 "{values}: {err}"
             );
         }
-        for (n, values) in (100..).zip(valid) {
+        for (n, values) in (100..).zip(call_rows::VALID) {
             insert(n + 100 * check_version, values).unwrap_or_else(|e| panic!("{values}: {e}"));
         }
     }

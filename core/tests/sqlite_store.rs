@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
 
+mod call_rows;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -361,33 +363,14 @@ fn the_database_refuses_call_rows_that_break_the_rules() {
             [],
         )
     };
-    let broken = [
-        "'fax', 'ringing', 10, 1, 2, 0, 1, NULL, NULL",
-        "'voice', 'dialing', 10, 1, 2, 0, 1, NULL, NULL",
-        "'voice', 'Ringing', 10, 1, 2, 0, 1, NULL, NULL",
-        "'voice', 'ringing', -1, 1, 2, 0, 1, NULL, NULL",
-        "'voice', 'ringing', 10, 0, 2, 0, 1, NULL, NULL",
-        "'voice', 'ringing', 10, 1, 0, 0, 1, NULL, NULL",
-        "'voice', 'connected', 10, 1, 2, 0, 1, NULL, NULL",
-        "'voice', 'ended', 10, 1, 2, 0, 1, 5, NULL",
-        "'voice', 'missed', 10, 1, 2, 0, 1, NULL, NULL",
-    ];
-    for (n, values) in (0..).zip(broken) {
+    for (n, values) in (0..).zip(call_rows::BROKEN) {
         let err = insert(n, values).expect_err(values);
         assert!(
             err.to_string().contains("CHECK constraint failed"),
             "{values}: {err}"
         );
     }
-    let valid = [
-        "'voice', 'ringing', 10, 1, 2, 0, 1, NULL, NULL",
-        "'video', 'connected', 0, 1, 2, 0, 1, 5, NULL",
-        "'video', 'ended', 0, 1, 2, 0, 1, 5, 9",
-        "'voice', 'declined', 0, 1, 2, 0, 1, NULL, 9",
-        "'voice', 'cancelled', 0, 1, 2, 0, 1, NULL, 9",
-        "'voice', 'missed', 0, 1, 2, 0, 1, NULL, 9",
-    ];
-    for (n, values) in (100..).zip(valid) {
+    for (n, values) in (100..).zip(call_rows::VALID) {
         insert(n, values).unwrap_or_else(|e| panic!("{values}: {e}"));
     }
 }
