@@ -1,8 +1,13 @@
 //! Engine initiations per second from Rust, the baseline `benches/node-compare.mjs` compares the
-//! Node binding with. `initiations [N] [STORE_SPEC]` (default 5000 on `sqlite::memory:`) prints one
-//! JSON line: wall seconds, initiations per second and the CPU seconds of the timed loop (the
-//! process's user plus system time). Each initiation is a distinct (creator, fan) pair that follows and holds tokens, so
-//! every one succeeds; the setup is not timed.
+//! Node binding with. `initiations [N] [STORE_SPEC] [threaded]` (default 5000 on
+//! `sqlite::memory:`) prints one JSON line: wall seconds, initiations per second and the CPU
+//! seconds of the timed loop (the process's user plus system time). Each initiation is a
+//! distinct (creator, fan) pair that follows and holds tokens, so every one succeeds; the setup
+//! is not timed.
+//!
+//! `threaded` starts one idle thread first. A process with a single thread is a special case
+//! for the C library (glibc's malloc, for one, takes no locks in it); a Node process, and any
+//! Rust service with a runtime or a pool, has several threads.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -26,6 +31,12 @@ fn run() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5_000);
     let spec = args.next().unwrap_or_else(|| "sqlite::memory:".to_string());
+    if args.next().as_deref() == Some("threaded") {
+        // Parked for the life of the process: it only has to exist.
+        std::thread::spawn(|| loop {
+            std::thread::park();
+        });
+    }
     let engine = Fanline::builder()
         .store(open_store(&spec)?)
         .agora(
