@@ -547,3 +547,23 @@ fn the_database_refuses_call_rows_that_break_the_rules() {
     }
     store.migrate_to(SCHEMA_VERSION).unwrap();
 }
+
+/// A server that ends idle sessions (`idle_session_timeout`) kills pooled connections between
+/// operations; the next operation finds its connection gone and runs on a fresh one instead of
+/// failing.
+#[test]
+fn connections_the_server_closed_while_idle_are_replaced() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_idle");
+    let url = format!("{}&options=-c%20idle_session_timeout%3D300", schema.url);
+    let store: Arc<dyn Store> = Arc::new(PostgresStore::connect(&url).unwrap());
+    let clock = ManualClock::at_ms(T0_MS);
+    let e = engine(store, &clock);
+    for i in 0..3 {
+        e.credit(&admin(), "fan-1", 1, &format!("buy-{i}"))
+            .unwrap_or_else(|err| panic!("operation {i}: {err:?}"));
+        // Longer than the server lets a session sit idle.
+        std::thread::sleep(std::time::Duration::from_millis(700));
+    }
+    assert_eq!(e.balance(&admin(), "fan-1").unwrap(), 3);
+}
