@@ -60,17 +60,12 @@ pub(super) fn classify(e: &tokio_postgres::Error) -> Failure {
             "the server refused the connection ({detail})"
         )));
     }
-    if *code == SqlState::UNIQUE_VIOLATION {
-        // Keys fanline makes (call ids) or checks first under SERIALIZABLE (which reports a
-        // concurrent insert of the same key as a serialization failure): taken for good, not
-        // a fault a retry could fix.
-        let constraint = e
-            .as_db_error()
-            .and_then(|db| db.constraint())
-            .unwrap_or("?");
-        return Failure::Failed(Error::internal(format!(
-            "postgres store: a unique key was taken ({constraint})"
-        )));
+    if *code == SqlState::UNIQUE_VIOLATION
+        && e.as_db_error().and_then(|db| db.constraint()) == Some("calls_pkey")
+    {
+        // Call ids are random: one that is taken is a fault of fanline or of the system's
+        // random source, which no retry fixes (the memory and SQLite stores say the same).
+        return Failure::Failed(Error::internal("duplicate call id"));
     }
     if class == "22" {
         // A value the engine let through but the column cannot hold (an amount past i64, a
