@@ -136,7 +136,8 @@ impl Actor {
     }
 }
 
-/// A call id: a UUID (v4 from the engine; v4 or v7 accepted from callers).
+/// A call id: a UUID, v4 or v7 (the store picks which kind new calls get,
+/// [`crate::store::Tx::new_call_id`]; both are accepted from callers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CallId(uuid::Uuid);
 
@@ -144,6 +145,14 @@ impl CallId {
     /// A fresh random (v4) id from the operating system's CSPRNG.
     pub fn random() -> Self {
         CallId(uuid::Uuid::new_v4())
+    }
+
+    /// A fresh time-ordered (v7) id: the system clock's Unix milliseconds, then a counter that
+    /// keeps this process's ids increasing within a millisecond, then random bits. A b-tree
+    /// keyed by such ids grows at its right edge, so inserting one touches the pages the last
+    /// insert touched, where a random id lands on any page of the index.
+    pub fn time_ordered() -> Self {
+        CallId(uuid::Uuid::now_v7())
     }
 
     /// Parses the hyphenated or simple form of a v4 or v7 UUID.

@@ -1,6 +1,6 @@
 //! The embedded SQLite store through the engine: a whole call on a file that is reopened,
 //! history across both sides of a user, migrations down and up, a schema from the future,
-//! and contention that outlasts the retry bound.
+//! contention that outlasts the retry bound, and the kind of id each store gives new calls.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
 
@@ -373,4 +373,44 @@ fn the_database_refuses_call_rows_that_break_the_rules() {
     for (n, values) in (100..).zip(call_rows::VALID) {
         insert(n, values).unwrap_or_else(|e| panic!("{values}: {e}"));
     }
+}
+
+/// The version digit of a hyphenated UUID (`xxxxxxxx-xxxx-Vxxx-...`).
+fn uuid_version(id: &str) -> char {
+    id.chars().nth(14).unwrap()
+}
+
+/// The ids of `n` calls rung on `store`, one pair each, all in the same millisecond.
+fn ring_calls(store: Arc<dyn Store>, n: usize) -> Vec<String> {
+    let clock = ManualClock::at_ms(START_MS);
+    let f = engine(store, &clock);
+    (0..n)
+        .map(|i| {
+            let (creator, fan) = (format!("c{i}"), format!("f{i}"));
+            befriend(&f, &creator, &fan, 100);
+            f.initiate(
+                &Actor::creator(creator.as_str()).unwrap(),
+                &InitiateRequest::new(fan.as_str(), CallType::Voice),
+            )
+            .unwrap()
+            .value
+            .id
+            .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn sqlite_gives_time_ordered_call_ids_and_memory_random_ones() {
+    let ids = ring_calls(Arc::new(SqliteStore::open_in_memory().unwrap()), 50);
+    assert!(ids.iter().all(|id| uuid_version(id) == '7'), "{ids:?}");
+    // Each after the last, so the `calls` b-tree grows at its right edge.
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+
+    let ids = ring_calls(Arc::new(MemoryStore::new()), 50);
+    assert!(ids.iter().all(|id| uuid_version(id) == '4'), "{ids:?}");
+    assert!(
+        ids.windows(2).any(|w| w[0] > w[1]),
+        "50 random ids in creation order: {ids:?}"
+    );
 }

@@ -143,6 +143,14 @@ pub trait Tx {
     fn put_share(&mut self, fan: &UserId, state: &ShareState) -> Result<()>;
 
     // --- calls -----------------------------------------------------------------------------
+    /// The id for a call about to be inserted. Call ids are not secrets (every operation on a
+    /// call checks that the actor takes part in it, and joining its Agora channel takes a
+    /// token), so a store picks the kind its index likes: random (v4) ones by default, which
+    /// spread concurrent writers over the id index; a store with a single writer may return
+    /// time-ordered (v7) ones, which it appends.
+    fn new_call_id(&mut self) -> CallId {
+        CallId::random()
+    }
     /// A call by id.
     fn get_call(&mut self, id: &CallId) -> Result<Option<Call>>;
     /// Inserts a new call (state `ringing`).

@@ -13,7 +13,7 @@ use crate::engine::views::InitiateRequest;
 use crate::engine::{audit, detail, Fanline, Outcome};
 use crate::error::{Error, Result};
 use crate::flags::Feature;
-use crate::ids::{Actor, CallId, Role, UserId};
+use crate::ids::{Actor, Role, UserId};
 use crate::limits::RateLimit;
 use crate::privacy::{decide, Action, BlockState};
 use crate::store::{InitiateReads, Tx};
@@ -255,7 +255,7 @@ impl Fanline {
             }
         }
         let call = Call {
-            id: CallId::random(),
+            id: tx.new_call_id(),
             creator: actor.id.clone(),
             fan: fan.clone(),
             call_type: req.call_type,
