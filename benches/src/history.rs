@@ -19,8 +19,9 @@ pub fn calls_from_env() -> u64 {
 
 /// Creates the fanline schema at `path` and inserts `n` past calls in one transaction:
 /// 1,000 creators (`pc-<i>`) and 1,000 fans (`pf-<i>`), mostly ended, spread over the year
-/// before [`START_MS`], with random (v4) ids, as a database that earlier versions wrote holds
-/// (new calls on SQLite get time-ordered ids, which sort after none of these in particular).
+/// before [`START_MS`], with random (v4) ids, as earlier versions wrote them. The time-ordered
+/// ids that new calls get on SQLite all sort into one narrow range among these, as they do in a
+/// database written before an upgrade.
 pub fn prefill(path: &Path, n: u64) {
     drop(SqliteStore::open(path).unwrap());
     let mut conn = Connection::open(path).unwrap();
