@@ -570,3 +570,74 @@ fn connections_the_server_closed_while_idle_are_replaced() {
     }
     assert_eq!(e.balance(&admin(), "fan-1").unwrap(), 3);
 }
+
+/// With no call connected when the table was last analyzed (a new store, a quiet hour), the
+/// sweeper's index of connected calls looks free to read whole; the fan's and the creator's
+/// checks must still read their own index, not that one: under SERIALIZABLE that read would lock its pages, which every accept writes, and
+/// concurrent lifecycles would abort one another. Planned as the store plans them (generic
+/// plans, index scans), and the sweeper's own query still uses the sweeper's index.
+#[test]
+fn busy_checks_never_read_every_connected_call() {
+    let server = require_pg!();
+    let schema = TestSchema::new(&server, "t_busy_plan");
+    let _store = schema.open();
+    let s = &schema.name;
+    sql_batch(
+        &server,
+        &format!(
+            "INSERT INTO {s}.calls (id, creator_id, fan_id, call_type, state, rate_per_minute, \
+             creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, \
+             finished_at_ms, limit_at_ms) \
+             SELECT gen_random_uuid(), 'c' || (i % 500), 'f' || (i % 2000), 'voice', 'ended', \
+             10, 1, 2, i, i + 120000, i, i + 1000, NULL FROM generate_series(1, 60000) AS i; \
+             ANALYZE {s}.calls"
+        ),
+    );
+    let plan = |query: &str| -> String {
+        let mut client = postgres::Client::connect(&server, postgres::NoTls).expect("connect");
+        client
+            .batch_execute(&format!(
+                "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off; \
+                 SET LOCAL plan_cache_mode = force_generic_plan; PREPARE q AS {query}"
+            ))
+            .expect("prepare");
+        let text = client
+            .query("EXPLAIN EXECUTE q('x', 5)", &[])
+            .expect("explain")
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect::<Vec<_>>()
+            .join("\n");
+        client.batch_execute("ROLLBACK").expect("rollback");
+        text
+    };
+    for (query, index) in [
+        (
+            format!(
+                "SELECT EXISTS (SELECT 1 FROM {s}.calls WHERE fan_id = $1 \
+                 AND state = 'connected' AND $2::bigint > 0)"
+            ),
+            "calls_fan_state",
+        ),
+        (
+            format!(
+                "SELECT id FROM {s}.calls WHERE creator_id = $1 \
+                 AND state IN ('ringing', 'connected') AND $2::bigint > 0 ORDER BY id LIMIT 1"
+            ),
+            "calls_creator_state",
+        ),
+        (
+            format!(
+                "SELECT id FROM {s}.calls WHERE state = 'connected' AND limit_at_ms <= $2 \
+                 AND $1::text IS NOT NULL ORDER BY limit_at_ms, id LIMIT 500"
+            ),
+            "calls_connected_limit",
+        ),
+    ] {
+        let p = plan(&query);
+        assert!(p.contains(index), "{query}\n{p}");
+        if index != "calls_connected_limit" {
+            assert!(!p.contains("calls_connected_limit"), "{query}\n{p}");
+        }
+    }
+}

@@ -36,6 +36,12 @@ const MIGRATIONS: &[Migration] = &[
         up: include_str!("migrations/0003_call_checks.up.sql"),
         down: include_str!("migrations/0003_call_checks.down.sql"),
     },
+    Migration {
+        version: 4,
+        name: "connected_limit_predicate",
+        up: include_str!("migrations/0004_connected_limit_predicate.up.sql"),
+        down: include_str!("migrations/0004_connected_limit_predicate.down.sql"),
+    },
 ];
 
 /// The schema version this build of the library writes.
