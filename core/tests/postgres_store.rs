@@ -573,9 +573,10 @@ fn connections_the_server_closed_while_idle_are_replaced() {
 
 /// With no call connected when the table was last analyzed (a new store, a quiet hour), the
 /// sweeper's index of connected calls looks free to read whole; the fan's and the creator's
-/// checks must still read their own index, not that one: under SERIALIZABLE that read would lock its pages, which every accept writes, and
-/// concurrent lifecycles would abort one another. Planned as the store plans them (generic
-/// plans, index scans), and the sweeper's own query still uses the sweeper's index.
+/// checks must still read their own index, not that one: under SERIALIZABLE that read would
+/// lock its pages, which every accept writes, and concurrent lifecycles would abort one
+/// another. Planned as the store plans them (generic plans, index scans), and the sweeper's
+/// own query still uses the sweeper's index.
 #[test]
 fn busy_checks_never_read_every_connected_call() {
     let server = require_pg!();
@@ -611,6 +612,8 @@ fn busy_checks_never_read_every_connected_call() {
         client.batch_execute("ROLLBACK").expect("rollback");
         text
     };
+    // Every query takes the same two parameters (a user id, a time), so that one EXECUTE
+    // serves them all.
     for (query, index) in [
         (
             format!(
