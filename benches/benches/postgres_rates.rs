@@ -5,7 +5,9 @@
 //!
 //! Run: `scripts/bench-postgres` (starts a throwaway server), or with a server of your own:
 //! `FANLINE_TEST_PG_URL=postgres://... cargo bench -p fanline-benches --features postgres
-//! --bench postgres_rates`. Prints rates; asserts nothing about them.
+//! --bench postgres_rates`. Prints rates, and the CPU time each successful operation took in
+//! the clients and (when it runs on this machine) in the server: other work on a busy machine
+//! moves the rates much more than that. Asserts nothing about them.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -17,6 +19,9 @@ use fanline::engine::InitiateRequest;
 use fanline::share::ShareKeyRing;
 use fanline::store::{PostgresOptions, PostgresStore};
 use fanline::{Actor, Fanline, Flags, ManualClock};
+use fanline_benches::cpu::process_cpu;
+use fanline_benches::pg_server::{postmaster_pid, server_cpu};
+use postgres::{Client, NoTls};
 
 const T0_MS: i64 = 1_700_000_000_000;
 const CLIENTS: [usize; 3] = [1, 4, 16];
@@ -52,13 +57,13 @@ fn engine(url: &str, clock: &ManualClock) -> Fanline {
 }
 
 fn sql(url: &str, text: &str) {
-    let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    let mut c = Client::connect(url, NoTls).expect("connect");
     c.batch_execute(text).expect("setup sql");
 }
 
 /// Follow rows for the pairs, and 10^9 tokens for each fan, in bulk (balanced entries).
 fn prepare_pairs(url: &str, creators: &[String], fans: &[String]) {
-    let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    let mut c = Client::connect(url, NoTls).expect("connect");
     c.execute(
         "INSERT INTO bench.creator_fan_relationships \
          SELECT c, f, 'follow', 0, 0 FROM unnest($1::text[], $2::text[]) AS p(c, f) \
@@ -98,12 +103,34 @@ fn prepare_pairs(url: &str, creators: &[String], fans: &[String]) {
     c.batch_execute("COMMIT").unwrap();
 }
 
-/// Runs `op(client, n)` on `clients` threads for [`RUN`]; returns (ok per second, errors by
-/// code).
+/// What one run measured.
+struct Run {
+    /// Operations that succeeded, per second of wall time.
+    rate: f64,
+    /// CPU time (user + system) of the clients per successful operation, in microseconds.
+    client_us: f64,
+    /// The same for the server, when it runs on this machine.
+    server_us: Option<f64>,
+    /// Failed operations by error code.
+    errors: BTreeMap<&'static str, u64>,
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:>8.0}  CPU per op {:.0}", self.rate, self.client_us)?;
+        if let Some(server) = self.server_us {
+            write!(f, "+{server:.0}={:.0}", self.client_us + server)?;
+        }
+        write!(f, " us  errors={:?}", self.errors)
+    }
+}
+
+/// Runs `op(client, n)` on `clients` threads for [`RUN`] (each client made first, untimed).
 fn measure(
     clients: usize,
+    postmaster: Option<u32>,
     make: impl Fn(usize) -> Box<dyn FnMut(u64) -> fanline::Result<()> + Send>,
-) -> (f64, BTreeMap<&'static str, u64>) {
+) -> Run {
     let stop = Arc::new(AtomicBool::new(false));
     let ok = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(Mutex::new(BTreeMap::new()));
@@ -130,15 +157,24 @@ fn measure(
         })
         .collect();
     barrier.wait();
-    let start = Instant::now();
+    let (start, client0, server0) = (Instant::now(), process_cpu(), server_cpu(postmaster));
     std::thread::sleep(RUN);
     stop.store(true, Ordering::Relaxed);
     for t in threads {
         t.join().unwrap();
     }
     let secs = start.elapsed().as_secs_f64();
+    let done = ok.load(Ordering::Relaxed).max(1) as f64;
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / done;
     let errors = errors.lock().unwrap().clone();
-    (ok.load(Ordering::Relaxed) as f64 / secs, errors)
+    Run {
+        rate: ok.load(Ordering::Relaxed) as f64 / secs,
+        client_us: per(process_cpu() - client0),
+        server_us: server0
+            .zip(server_cpu(postmaster))
+            .map(|(before, after)| per(after - before)),
+        errors,
+    }
 }
 
 fn main() {
@@ -197,6 +233,7 @@ fn main() {
     sql(&server, "ANALYZE;");
     let admin = Actor::admin("ops").unwrap();
     let setup = engine(&url, &ManualClock::at_ms(T0_MS));
+    let postmaster = postmaster_pid(&mut Client::connect(&server, NoTls).expect("connect"));
     println!(
         "postgres_rates: {prefill} ended calls prefilled in {:.1} s; {} s per run",
         started.elapsed().as_secs_f64(),
@@ -206,7 +243,7 @@ fn main() {
     let mut first_set = 0;
     for clients in CLIENTS {
         // Initiations: every one by a creator who has not rung yet, to a fan it follows.
-        let (rate, errors) = measure(clients, |c| {
+        let run = measure(clients, postmaster, |c| {
             let e = engine(&url, &ManualClock::at_ms(T0_MS));
             let pairs = ring_pairs[first_set + c].clone();
             Box::new(move |n| {
@@ -221,14 +258,14 @@ fn main() {
                 .map(|_| ())
             })
         });
-        println!("initiations/s  clients={clients:>2}  {rate:>8.0}  errors={errors:?}");
+        println!("initiations/s  clients={clients:>2}  {run}");
         first_set += clients;
     }
 
     let mut first_set = 0;
     for clients in CLIENTS {
         // Lifecycles: ring, accept, 30 s, end; each client its creator and its own clock.
-        let (rate, errors) = measure(clients, |c| {
+        let run = measure(clients, postmaster, |c| {
             let clock = ManualClock::at_ms(T0_MS);
             let e = engine(&url, &clock);
             let (creator_id, fans) = life[first_set + c].clone();
@@ -257,7 +294,7 @@ fn main() {
                 rest.map(|_| ())
             })
         });
-        println!("lifecycles/s   clients={clients:>2}  {rate:>8.0}  errors={errors:?}");
+        println!("lifecycles/s   clients={clients:>2}  {run}");
         first_set += clients;
     }
     let sum = setup.ledger_sum(&admin).expect("ledger sum");

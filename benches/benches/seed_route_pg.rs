@@ -26,6 +26,7 @@ use fanline::store::{PostgresOptions, PostgresStore};
 use fanline::{Actor, Fanline, Flags, ManualClock};
 use fanline_benches::cpu::process_cpu;
 use fanline_benches::history::{self, START_MS};
+use fanline_benches::pg_server::{postmaster_pid, server_cpu};
 use fanline_benches::seed_pg::{self, SeedRoutePg};
 use postgres::{Client, NoTls};
 
@@ -184,55 +185,6 @@ fn measure<C: Send>(
             .zip(server_cpu(postmaster))
             .map(|(before, after)| per(after - before)),
     }
-}
-
-/// The server's postmaster, when the server runs on this machine and its pid file can be read.
-fn postmaster_pid(admin: &mut Client) -> Option<u32> {
-    let row = admin.query_one("SHOW data_directory", &[]).ok()?;
-    let dir: String = row.get(0);
-    let pid_file = std::fs::read_to_string(format!("{dir}/postmaster.pid")).ok()?;
-    pid_file.lines().next()?.trim().parse().ok()
-}
-
-/// CPU time (user + system) so far of the whole server: the postmaster, every running child
-/// (backends, background writers) and, through the postmaster's `cutime`/`cstime`, every child
-/// that ended (a connection replaced, an autovacuum worker), so nothing is lost when a
-/// process ends inside a round. From /proc; `None` without a postmaster.
-fn server_cpu(postmaster: Option<u32>) -> Option<Duration> {
-    let postmaster = postmaster?;
-    // SAFETY: sysconf only reads a configuration value.
-    let ticks = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).ok()?;
-    let mut total = 0;
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // After the command's closing parenthesis: state, ppid, ...; utime, stime, cutime
-        // and cstime are the 12th to 15th (fields 14 to 17 of proc(5)).
-        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 2..]) else {
-            continue;
-        };
-        let fields: Vec<&str> = rest.split(' ').collect();
-        let tick = |i: usize| {
-            fields
-                .get(i)
-                .and_then(|f| f.parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        if pid == postmaster {
-            total += tick(11) + tick(12) + tick(13) + tick(14);
-        } else if fields.get(1).and_then(|f| f.parse::<u32>().ok()) == Some(postmaster) {
-            total += tick(11) + tick(12);
-        }
-    }
-    Some(Duration::from_micros(total * 1_000_000 / ticks))
 }
 
 fn run_seed(
