@@ -39,8 +39,8 @@ pub use open::open_store;
 pub use postgres::{PostgresOptions, PostgresStore};
 pub use probe::StoreProbe;
 pub use records::{
-    AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount, Relationship,
-    ShareState, ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT,
+    AcceptReads, AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount,
+    Relationship, ShareState, ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT,
 };
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous};
 
@@ -196,6 +196,22 @@ pub trait Tx {
             creator_profile: self.get_profile(creator)?,
             creator_active_call: self.active_call(creator, true)?.map(|c| c.id),
         })
+    }
+    /// What an accept reads: the call, `None` when there is none, with the blocks between
+    /// its creator and fan, whether the fan is in a connected call, and the fan's balance.
+    /// The default runs the single reads one by one; a store may answer it in one statement
+    /// or round trip.
+    fn accept_reads(&mut self, call: &CallId) -> Result<Option<AcceptReads>> {
+        let Some(call) = self.get_call(call)? else {
+            return Ok(None);
+        };
+        Ok(Some(AcceptReads {
+            blocked_by_fan: self.is_blocked(&call.fan, &call.creator)?,
+            blocked_by_creator: self.is_blocked(&call.creator, &call.fan)?,
+            fan_connected: self.fan_connected(&call.fan)?,
+            fan_balance: self.balance(call.fan.as_str())?,
+            call,
+        }))
     }
     /// The fan's ringing calls whose invitation has not expired at `now_ms`, newest first.
     fn pending_for_fan(&mut self, fan: &UserId, now_ms: i64) -> Result<Vec<Call>>;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calls::Call;
 use crate::clock::rfc3339;
 use crate::ids::CallId;
 use crate::privacy::{PrivacySettings, RelationshipKind};
@@ -50,6 +51,22 @@ pub struct InitiateReads {
     /// The id of the creator's ringing or connected call, if any (the call itself is read
     /// only then: most initiations find none).
     pub creator_active_call: Option<CallId>,
+}
+
+/// Everything an accept reads: the call, blocks between its two sides, whether its fan is
+/// already in a connected call, and the fan's balance: [`Tx::accept_reads`](super::Tx::accept_reads).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptReads {
+    /// The call.
+    pub call: Call,
+    /// The fan blocked the creator.
+    pub blocked_by_fan: bool,
+    /// The creator blocked the fan.
+    pub blocked_by_creator: bool,
+    /// The fan is in a connected call.
+    pub fan_connected: bool,
+    /// The fan's ledger balance.
+    pub fan_balance: i64,
 }
 
 /// One relationship row.

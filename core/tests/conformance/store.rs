@@ -3,7 +3,7 @@
 
 use fanline::calls::{Call, CallState, CallType};
 use fanline::privacy::{Audience, PrivacySettings, RelationshipKind, Visibility};
-use fanline::store::{AuditRecord, InitiateReads, LedgerEntry, Profile, Tx};
+use fanline::store::{AcceptReads, AuditRecord, InitiateReads, LedgerEntry, Profile, Tx};
 use fanline::{CallId, Error, UserId};
 
 use super::{Harness, T0_MS};
@@ -136,6 +136,120 @@ pub fn initiate_reads_match_the_single_reads(h: Harness) {
         .unwrap();
 }
 
+/// `accept_reads` (one statement on PostgreSQL) says exactly what the single reads say, for
+/// a call whose two sides have nothing stored and one with blocks both ways, a connected
+/// call of the fan's and a balance; no call, `None`.
+pub fn accept_reads_match_the_single_reads(h: Harness) {
+    let (bare_f, full_f) = (
+        UserId::new("bare-f").unwrap(),
+        UserId::new("full-f").unwrap(),
+    );
+    let full_c = UserId::new("full-c").unwrap();
+    let bare = call("bare-c", &bare_f, CallState::Ringing, T0_MS);
+    let full = call("full-c", &full_f, CallState::Ringing, T0_MS);
+    h.store
+        .write(&mut |tx| {
+            tx.insert_call(&bare)?;
+            tx.insert_call(&full)?;
+            tx.insert_call(&call(
+                "other-c",
+                &full_f,
+                CallState::Connected,
+                T0_MS - 5_000,
+            ))?;
+            tx.put_block(&full_f, &full_c, T0_MS)?;
+            tx.put_block(&full_c, &full_f, T0_MS)?;
+            tx.append_ledger(&[
+                LedgerEntry {
+                    reference: "t:fan".into(),
+                    account: full_f.to_string(),
+                    amount: 700,
+                    at_ms: T0_MS,
+                },
+                LedgerEntry {
+                    reference: "t:issuance".into(),
+                    account: fanline::store::ISSUANCE_ACCOUNT.into(),
+                    amount: -700,
+                    at_ms: T0_MS,
+                },
+            ])
+            .map(drop)
+        })
+        .unwrap();
+    h.store
+        .read(&mut |tx: &mut dyn Tx| {
+            for c in [&bare, &full] {
+                let single = AcceptReads {
+                    call: tx.get_call(&c.id)?.expect("stored"),
+                    blocked_by_fan: tx.is_blocked(&c.fan, &c.creator)?,
+                    blocked_by_creator: tx.is_blocked(&c.creator, &c.fan)?,
+                    fan_connected: tx.fan_connected(&c.fan)?,
+                    fan_balance: tx.balance(c.fan.as_str())?,
+                };
+                assert_eq!(tx.accept_reads(&c.id)?, Some(single), "{}", c.creator);
+            }
+            // The stored state was really there (not a comparison of two blanks).
+            let reads = tx.accept_reads(&full.id)?.expect("stored");
+            assert_eq!(reads.call, full);
+            assert!(reads.blocked_by_fan && reads.blocked_by_creator && reads.fan_connected);
+            assert_eq!(reads.fan_balance, 700);
+            let reads = tx.accept_reads(&bare.id)?.expect("stored");
+            assert!(!reads.blocked_by_fan && !reads.blocked_by_creator && !reads.fan_connected);
+            assert_eq!(tx.accept_reads(&CallId::random())?, None);
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn entry(reference: &str, account: &str, amount: i64) -> LedgerEntry {
+    LedgerEntry {
+        reference: reference.into(),
+        account: account.into(),
+        amount,
+        at_ms: T0_MS,
+    }
+}
+
+/// A ledger batch (one statement on PostgreSQL) applies once: again, it answers `false` and
+/// writes nothing; with a later entry's reference taken, it fails and writes nothing. Each
+/// account's balance moves by its entries' total.
+pub fn ledger_batches_apply_once_whole_or_not_at_all(h: Harness) {
+    let balances = |h: &Harness| {
+        let mut out = (0, 0);
+        h.store
+            .read(&mut |tx| {
+                out = (tx.balance("a")?, tx.balance("b")?);
+                Ok(())
+            })
+            .unwrap();
+        out
+    };
+    let append = |batch: &[LedgerEntry]| {
+        let mut applied = false;
+        h.store
+            .write(&mut |tx| {
+                applied = tx.append_ledger(batch)?;
+                Ok(())
+            })
+            .map(|()| applied)
+    };
+    let first = [
+        entry("r1", "a", 5),
+        entry("r2", "a", 2),
+        entry("r3", "b", -7),
+    ];
+    assert!(append(&first).unwrap());
+    assert_eq!(balances(&h), (7, -7));
+    let before = h.dump();
+    assert!(!append(&first).unwrap(), "a batch applied twice");
+    assert_eq!(h.dump(), before);
+    let taken_later = [entry("r4", "a", 1), entry("r2", "b", -1)];
+    assert_eq!(append(&taken_later).unwrap_err().code(), "INTERNAL");
+    assert_eq!(h.dump(), before, "a refused batch left writes behind");
+    assert!(append(&[entry("r5", "b", 3), entry("r6", "a", -3)]).unwrap());
+    assert_eq!(balances(&h), (4, -4));
+}
+
 fn record(event: &str, at_ms: i64) -> AuditRecord {
     AuditRecord {
         seq: 0,
@@ -150,12 +264,20 @@ fn record(event: &str, at_ms: i64) -> AuditRecord {
     }
 }
 
-/// Writes that answer nothing (limit rows, a call, audit records; PostgreSQL holds the call
-/// and the records back and sends them together) are read back inside their transaction, in
-/// order, the latest value of a key winning; they vanish with a rollback, and a call id that
+/// Writes that answer nothing (limit rows, a call, audit records, relationship rows;
+/// PostgreSQL holds them back and sends them together) are read back inside their
+/// transaction, in order, the latest value of a key (or relationship row) winning; they vanish with a rollback, and a call id that
 /// is taken fails the transaction.
 pub fn writes_are_read_back_rolled_back_and_checked(h: Harness) {
     let fan = UserId::new("f1").unwrap();
+    let c1 = UserId::new("c1").unwrap();
+    let kinds = |tx: &mut dyn Tx| -> fanline::Result<Vec<(RelationshipKind, i64, i64)>> {
+        Ok(tx
+            .relationships(&c1, &fan)?
+            .iter()
+            .map(|r| (r.kind, r.first_at_ms, r.last_interaction_at_ms))
+            .collect())
+    };
     let first = call("c1", &fan, CallState::Ringing, T0_MS);
     let second = call("c2", &fan, CallState::Ringing, T0_MS);
     let before = h.dump();
@@ -168,6 +290,16 @@ pub fn writes_are_read_back_rolled_back_and_checked(h: Harness) {
             tx.insert_call(&first)?;
             tx.insert_call(&second)?;
             tx.append_audit(&record("second", T0_MS + 1))?;
+            tx.record_relationship(&c1, &fan, RelationshipKind::Called, T0_MS)?;
+            tx.record_relationship(&c1, &fan, RelationshipKind::Follow, T0_MS + 1)?;
+            tx.record_relationship(&c1, &fan, RelationshipKind::Called, T0_MS + 2)?;
+            assert_eq!(
+                kinds(tx)?,
+                [
+                    (RelationshipKind::Follow, T0_MS + 1, T0_MS + 1),
+                    (RelationshipKind::Called, T0_MS, T0_MS + 2)
+                ]
+            );
             assert_eq!(
                 (tx.get_limit("k1")?, tx.get_limit("k2")?),
                 (Some(2), Some(3))
@@ -179,6 +311,8 @@ pub fn writes_are_read_back_rolled_back_and_checked(h: Harness) {
             // Held again after the reads, then committed (or not) with the rest.
             tx.append_audit(&record("third", T0_MS + 2))?;
             tx.put_limit("k2", 4)?;
+            tx.record_relationship(&c1, &fan, RelationshipKind::Follow, T0_MS + 3)?;
+            tx.record_relationship(&c1, &fan, RelationshipKind::Follow, T0_MS + 4)?;
             if keep {
                 Ok(())
             } else {
@@ -205,6 +339,13 @@ pub fn writes_are_read_back_rolled_back_and_checked(h: Harness) {
             assert_eq!(audit[0].detail.as_deref(), Some(r#"{"n":1}"#));
             assert!(audit.windows(2).all(|w| w[0].seq < w[1].seq));
             assert_eq!(tx.get_call(&first.id)?.as_ref(), Some(&first));
+            assert_eq!(
+                kinds(tx)?,
+                [
+                    (RelationshipKind::Follow, T0_MS + 1, T0_MS + 4),
+                    (RelationshipKind::Called, T0_MS, T0_MS + 2)
+                ]
+            );
             Ok(())
         })
         .unwrap();

@@ -26,8 +26,15 @@ impl Fanline {
     /// Loads a call the actor takes part in; anyone else gets `NOT_FOUND`.
     pub(super) fn participant_call(tx: &mut dyn Tx, actor: &Actor, id: &CallId) -> Result<Call> {
         let call = tx.get_call(id)?.ok_or(Error::NotFound("call"))?;
+        Self::check_participant(actor, &call)?;
+        Ok(call)
+    }
+
+    /// `NOT_FOUND` unless the actor takes part in the call (or is an admin): to anyone else
+    /// it looks like a call that does not exist.
+    fn check_participant(actor: &Actor, call: &Call) -> Result<()> {
         if call.has_participant(&actor.id) || actor.role == Role::Admin {
-            Ok(call)
+            Ok(())
         } else {
             Err(Error::NotFound("call"))
         }
@@ -83,7 +90,10 @@ impl Fanline {
         self.flags.require(Feature::Calls)?;
         let now = self.now_ms();
         self.write(|tx| {
-            let mut call = Self::participant_call(tx, actor, &id)?;
+            // Everything the checks below need, read at once (one round trip on PostgreSQL).
+            let reads = tx.accept_reads(&id)?.ok_or(Error::NotFound("call"))?;
+            Self::check_participant(actor, &reads.call)?;
+            let mut call = reads.call;
             if call.fan != actor.id {
                 return Err(Error::state("only the called fan can accept"));
             }
@@ -97,15 +107,13 @@ impl Fanline {
                     max_rate_per_minute: max,
                 });
             }
-            if tx.is_blocked(&call.creator, &call.fan)?
-                || tx.is_blocked(&call.fan, &call.creator)?
-            {
+            if reads.blocked_by_creator || reads.blocked_by_fan {
                 return Err(Error::Blocked);
             }
-            if tx.fan_connected(&call.fan)? {
+            if reads.fan_connected {
                 return Err(Error::Busy);
             }
-            let limit_secs = self.call_limit_secs(tx, &call)?;
+            let limit_secs = self.call_limit_secs(&call, self.spendable(reads.fan_balance))?;
             let previous = call.transition(CallState::Connected, now)?;
             call.limit_at_ms = Some(now.saturating_add(limit_secs.saturating_mul(1000)));
             store_transition(tx, &call, previous)?;
@@ -138,9 +146,10 @@ impl Fanline {
     /// The length, in whole seconds, of the call about to connect: what the fan's balance
     /// affords at its rate, capped by the longest call. The start guard applies again, and a
     /// balance that affords no time is refused, naming what one billed second would cost.
-    fn call_limit_secs(&self, tx: &mut dyn Tx, call: &Call) -> Result<i64> {
+    /// `balance` is the fan's spendable balance, `None` when the ledger is off.
+    fn call_limit_secs(&self, call: &Call, balance: Option<u64>) -> Result<i64> {
         let max = u64::from(self.config.max_call_secs);
-        let Some(balance) = self.fan_balance(tx, &call.fan)? else {
+        let Some(balance) = balance else {
             return Ok(i64::from(self.config.max_call_secs));
         };
         let policy = &self.config.billing;

@@ -1,4 +1,5 @@
-//! Writes that answer nothing (a new call, audit records, limit values), held back by the
+//! Writes that answer nothing (a new call, audit records, limit values, relationship rows),
+//! held back by the
 //! transaction and sent as ONE statement right before its next statement (`PgTx::flush`) or
 //! together with its `COMMIT` (`tx::commit_with`): an initiation's limit, call and audit
 //! record ride in the commit's round trip instead of costing three. Every other statement of
@@ -27,22 +28,27 @@ macro_rules! limits_and_audit_ctes {
          a AS (INSERT INTO audit_log (event, actor_id, call_id, creator_id, fan_id, call_type, \
          detail, at_ms) SELECT e, ac, ca, cr, fa, ct, de, at FROM unnest($3::text[], $4::text[], \
          $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[]) \
-         WITH ORDINALITY AS r(e, ac, ca, cr, fa, ct, de, at, n) ORDER BY n)"
+         WITH ORDINALITY AS r(e, ac, ca, cr, fa, ct, de, at, n) ORDER BY n), \
+         r AS (INSERT INTO creator_fan_relationships (creator_id, fan_id, kind, first_at_ms, \
+         last_interaction_at_ms) SELECT c, f, k, t0, t1 FROM unnest($11::text[], $12::text[], \
+         $13::text[], $14::bigint[], $15::bigint[]) AS r(c, f, k, t0, t1) \
+         ON CONFLICT (creator_id, fan_id, kind) \
+         DO UPDATE SET last_interaction_at_ms = EXCLUDED.last_interaction_at_ms)"
     };
 }
 
-/// Limits and audit records.
+/// Limits, audit records and relationships.
 const WRITE: &str = concat!(limits_and_audit_ctes!(), " SELECT 0");
 
-/// Limits, audit records and one call. A call id that is taken fails the statement (unique
+/// Limits, audit records, relationships and one call. A call id that is taken fails the statement (unique
 /// violation), and with it the transaction: the statement may go out with the `COMMIT`, which
 /// must then find nothing to apply.
 const WRITE_WITH_CALL: &str = concat!(
     limits_and_audit_ctes!(),
     ", c AS (INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, \
      rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, \
-     finished_at_ms, ended_by, limit_at_ms) VALUES ($11::text::uuid, $12, $13, $14, $15, $16, \
-     $17, $18, $19, $20, $21, $22, $23, $24, $25)) SELECT 0"
+     finished_at_ms, ended_by, limit_at_ms) VALUES ($16::text::uuid, $17, $18, $19, $20, $21, \
+     $22, $23, $24, $25, $26, $27, $28, $29, $30)) SELECT 0"
 );
 
 /// What a transaction holds back.
@@ -52,11 +58,25 @@ pub(super) struct Pending {
     audits: Vec<AuditRecord>,
     /// Limit keys and values, each key once.
     limits: Vec<(String, i64)>,
+    /// Relationship rows, each once.
+    relationships: Vec<HeldRelationship>,
+}
+
+/// A relationship row recorded in the transaction, with the first and the last time it was.
+struct HeldRelationship {
+    creator: String,
+    fan: String,
+    kind: &'static str,
+    first_ms: i64,
+    last_ms: i64,
 }
 
 impl Pending {
     pub(super) fn is_empty(&self) -> bool {
-        self.call.is_none() && self.audits.is_empty() && self.limits.is_empty()
+        self.call.is_none()
+            && self.audits.is_empty()
+            && self.limits.is_empty()
+            && self.relationships.is_empty()
     }
 
     /// Whether a call is held (a second one is sent after the first).
@@ -84,6 +104,31 @@ impl Pending {
         }
     }
 
+    /// Holds a relationship row recorded at `now_ms` (moving the last time of one held for
+    /// the same row: one statement cannot update a row twice).
+    pub(super) fn record_relationship(
+        &mut self,
+        creator: &str,
+        fan: &str,
+        kind: &'static str,
+        now_ms: i64,
+    ) {
+        let held = self
+            .relationships
+            .iter_mut()
+            .find(|r| r.creator == creator && r.fan == fan && r.kind == kind);
+        match held {
+            Some(row) => row.last_ms = now_ms,
+            None => self.relationships.push(HeldRelationship {
+                creator: creator.to_owned(),
+                fan: fan.to_owned(),
+                kind,
+                first_ms: now_ms,
+                last_ms: now_ms,
+            }),
+        }
+    }
+
     /// Runs `send(statement, parameters)` with everything held.
     pub(super) fn send<E: From<Error>>(
         self,
@@ -93,6 +138,7 @@ impl Pending {
             call,
             audits,
             limits,
+            relationships,
         } = self;
         let limit_keys: Vec<&str> = limits.iter().map(|(k, _)| k.as_str()).collect();
         let limit_values: Vec<i64> = limits.iter().map(|(_, v)| *v).collect();
@@ -109,6 +155,13 @@ impl Pending {
             text(|r| &r.detail),
         );
         let times: Vec<i64> = audits.iter().map(|r| r.at_ms).collect();
+        let rel = |f: fn(&HeldRelationship) -> &str| -> Vec<&str> {
+            relationships.iter().map(f).collect()
+        };
+        let (pair_creators, pair_fans, kinds) =
+            (rel(|r| &r.creator), rel(|r| &r.fan), rel(|r| r.kind));
+        let firsts: Vec<i64> = relationships.iter().map(|r| r.first_ms).collect();
+        let lasts: Vec<i64> = relationships.iter().map(|r| r.last_ms).collect();
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![
             &limit_keys,
             &limit_values,
@@ -120,6 +173,11 @@ impl Pending {
             &types,
             &details,
             &times,
+            &pair_creators,
+            &pair_fans,
+            &kinds,
+            &firsts,
+            &lasts,
         ];
         let Some(call) = &call else {
             return send(WRITE, &params);

@@ -26,11 +26,6 @@ pub(super) const PUT_PROFILE: &str =
 pub(super) const RELATIONSHIPS: &str =
     "SELECT kind, first_at_ms, last_interaction_at_ms FROM creator_fan_relationships \
     WHERE creator_id = $1 AND fan_id = $2";
-/// `record_relationship`.
-pub(super) const RECORD_RELATIONSHIP: &str = "INSERT INTO creator_fan_relationships \
-    (creator_id, fan_id, kind, first_at_ms, last_interaction_at_ms) \
-    VALUES ($1, $2, $3, $4, $4) ON CONFLICT (creator_id, fan_id, kind) \
-    DO UPDATE SET last_interaction_at_ms = EXCLUDED.last_interaction_at_ms";
 /// `remove_relationship`.
 pub(super) const REMOVE_RELATIONSHIP: &str = "DELETE FROM creator_fan_relationships \
     WHERE creator_id = $1 AND fan_id = $2 AND kind = $3";
@@ -146,20 +141,21 @@ pub(super) const REFUSAL_COUNTS: &str = "SELECT minute_ms, code, count FROM refu
     WHERE minute_ms >= $1 AND minute_ms < $2 ORDER BY minute_ms, code";
 /// `balance`.
 pub(super) const BALANCE: &str = "SELECT balance FROM ledger_balances WHERE account = $1";
-/// `append_ledger`: whether the batch's reference was applied before.
-pub(super) const LEDGER_REFERENCE_USED: &str =
-    "SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE reference = $1)";
-/// `append_ledger`: the entries, in order.
-pub(super) const INSERT_LEDGER_ENTRIES: &str =
-    "INSERT INTO ledger_entries (reference, account, amount, at_ms) \
+/// `append_ledger`, in one statement: whether the batch's (first) reference was applied
+/// before, and how many entries went in. Nothing is written when it was applied; otherwise the
+/// entries go in, in order, and each account's balance moves by its total (SUM over bigint is
+/// numeric: the cast back to bigint refuses an overflow, 22003).
+pub(super) const APPEND_LEDGER: &str = "WITH used AS (SELECT EXISTS (SELECT 1 FROM ledger_entries \
+    WHERE reference = ($1::text[])[1]) AS applied), \
+    e AS (INSERT INTO ledger_entries (reference, account, amount, at_ms) \
     SELECT r, a, m, t FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) \
-    WITH ORDINALITY AS e(r, a, m, t, n) ORDER BY n \
-    ON CONFLICT (reference) DO NOTHING";
-/// `append_ledger`: each account's total.
-pub(super) const ADD_TO_BALANCES: &str = "INSERT INTO ledger_balances (account, balance) \
-    SELECT a, SUM(m)::bigint FROM unnest($1::text[], $2::bigint[]) AS e(a, m) \
-    GROUP BY a ON CONFLICT (account) \
-    DO UPDATE SET balance = ledger_balances.balance + EXCLUDED.balance";
+    WITH ORDINALITY AS e(r, a, m, t, n) WHERE NOT (SELECT applied FROM used) ORDER BY n \
+    ON CONFLICT (reference) DO NOTHING RETURNING 1), \
+    b AS (INSERT INTO ledger_balances (account, balance) \
+    SELECT a, SUM(m)::bigint FROM unnest($2::text[], $3::bigint[]) AS e(a, m) \
+    WHERE NOT (SELECT applied FROM used) GROUP BY a ON CONFLICT (account) \
+    DO UPDATE SET balance = ledger_balances.balance + EXCLUDED.balance) \
+    SELECT (SELECT applied FROM used), (SELECT count(*) FROM e)";
 /// `ledger_entry`.
 pub(super) const LEDGER_ENTRY: &str =
     "SELECT reference, account, amount, at_ms FROM ledger_entries WHERE reference = $1";
@@ -196,6 +192,21 @@ pub(super) const INITIATE_READS: &str =
      CROSS JOIN LATERAL (SELECT array_agg(kind) AS kinds, array_agg(first_at_ms) AS firsts, \
          array_agg(last_interaction_at_ms) AS lasts FROM creator_fan_relationships \
          WHERE creator_id = $1 AND fan_id = $2) AS r";
+/// Everything an accept reads, in one statement: the call `$1` (its columns first, as
+/// `GET_CALL` has them), then the blocks between its creator and fan, whether the fan is in
+/// a connected call, and the fan's balance. Each part is the single read of the same name,
+/// over the same index.
+pub(super) const ACCEPT_READS: &str = concat!(
+    "SELECT ",
+    call_columns!(),
+    ", EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = c.fan_id \
+     AND b.blocked_id = c.creator_id), \
+     EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = c.creator_id \
+     AND b.blocked_id = c.fan_id), \
+     EXISTS (SELECT 1 FROM calls f WHERE f.fan_id = c.fan_id AND f.state = 'connected'), \
+     COALESCE((SELECT balance FROM ledger_balances l WHERE l.account = c.fan_id), 0) \
+     FROM calls c WHERE c.id = $1::text::uuid"
+);
 /// `active_call` for the creator.
 pub(super) const ACTIVE_AS_CREATOR: &str = concat!(
     "SELECT ",

@@ -2,9 +2,10 @@
 //! statement each. Conditional writes are single statements (`UPDATE ... WHERE state = $n`,
 //! `INSERT ... ON CONFLICT DO NOTHING`); the isolation level (see the module docs of
 //! `postgres`) makes the engine's read-decide-write closures atomic. A new call, limit
-//! values and audit records are held back and sent together (`pending`), with the `COMMIT`
-//! when nothing else follows them; an initiation's reads are one statement, sent with the
-//! `BEGIN`. Round trips are a large part of what an operation costs.
+//! values, relationship rows and audit records are held back and sent together (`pending`),
+//! with the `COMMIT` when nothing else follows them; an initiation's reads, and an accept's,
+//! are one statement each, sent with the `BEGIN`. Round trips are a large part of what an
+//! operation costs.
 
 use super::failure::Failure;
 use super::pending::{CallParams, Pending};
@@ -17,8 +18,8 @@ use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
 use crate::privacy::{Audience, PrivacySettings, RelationshipKind, Visibility};
 use crate::store::records::{
-    AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount, Relationship,
-    ShareState,
+    AcceptReads, AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount,
+    Relationship, ShareState,
 };
 use crate::store::Tx;
 
@@ -185,10 +186,8 @@ impl Tx for PgTx<'_> {
         kind: RelationshipKind,
         now_ms: i64,
     ) -> Result<()> {
-        self.exec(
-            sql::RECORD_RELATIONSHIP,
-            &[&creator.as_str(), &fan.as_str(), &kind.as_str(), &now_ms],
-        )?;
+        self.pending
+            .record_relationship(creator.as_str(), fan.as_str(), kind.as_str(), now_ms);
         Ok(())
     }
 
@@ -252,6 +251,20 @@ impl Tx for PgTx<'_> {
     fn get_call(&mut self, call: &CallId) -> Result<Option<Call>> {
         let row = self.opt(sql::GET_CALL, &[&id(call)])?;
         row.as_ref().map(rows::call).transpose()
+    }
+
+    fn accept_reads(&mut self, call: &CallId) -> Result<Option<AcceptReads>> {
+        let Some(row) = self.opt(sql::ACCEPT_READS, &[&id(call)])? else {
+            return Ok(None);
+        };
+        // The call's columns come first, as `get_call` reads them.
+        Ok(Some(AcceptReads {
+            call: rows::call(&row)?,
+            blocked_by_fan: get(&row, 15)?,
+            blocked_by_creator: get(&row, 16)?,
+            fan_connected: get(&row, 17)?,
+            fan_balance: get(&row, 18)?,
+        }))
     }
 
     fn insert_call(&mut self, call: &Call) -> Result<()> {
@@ -475,27 +488,27 @@ impl Tx for PgTx<'_> {
     }
 
     fn append_ledger(&mut self, entries: &[LedgerEntry]) -> Result<bool> {
-        let Some(first) = entries.first() else {
+        if entries.is_empty() {
             return Ok(true);
-        };
-        let applied = self.one(sql::LEDGER_REFERENCE_USED, &[&first.reference])?;
-        if get::<bool>(&applied, 0)? {
-            return Ok(false);
         }
         let references: Vec<&str> = entries.iter().map(|e| e.reference.as_str()).collect();
         let accounts: Vec<&str> = entries.iter().map(|e| e.account.as_str()).collect();
         let amounts: Vec<i64> = entries.iter().map(|e| e.amount).collect();
         let times: Vec<i64> = entries.iter().map(|e| e.at_ms).collect();
-        // The whole batch in two statements: entries in order, then each account's total.
-        let inserted = self.exec(
-            sql::INSERT_LEDGER_ENTRIES,
+        let row = self.one(
+            sql::APPEND_LEDGER,
             &[&references, &accounts, &amounts, &times],
         )?;
-        if inserted != entries.len() as u64 {
-            return Err(Error::internal("duplicate ledger reference"));
+        if get::<bool>(&row, 0)? {
+            return Ok(false);
         }
-        // SUM over bigint is numeric: the cast to bigint refuses an overflow (22003).
-        self.exec(sql::ADD_TO_BALANCES, &[&accounts, &amounts])?;
+        // A later entry's reference was taken, and the statement moved the balances anyway:
+        // kept as the try's failure, so the transaction rolls back even if the closure
+        // ignores the error.
+        if get::<i64>(&row, 1)? != entries.len() as i64 {
+            let duplicate = Failure::Failed(Error::internal("duplicate ledger reference"));
+            return self.check(Err(duplicate));
+        }
         Ok(true)
     }
 
