@@ -54,7 +54,8 @@ pub struct InitiateReads {
 }
 
 /// Everything an accept reads: the call, blocks between its two sides, whether its fan is
-/// already in a connected call, and the fan's balance: [`Tx::accept_reads`](super::Tx::accept_reads).
+/// already in a connected call, and the fan's balance:
+/// [`Tx::accept_reads`](super::Tx::accept_reads).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcceptReads {
     /// The call.

@@ -266,8 +266,8 @@ fn record(event: &str, at_ms: i64) -> AuditRecord {
 
 /// Writes that answer nothing (limit rows, a call, audit records, relationship rows;
 /// PostgreSQL holds them back and sends them together) are read back inside their
-/// transaction, in order, the latest value of a key (or relationship row) winning; they vanish with a rollback, and a call id that
-/// is taken fails the transaction.
+/// transaction, in order, the latest value of a key (or relationship row) winning; they
+/// vanish with a rollback, and a call id that is taken fails the transaction.
 pub fn writes_are_read_back_rolled_back_and_checked(h: Harness) {
     let fan = UserId::new("f1").unwrap();
     let c1 = UserId::new("c1").unwrap();

@@ -1,8 +1,8 @@
 //! Writes that answer nothing (a new call, audit records, limit values, relationship rows),
-//! held back by the
-//! transaction and sent as ONE statement right before its next statement (`PgTx::flush`) or
-//! together with its `COMMIT` (`tx::commit_with`): an initiation's limit, call and audit
-//! record ride in the commit's round trip instead of costing three. Every other statement of
+//! held back by the transaction and sent as ONE statement right before its next statement
+//! (`PgTx::flush`) or together with its `COMMIT` (`tx::commit_with`): an initiation's limit,
+//! call and audit record ride in the commit's round trip instead of costing three, and so do
+//! an accept's relationship row and audit record. Every other statement of
 //! the transaction sends what is held first, so the transaction reads its own writes as
 //! before; a write that fails makes the whole try fail, as it would have at once.
 //!
@@ -18,10 +18,10 @@ use crate::calls::Call;
 use crate::error::{Error, Result};
 use crate::store::records::AuditRecord;
 
-/// The limit values (keys unique: a later value of a key replaces the held one), then the
-/// audit records unnested from arrays in order (audit `seq` values are taken in the order the
-/// records were appended).
-macro_rules! limits_and_audit_ctes {
+/// The limit values (keys unique: a later value of a key replaces the held one), the audit
+/// records unnested from arrays in order (audit `seq` values are taken in the order the
+/// records were appended), then the relationship rows (each once).
+macro_rules! held_writes_ctes {
     () => {
         "WITH l AS (INSERT INTO limits (key, value_ms) SELECT k, v FROM unnest($1::text[], \
          $2::bigint[]) AS l(k, v) ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms), \
@@ -38,13 +38,13 @@ macro_rules! limits_and_audit_ctes {
 }
 
 /// Limits, audit records and relationships.
-const WRITE: &str = concat!(limits_and_audit_ctes!(), " SELECT 0");
+const WRITE: &str = concat!(held_writes_ctes!(), " SELECT 0");
 
-/// Limits, audit records, relationships and one call. A call id that is taken fails the statement (unique
-/// violation), and with it the transaction: the statement may go out with the `COMMIT`, which
-/// must then find nothing to apply.
+/// Limits, audit records, relationships and one call. A call id that is taken fails the
+/// statement (unique violation), and with it the transaction: the statement may go out with
+/// the `COMMIT`, which must then find nothing to apply.
 const WRITE_WITH_CALL: &str = concat!(
-    limits_and_audit_ctes!(),
+    held_writes_ctes!(),
     ", c AS (INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, \
      rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, \
      finished_at_ms, ended_by, limit_at_ms) VALUES ($16::text::uuid, $17, $18, $19, $20, $21, \
