@@ -59,18 +59,8 @@ pub fn initiate_reads_match_the_single_reads(h: Harness) {
             };
             tx.put_profile(&full_c, &profile)?;
             tx.append_ledger(&[
-                LedgerEntry {
-                    reference: "t:fan".into(),
-                    account: full_f.to_string(),
-                    amount: 700,
-                    at_ms: T0_MS,
-                },
-                LedgerEntry {
-                    reference: "t:issuance".into(),
-                    account: fanline::store::ISSUANCE_ACCOUNT.into(),
-                    amount: -700,
-                    at_ms: T0_MS,
-                },
+                entry("t:fan", full_f.as_str(), 700),
+                entry("t:issuance", fanline::store::ISSUANCE_ACCOUNT, -700),
             ])?;
             tx.put_limit("rate\ncreator\nfull-c", T0_MS + 6_000)?;
             // A connected call of the fan's (with another creator) and a recent pair call.
@@ -160,18 +150,8 @@ pub fn accept_reads_match_the_single_reads(h: Harness) {
             tx.put_block(&full_f, &full_c, T0_MS)?;
             tx.put_block(&full_c, &full_f, T0_MS)?;
             tx.append_ledger(&[
-                LedgerEntry {
-                    reference: "t:fan".into(),
-                    account: full_f.to_string(),
-                    amount: 700,
-                    at_ms: T0_MS,
-                },
-                LedgerEntry {
-                    reference: "t:issuance".into(),
-                    account: fanline::store::ISSUANCE_ACCOUNT.into(),
-                    amount: -700,
-                    at_ms: T0_MS,
-                },
+                entry("t:fan", full_f.as_str(), 700),
+                entry("t:issuance", fanline::store::ISSUANCE_ACCOUNT, -700),
             ])
             .map(drop)
         })
