@@ -629,6 +629,15 @@ fn busy_checks_never_read_every_connected_call() {
             ),
             "calls_creator_state",
         ),
+        // The accept's read asks it of the call's fan (a correlated subquery).
+        (
+            format!(
+                "SELECT EXISTS (SELECT 1 FROM {s}.calls f WHERE f.fan_id = c.fan_id \
+                 AND f.state = 'connected') FROM {s}.calls c \
+                 WHERE c.id = md5($1)::uuid AND $2::bigint > 0"
+            ),
+            "calls_fan_state",
+        ),
         (
             format!(
                 "SELECT id FROM {s}.calls WHERE state = 'connected' AND limit_at_ms <= $2 \

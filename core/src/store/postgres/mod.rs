@@ -451,12 +451,12 @@ fn backoff(retry: u32) {
 mod tests {
     use super::*;
 
-    /// The initiation's one read, as a write transaction plans it: a generic plan (its
-    /// parameters stay `$n`: planned once per connection, not per initiation) that reads every
-    /// table through an index. Needs a server (`FANLINE_TEST_PG_URL`, set by
+    /// The initiation's one read and the accept's, as a write transaction plans them: generic
+    /// plans (their parameters stay `$n`: planned once per connection, not per operation) that
+    /// read every table through an index. Needs a server (`FANLINE_TEST_PG_URL`, set by
     /// `scripts/stages/30-postgres`); without one there is nothing to check.
     #[test]
-    fn postgres_initiation_read_is_planned_once_and_uses_indexes() {
+    fn postgres_multi_part_reads_are_planned_once_and_use_indexes() {
         let Ok(url) = std::env::var("FANLINE_TEST_PG_URL") else {
             return;
         };
@@ -464,34 +464,48 @@ mod tests {
         let store = PostgresStore::connect(&format!("{url}{sep}fanline_schema=t_generic_plan"))
             .expect("connect");
         let mut conn = store.checkout().map_err(|_| ()).expect("connection");
-        conn.session().batch(BEGIN_WRITE).expect("begin");
-        conn.session()
-            .batch(&format!(
-                "PREPARE initiate_reads AS {}",
-                sql::INITIATE_READS
-            ))
-            .expect("prepare");
-        let plan = conn
-            .session()
-            .query(
-                "EXPLAIN EXECUTE initiate_reads('c1', 'f1', 0, ARRAY['rate\ncreator\nc1'])",
-                &[],
-            )
-            .expect("explain")
-            .iter()
-            .map(|r| r.get::<_, String>(0))
-            .collect::<Vec<_>>()
-            .join("\n");
-        conn.session()
-            .batch("ROLLBACK; DEALLOCATE initiate_reads")
-            .expect("end");
+        // (statement, arguments, a value a custom plan would show, a generic plan's `$n`)
+        let reads = [
+            (
+                sql::INITIATE_READS,
+                "('c1', 'f1', 0, ARRAY['rate\ncreator\nc1'])",
+                "'f1'",
+                "= $2",
+            ),
+            (
+                sql::ACCEPT_READS,
+                "('0190a5c4-98e4-7d3c-9b7e-3f2a1c4d5e6f')",
+                "0190a5c4",
+                "$1",
+            ),
+        ];
+        let mut plans = Vec::new();
+        for (statement, args, value, param) in reads {
+            conn.session().batch(BEGIN_WRITE).expect("begin");
+            conn.session()
+                .batch(&format!("PREPARE read AS {statement}"))
+                .expect("prepare");
+            let plan = conn
+                .session()
+                .query(&format!("EXPLAIN EXECUTE read{args}"), &[])
+                .expect("explain")
+                .iter()
+                .map(|r| r.get::<_, String>(0))
+                .collect::<Vec<_>>()
+                .join("\n");
+            conn.session()
+                .batch("ROLLBACK; DEALLOCATE read")
+                .expect("end");
+            plans.push((plan, value, param));
+        }
         drop(conn);
         store.migrate_to(0).expect("drop the test schema");
-        // A custom plan would show the values ('f1'::text) where a generic one shows `$2`.
-        assert!(
-            plan.contains("= $2") && !plan.contains("'f1'"),
-            "not generic:\n{plan}"
-        );
-        assert!(!plan.contains("Seq Scan"), "a sequential scan:\n{plan}");
+        for (plan, value, param) in plans {
+            assert!(
+                plan.contains(param) && !plan.contains(value),
+                "not generic:\n{plan}"
+            );
+            assert!(!plan.contains("Seq Scan"), "a sequential scan:\n{plan}");
+        }
     }
 }
