@@ -91,6 +91,21 @@ pub(super) const FAN_CONNECTED: &str =
 pub(super) const LATEST_PAIR_CALL: &str = "SELECT MAX(created_at_ms) FROM calls \
      INDEXED BY calls_creator_history \
      WHERE creator_id = ?1 AND created_at_ms > ?3 AND fan_id = ?2";
+/// Everything an accept reads, in one statement: the call `?1` (its columns first, as
+/// `GET_CALL` has them), the blocks between its creator and fan, whether the fan is in a
+/// connected call (over the index `FAN_CONNECTED` uses), and the fan's balance.
+pub(super) const ACCEPT_READS: &str = concat!(
+    "SELECT ",
+    call_columns!(),
+    ", EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = c.fan_id \
+     AND blocked_id = c.creator_id), \
+     EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = c.creator_id \
+     AND blocked_id = c.fan_id), \
+     EXISTS (SELECT 1 FROM calls f INDEXED BY calls_fan_state WHERE f.fan_id = c.fan_id \
+     AND f.state IN ('ringing', 'connected') AND f.state = 'connected'), \
+     COALESCE((SELECT balance FROM ledger_balances WHERE account = c.fan_id), 0) \
+     FROM calls c WHERE c.id = ?1"
+);
 /// The reads of an initiation in one statement (`?1` creator, `?2` fan, `?3` the cooldown's
 /// start): primary-key lookups and the two calls queries above. Active states are looked up
 /// one equality at a time: an `IN` list over an index column makes SQLite build (and tear
@@ -239,7 +254,7 @@ mod tests {
             let names = stmt.query_map([], |r| r.get(0)).unwrap();
             names.map(Result::unwrap).collect()
         };
-        let hot: [(&str, &[&str], bool); 26] = [
+        let hot: [(&str, &[&str], bool); 27] = [
             (GET_SETTINGS, &["fan_privacy_settings"], false),
             (GET_PROFILE, &["user_profiles"], false),
             (RELATIONSHIPS, &["creator_fan_relationships"], false),
@@ -262,6 +277,16 @@ mod tests {
                     "call_prices",
                 ],
                 true,
+            ),
+            (
+                ACCEPT_READS,
+                &[
+                    "PRIMARY KEY",
+                    "user_blocks",
+                    "calls_fan_state",
+                    "ledger_balances",
+                ],
+                false,
             ),
             (PENDING_FOR_FAN, &["calls_fan_state"], true),
             (

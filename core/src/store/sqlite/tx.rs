@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
 use crate::privacy::{PrivacySettings, RelationshipKind};
 use crate::store::records::{
-    AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount, Relationship,
-    ShareState,
+    AcceptReads, AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount,
+    Relationship, ShareState,
 };
 use crate::store::Tx;
 
@@ -190,6 +190,19 @@ impl Tx for SqliteTx<'_> {
 
     fn get_call(&mut self, id: &CallId) -> Result<Option<Call>> {
         self.one(sql::GET_CALL, [id.to_string()], rows::call)
+    }
+
+    fn accept_reads(&mut self, id: &CallId) -> Result<Option<AcceptReads>> {
+        // The call's columns come first, as `get_call` reads them.
+        self.one(sql::ACCEPT_READS, [id.to_string()], |r| {
+            Ok(AcceptReads {
+                call: rows::call(r)?,
+                blocked_by_fan: r.get(15)?,
+                blocked_by_creator: r.get(16)?,
+                fan_connected: r.get(17)?,
+                fan_balance: r.get(18)?,
+            })
+        })
     }
 
     fn insert_call(&mut self, call: &Call) -> Result<()> {
