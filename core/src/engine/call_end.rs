@@ -46,17 +46,19 @@ pub(super) fn call_limit_ms(call: &Call, max_call_secs: u32) -> i64 {
 impl Fanline {
     /// Ends a connected call at `now`, or at its limit when that came first: settles it once
     /// (capped at the fan's balance, never billed past the limit), writes the ledger entries,
-    /// the ended call and its audit row, and pushes `call:ended`: to the other side when a
-    /// participant (`by`) ended it, to both sides otherwise.
+    /// the ended call and its audit row, and returns `call:ended` events: to the other side
+    /// when a participant (`by`) ended it, to both sides otherwise. `fan_balance` is the
+    /// fan's spendable balance, read by the caller in the same transaction (`None` when the
+    /// ledger is off).
     pub(super) fn end_connected(
         &self,
         tx: &mut dyn Tx,
         mut call: Call,
+        fan_balance: Option<u64>,
         by: Option<&Actor>,
         reason: EndReason,
         now: i64,
-        events: &mut Vec<Event>,
-    ) -> Result<EndedCall> {
+    ) -> Result<(EndedCall, Vec<Event>)> {
         let limit = call_limit_ms(&call, self.config.max_call_secs);
         let reason = if now >= limit && reason == EndReason::Hangup {
             EndReason::Limit
@@ -65,7 +67,7 @@ impl Fanline {
         };
         let end_at = now.min(limit);
         let seconds = billed_seconds(call.connected_at_ms.unwrap_or(end_at), end_at);
-        let balance = self.fan_balance(tx, &call.fan)?.unwrap_or(u64::MAX);
+        let balance = fan_balance.unwrap_or(u64::MAX);
         let charge = self
             .config
             .billing
@@ -101,20 +103,18 @@ impl Fanline {
             "reason": reason.as_str(),
             "settlement": settlement,
         });
-        match by {
-            Some(actor) => {
-                events.push(Event::to_user(call.other(&actor.id), "call:ended", payload))
-            }
-            None => {
-                for user in [&call.creator, &call.fan] {
-                    events.push(Event::to_user(user, "call:ended", payload.clone()));
-                }
-            }
-        }
-        Ok(EndedCall {
+        let events = match by {
+            Some(actor) => vec![Event::to_user(call.other(&actor.id), "call:ended", payload)],
+            None => [&call.creator, &call.fan]
+                .into_iter()
+                .map(|user| Event::to_user(user, "call:ended", payload.clone()))
+                .collect(),
+        };
+        let ended = EndedCall {
             call: call.view(),
             settlement,
-        })
+        };
+        Ok((ended, events))
     }
 }
 
@@ -135,7 +135,10 @@ impl Fanline {
                 continue;
             };
             if call.state == CallState::Connected {
-                self.end_connected(tx, call, Some(actor), EndReason::Blocked, now, events)?;
+                let balance = self.fan_balance(tx, &call.fan)?;
+                let reason = EndReason::Blocked;
+                let (_, ended) = self.end_connected(tx, call, balance, Some(actor), reason, now)?;
+                events.extend(ended);
             } else if now >= call.expires_at_ms {
                 miss(tx, call, now, events)?;
             } else {

@@ -39,7 +39,7 @@ pub use open::open_store;
 pub use postgres::{PostgresOptions, PostgresStore};
 pub use probe::StoreProbe;
 pub use records::{
-    AcceptReads, AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount,
+    AuditRecord, CallReads, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount,
     Relationship, ShareState, ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT,
 };
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous};
@@ -197,15 +197,15 @@ pub trait Tx {
             creator_active_call: self.active_call(creator, true)?.map(|c| c.id),
         })
     }
-    /// What an accept reads: the call, `None` when there is none, with the blocks between
-    /// its creator and fan, whether the fan is in a connected call, and the fan's balance.
-    /// The default runs the single reads one by one; a store may answer it in one statement
-    /// or round trip.
-    fn accept_reads(&mut self, call: &CallId) -> Result<Option<AcceptReads>> {
+    /// A call (`None` when there is none) with what accepting or ending it reads: the blocks
+    /// between its creator and fan, whether the fan is in a connected call, and the fan's
+    /// balance. The default runs the single reads one by one; a store may answer it in one
+    /// statement or round trip.
+    fn call_reads(&mut self, call: &CallId) -> Result<Option<CallReads>> {
         let Some(call) = self.get_call(call)? else {
             return Ok(None);
         };
-        Ok(Some(AcceptReads {
+        Ok(Some(CallReads {
             blocked_by_fan: self.is_blocked(&call.fan, &call.creator)?,
             blocked_by_creator: self.is_blocked(&call.creator, &call.fan)?,
             fan_connected: self.fan_connected(&call.fan)?,

@@ -53,11 +53,11 @@ pub struct InitiateReads {
     pub creator_active_call: Option<CallId>,
 }
 
-/// Everything an accept reads: the call, blocks between its two sides, whether its fan is
-/// already in a connected call, and the fan's balance:
-/// [`Tx::accept_reads`](super::Tx::accept_reads).
+/// A call with what accepting or ending it reads about its two sides: blocks between them,
+/// whether its fan is already in a connected call, and the fan's balance:
+/// [`Tx::call_reads`](super::Tx::call_reads).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AcceptReads {
+pub struct CallReads {
     /// The call.
     pub call: Call,
     /// The fan blocked the creator.

@@ -185,7 +185,7 @@ macro_rules! conformance_suite {
             }
             store {
                 initiate_reads_match_the_single_reads,
-                accept_reads_match_the_single_reads,
+                call_reads_match_the_single_reads,
                 ledger_batches_apply_once_whole_or_not_at_all,
                 writes_are_read_back_rolled_back_and_checked,
             }

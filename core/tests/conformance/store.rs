@@ -3,7 +3,7 @@
 
 use fanline::calls::{Call, CallState, CallType};
 use fanline::privacy::{Audience, PrivacySettings, RelationshipKind, Visibility};
-use fanline::store::{AcceptReads, AuditRecord, InitiateReads, LedgerEntry, Profile, Tx};
+use fanline::store::{AuditRecord, CallReads, InitiateReads, LedgerEntry, Profile, Tx};
 use fanline::{CallId, Error, UserId};
 
 use super::{Harness, T0_MS};
@@ -126,10 +126,10 @@ pub fn initiate_reads_match_the_single_reads(h: Harness) {
         .unwrap();
 }
 
-/// `accept_reads` (one statement on PostgreSQL) says exactly what the single reads say, for
-/// a call whose two sides have nothing stored and one with blocks both ways, a connected
-/// call of the fan's and a balance; no call, `None`.
-pub fn accept_reads_match_the_single_reads(h: Harness) {
+/// `call_reads` (one statement on SQLite and PostgreSQL) says exactly what the single reads
+/// say, for a call whose two sides have nothing stored and one with blocks both ways, a
+/// connected call of the fan's and a balance; no call, `None`.
+pub fn call_reads_match_the_single_reads(h: Harness) {
     let (bare_f, full_f) = (
         UserId::new("bare-f").unwrap(),
         UserId::new("full-f").unwrap(),
@@ -159,23 +159,23 @@ pub fn accept_reads_match_the_single_reads(h: Harness) {
     h.store
         .read(&mut |tx: &mut dyn Tx| {
             for c in [&bare, &full] {
-                let single = AcceptReads {
+                let single = CallReads {
                     call: tx.get_call(&c.id)?.expect("stored"),
                     blocked_by_fan: tx.is_blocked(&c.fan, &c.creator)?,
                     blocked_by_creator: tx.is_blocked(&c.creator, &c.fan)?,
                     fan_connected: tx.fan_connected(&c.fan)?,
                     fan_balance: tx.balance(c.fan.as_str())?,
                 };
-                assert_eq!(tx.accept_reads(&c.id)?, Some(single), "{}", c.creator);
+                assert_eq!(tx.call_reads(&c.id)?, Some(single), "{}", c.creator);
             }
             // The stored state was really there (not a comparison of two blanks).
-            let reads = tx.accept_reads(&full.id)?.expect("stored");
+            let reads = tx.call_reads(&full.id)?.expect("stored");
             assert_eq!(reads.call, full);
             assert!(reads.blocked_by_fan && reads.blocked_by_creator && reads.fan_connected);
             assert_eq!(reads.fan_balance, 700);
-            let reads = tx.accept_reads(&bare.id)?.expect("stored");
+            let reads = tx.call_reads(&bare.id)?.expect("stored");
             assert!(!reads.blocked_by_fan && !reads.blocked_by_creator && !reads.fan_connected);
-            assert_eq!(tx.accept_reads(&CallId::random())?, None);
+            assert_eq!(tx.call_reads(&CallId::random())?, None);
             Ok(())
         })
         .unwrap();

@@ -91,7 +91,7 @@ impl Fanline {
         let now = self.now_ms();
         self.write(|tx| {
             // Everything the checks below need, read at once (one round trip on PostgreSQL).
-            let reads = tx.accept_reads(&id)?.ok_or(Error::NotFound("call"))?;
+            let reads = tx.call_reads(&id)?.ok_or(Error::NotFound("call"))?;
             Self::check_participant(actor, &reads.call)?;
             let mut call = reads.call;
             if call.fan != actor.id {
@@ -236,7 +236,10 @@ impl Fanline {
         let id = CallId::parse(call_id)?;
         let now = self.now_ms();
         self.write(|tx| {
-            let call = Self::participant_call(tx, actor, &id)?;
+            // The call and its fan's balance at once (one round trip on PostgreSQL).
+            let reads = tx.call_reads(&id)?.ok_or(Error::NotFound("call"))?;
+            Self::check_participant(actor, &reads.call)?;
+            let call = reads.call;
             if !call.has_participant(&actor.id) {
                 return Err(Error::state("only a participant can end the call"));
             }
@@ -250,9 +253,9 @@ impl Fanline {
                 }));
             }
             call.check_transition(CallState::Ended)?;
-            let mut events = Vec::new();
-            let ended =
-                self.end_connected(tx, call, Some(actor), EndReason::Hangup, now, &mut events)?;
+            let balance = self.spendable(reads.fan_balance);
+            let (ended, events) =
+                self.end_connected(tx, call, balance, Some(actor), EndReason::Hangup, now)?;
             Ok(Outcome {
                 value: ended,
                 events,
@@ -301,7 +304,10 @@ impl Fanline {
             }
             for call in tx.due_call_limits(now, SWEEP_BATCH)? {
                 expired.push(call.id.to_string());
-                self.end_connected(tx, call, None, EndReason::Limit, now, &mut events)?;
+                let balance = self.fan_balance(tx, &call.fan)?;
+                let (_, ended) =
+                    self.end_connected(tx, call, balance, None, EndReason::Limit, now)?;
+                events.extend(ended);
             }
             tx.prune_limits(now)?;
             Ok(Outcome {

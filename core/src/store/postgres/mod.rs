@@ -473,7 +473,7 @@ mod tests {
                 "= $2",
             ),
             (
-                sql::ACCEPT_READS,
+                sql::CALL_READS,
                 "('0190a5c4-98e4-7d3c-9b7e-3f2a1c4d5e6f')",
                 "0190a5c4",
                 "$1",

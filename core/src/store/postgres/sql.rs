@@ -192,11 +192,11 @@ pub(super) const INITIATE_READS: &str =
      CROSS JOIN LATERAL (SELECT array_agg(kind) AS kinds, array_agg(first_at_ms) AS firsts, \
          array_agg(last_interaction_at_ms) AS lasts FROM creator_fan_relationships \
          WHERE creator_id = $1 AND fan_id = $2) AS r";
-/// Everything an accept reads, in one statement: the call `$1` (its columns first, as
+/// Everything an accept or an end reads, in one statement: the call `$1` (its columns first, as
 /// `GET_CALL` has them), then the blocks between its creator and fan, whether the fan is in
 /// a connected call, and the fan's balance. Each part is the single read of the same name,
 /// over the same index.
-pub(super) const ACCEPT_READS: &str = concat!(
+pub(super) const CALL_READS: &str = concat!(
     "SELECT ",
     call_columns!(),
     ", EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = c.fan_id \

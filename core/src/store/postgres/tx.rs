@@ -3,9 +3,9 @@
 //! `INSERT ... ON CONFLICT DO NOTHING`); the isolation level (see the module docs of
 //! `postgres`) makes the engine's read-decide-write closures atomic. A new call, limit
 //! values, relationship rows and audit records are held back and sent together (`pending`),
-//! with the `COMMIT` when nothing else follows them; an initiation's reads, and an accept's,
-//! are one statement each, sent with the `BEGIN`. Round trips are a large part of what an
-//! operation costs.
+//! with the `COMMIT` when nothing else follows them; an initiation's reads, and those of an
+//! accept or an end, are one statement each, sent with the `BEGIN`. Round trips are a large
+//! part of what an operation costs.
 
 use super::failure::Failure;
 use super::pending::{CallParams, Pending};
@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
 use crate::privacy::{Audience, PrivacySettings, RelationshipKind, Visibility};
 use crate::store::records::{
-    AcceptReads, AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount,
+    AuditRecord, CallReads, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount,
     Relationship, ShareState,
 };
 use crate::store::Tx;
@@ -253,12 +253,12 @@ impl Tx for PgTx<'_> {
         row.as_ref().map(rows::call).transpose()
     }
 
-    fn accept_reads(&mut self, call: &CallId) -> Result<Option<AcceptReads>> {
-        let Some(row) = self.opt(sql::ACCEPT_READS, &[&id(call)])? else {
+    fn call_reads(&mut self, call: &CallId) -> Result<Option<CallReads>> {
+        let Some(row) = self.opt(sql::CALL_READS, &[&id(call)])? else {
             return Ok(None);
         };
         // The call's columns come first, as `get_call` reads them.
-        Ok(Some(AcceptReads {
+        Ok(Some(CallReads {
             call: rows::call(&row)?,
             blocked_by_fan: get(&row, 15)?,
             blocked_by_creator: get(&row, 16)?,

@@ -91,10 +91,10 @@ pub(super) const FAN_CONNECTED: &str =
 pub(super) const LATEST_PAIR_CALL: &str = "SELECT MAX(created_at_ms) FROM calls \
      INDEXED BY calls_creator_history \
      WHERE creator_id = ?1 AND created_at_ms > ?3 AND fan_id = ?2";
-/// Everything an accept reads, in one statement: the call `?1` (its columns first, as
+/// Everything an accept or an end reads, in one statement: the call `?1` (its columns first, as
 /// `GET_CALL` has them), the blocks between its creator and fan, whether the fan is in a
 /// connected call (over the index `FAN_CONNECTED` uses), and the fan's balance.
-pub(super) const ACCEPT_READS: &str = concat!(
+pub(super) const CALL_READS: &str = concat!(
     "SELECT ",
     call_columns!(),
     ", EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = c.fan_id \
@@ -279,7 +279,7 @@ mod tests {
                 true,
             ),
             (
-                ACCEPT_READS,
+                CALL_READS,
                 &[
                     "PRIMARY KEY",
                     "user_blocks",

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::ids::{CallId, UserId};
 use crate::privacy::{PrivacySettings, RelationshipKind};
 use crate::store::records::{
-    AcceptReads, AuditRecord, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount,
+    AuditRecord, CallReads, HistoryCursor, InitiateReads, LedgerEntry, Profile, RefusalCount,
     Relationship, ShareState,
 };
 use crate::store::Tx;
@@ -192,10 +192,10 @@ impl Tx for SqliteTx<'_> {
         self.one(sql::GET_CALL, [id.to_string()], rows::call)
     }
 
-    fn accept_reads(&mut self, id: &CallId) -> Result<Option<AcceptReads>> {
+    fn call_reads(&mut self, id: &CallId) -> Result<Option<CallReads>> {
         // The call's columns come first, as `get_call` reads them.
-        self.one(sql::ACCEPT_READS, [id.to_string()], |r| {
-            Ok(AcceptReads {
+        self.one(sql::CALL_READS, [id.to_string()], |r| {
+            Ok(CallReads {
                 call: rows::call(r)?,
                 blocked_by_fan: r.get(15)?,
                 blocked_by_creator: r.get(16)?,
