@@ -44,13 +44,30 @@ pub(super) fn call_limit_ms(call: &Call, max_call_secs: u32) -> i64 {
 }
 
 impl Fanline {
+    /// [`Fanline::end_with_balance`] for a caller that has not read the fan's balance (the
+    /// sweeper, a block); its `call:ended` events are pushed to `events`.
+    pub(super) fn end_connected(
+        &self,
+        tx: &mut dyn Tx,
+        call: Call,
+        by: Option<&Actor>,
+        reason: EndReason,
+        now: i64,
+        events: &mut Vec<Event>,
+    ) -> Result<EndedCall> {
+        let balance = self.fan_balance(tx, &call.fan)?;
+        let (ended, more) = self.end_with_balance(tx, call, balance, by, reason, now)?;
+        events.extend(more);
+        Ok(ended)
+    }
+
     /// Ends a connected call at `now`, or at its limit when that came first: settles it once
     /// (capped at the fan's balance, never billed past the limit), writes the ledger entries,
     /// the ended call and its audit row, and returns `call:ended` events: to the other side
     /// when a participant (`by`) ended it, to both sides otherwise. `fan_balance` is the
     /// fan's spendable balance, read by the caller in the same transaction (`None` when the
     /// ledger is off).
-    pub(super) fn end_connected(
+    pub(super) fn end_with_balance(
         &self,
         tx: &mut dyn Tx,
         mut call: Call,
@@ -135,10 +152,7 @@ impl Fanline {
                 continue;
             };
             if call.state == CallState::Connected {
-                let balance = self.fan_balance(tx, &call.fan)?;
-                let reason = EndReason::Blocked;
-                let (_, ended) = self.end_connected(tx, call, balance, Some(actor), reason, now)?;
-                events.extend(ended);
+                self.end_connected(tx, call, Some(actor), EndReason::Blocked, now, events)?;
             } else if now >= call.expires_at_ms {
                 miss(tx, call, now, events)?;
             } else {

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::flags::Feature;
 use crate::ids::{Actor, CallId, Role};
 use crate::privacy::RelationshipKind;
-use crate::store::Tx;
+use crate::store::{CallReads, Tx};
 
 /// Invitations the sweeper handles per run; the rest wait for the next run.
 const SWEEP_BATCH: usize = 500;
@@ -28,6 +28,13 @@ impl Fanline {
         let call = tx.get_call(id)?.ok_or(Error::NotFound("call"))?;
         Self::check_participant(actor, &call)?;
         Ok(call)
+    }
+
+    /// [`Tx::call_reads`] for a call the actor takes part in; anyone else gets `NOT_FOUND`.
+    fn participant_reads(tx: &mut dyn Tx, actor: &Actor, id: &CallId) -> Result<CallReads> {
+        let reads = tx.call_reads(id)?.ok_or(Error::NotFound("call"))?;
+        Self::check_participant(actor, &reads.call)?;
+        Ok(reads)
     }
 
     /// `NOT_FOUND` unless the actor takes part in the call (or is an admin): to anyone else
@@ -91,8 +98,7 @@ impl Fanline {
         let now = self.now_ms();
         self.write(|tx| {
             // Everything the checks below need, read at once (one round trip on PostgreSQL).
-            let reads = tx.call_reads(&id)?.ok_or(Error::NotFound("call"))?;
-            Self::check_participant(actor, &reads.call)?;
+            let reads = Self::participant_reads(tx, actor, &id)?;
             let mut call = reads.call;
             if call.fan != actor.id {
                 return Err(Error::state("only the called fan can accept"));
@@ -237,8 +243,7 @@ impl Fanline {
         let now = self.now_ms();
         self.write(|tx| {
             // The call and its fan's balance at once (one round trip on PostgreSQL).
-            let reads = tx.call_reads(&id)?.ok_or(Error::NotFound("call"))?;
-            Self::check_participant(actor, &reads.call)?;
+            let reads = Self::participant_reads(tx, actor, &id)?;
             let call = reads.call;
             if !call.has_participant(&actor.id) {
                 return Err(Error::state("only a participant can end the call"));
@@ -255,7 +260,7 @@ impl Fanline {
             call.check_transition(CallState::Ended)?;
             let balance = self.spendable(reads.fan_balance);
             let (ended, events) =
-                self.end_connected(tx, call, balance, Some(actor), EndReason::Hangup, now)?;
+                self.end_with_balance(tx, call, balance, Some(actor), EndReason::Hangup, now)?;
             Ok(Outcome {
                 value: ended,
                 events,
@@ -304,10 +309,7 @@ impl Fanline {
             }
             for call in tx.due_call_limits(now, SWEEP_BATCH)? {
                 expired.push(call.id.to_string());
-                let balance = self.fan_balance(tx, &call.fan)?;
-                let (_, ended) =
-                    self.end_connected(tx, call, balance, None, EndReason::Limit, now)?;
-                events.extend(ended);
+                self.end_connected(tx, call, None, EndReason::Limit, now, &mut events)?;
             }
             tx.prune_limits(now)?;
             Ok(Outcome {
