@@ -101,16 +101,20 @@ pub use self::clock::DatabaseClock;
 pub use self::migrations::SCHEMA_VERSION;
 pub use self::options::{PostgresOptions, SCHEMA_PARAM};
 
-/// With index scans wherever an index serves: under SERIALIZABLE a sequential scan locks the
-/// whole table against concurrent writers (a small table, `limits` early on, would be scanned,
-/// and every concurrent initiation would then abort another). With generic plans: the
-/// initiation's one read statement has enough parts that PostgreSQL's default (a plan per
-/// execution while custom plans look cheaper) re-planned it on every initiation, about 0.6 ms
-/// of server CPU each, more than executing it; every statement here is an equality lookup on
-/// an index, which a generic plan serves as well. One round trip: all three statements go in
-/// one message.
-const BEGIN_WRITE: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off; \
-    SET LOCAL plan_cache_mode = force_generic_plan";
+/// Every write is `SERIALIZABLE`. The planner settings it needs are the connection's own
+/// ([`SESSION_SETTINGS`]), so a write's `BEGIN` is one statement.
+const BEGIN_WRITE: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+/// Set once on every new connection, for every statement it runs. Index scans wherever an
+/// index serves: under SERIALIZABLE a sequential scan locks the whole table against
+/// concurrent writers (a small table, `limits` early on, would be scanned, and every
+/// concurrent initiation would then abort another). Generic plans: the initiation's one read
+/// statement has enough parts that PostgreSQL's default (a plan per execution while custom
+/// plans look cheaper) re-planned it on every initiation, about 0.6 ms of server CPU each,
+/// more than executing it; every statement here is an equality or range lookup on an index,
+/// which a generic plan serves as well. Set per connection rather than per transaction
+/// (`SET LOCAL`), they cost nothing per operation; the one read that must scan a whole table
+/// (`ledger_sum`) turns sequential scans back on for its own transaction.
+const SESSION_SETTINGS: &str = "SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan";
 const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 /// For a counter bump that decides nothing: concurrent bumps of one row queue on its lock
 /// instead of failing each other's serialization.
@@ -181,7 +185,7 @@ impl PostgresStore {
         }
         let loss_epoch = Arc::new(AtomicU64::new(0));
         let setup = format!(
-            "SET search_path TO {}",
+            "SET search_path TO {}; {SESSION_SETTINGS}",
             migrations::quote_ident(&options.schema)
         );
         let pool = r2d2::Pool::builder()

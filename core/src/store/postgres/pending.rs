@@ -11,6 +11,8 @@
 //! or written at once, retries stayed at about 2% of initiations with 4 clients, and holding
 //! it saves a round trip on every one.
 
+use std::sync::LazyLock;
+
 use tokio_postgres::types::ToSql;
 
 use super::rows::amount;
@@ -18,38 +20,88 @@ use crate::calls::Call;
 use crate::error::{Error, Result};
 use crate::store::records::AuditRecord;
 
-/// The limit values (keys unique: a later value of a key replaces the held one), the audit
-/// records unnested from arrays in order (audit `seq` values are taken in the order the
-/// records were appended), then the relationship rows (each once).
-macro_rules! held_writes_ctes {
-    () => {
-        "WITH l AS (INSERT INTO limits (key, value_ms) SELECT k, v FROM unnest($1::text[], \
-         $2::bigint[]) AS l(k, v) ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms), \
-         a AS (INSERT INTO audit_log (event, actor_id, call_id, creator_id, fan_id, call_type, \
-         detail, at_ms) SELECT e, ac, ca, cr, fa, ct, de, at FROM unnest($3::text[], $4::text[], \
-         $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[]) \
-         WITH ORDINALITY AS r(e, ac, ca, cr, fa, ct, de, at, n) ORDER BY n), \
-         r AS (INSERT INTO creator_fan_relationships (creator_id, fan_id, kind, first_at_ms, \
-         last_interaction_at_ms) SELECT c, f, k, t0, t1 FROM unnest($11::text[], $12::text[], \
-         $13::text[], $14::bigint[], $15::bigint[]) AS r(c, f, k, t0, t1) \
+/// The held parts, each a data-modifying CTE over its own parameters (numbered from `$1`
+/// within the part), in the order they are sent: the limit values (keys unique: a later value
+/// of a key replaces the held one), the audit records unnested from arrays in order (audit
+/// `seq` values are taken in the order the records were appended), the relationship rows (each
+/// once), then the call. A statement names only the parts that hold something: the server
+/// sets up every part it is sent (opening the table and its indexes) even when it writes no
+/// row, and binds every empty array.
+const PARTS: [(&str, usize); 4] = [
+    (
+        "l AS (INSERT INTO limits (key, value_ms) SELECT k, v FROM unnest($1::text[], \
+         $2::bigint[]) AS l(k, v) ON CONFLICT (key) DO UPDATE SET value_ms = EXCLUDED.value_ms)",
+        2,
+    ),
+    (
+        "a AS (INSERT INTO audit_log (event, actor_id, call_id, creator_id, fan_id, call_type, \
+         detail, at_ms) SELECT e, ac, ca, cr, fa, ct, de, at FROM unnest($1::text[], $2::text[], \
+         $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[]) \
+         WITH ORDINALITY AS r(e, ac, ca, cr, fa, ct, de, at, n) ORDER BY n)",
+        8,
+    ),
+    (
+        "r AS (INSERT INTO creator_fan_relationships (creator_id, fan_id, kind, first_at_ms, \
+         last_interaction_at_ms) SELECT c, f, k, t0, t1 FROM unnest($1::text[], $2::text[], \
+         $3::text[], $4::bigint[], $5::bigint[]) AS r(c, f, k, t0, t1) \
          ON CONFLICT (creator_id, fan_id, kind) \
-         DO UPDATE SET last_interaction_at_ms = EXCLUDED.last_interaction_at_ms)"
-    };
+         DO UPDATE SET last_interaction_at_ms = EXCLUDED.last_interaction_at_ms)",
+        5,
+    ),
+    // A call id that is taken fails the statement (unique violation), and with it the
+    // transaction: the statement may go out with the `COMMIT`, which must then find nothing
+    // to apply.
+    (
+        "c AS (INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, \
+         rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, \
+         finished_at_ms, ended_by, limit_at_ms) VALUES ($1::text::uuid, $2, $3, $4, $5, $6, \
+         $7, $8, $9, $10, $11, $12, $13, $14, $15))",
+        15,
+    ),
+];
+
+/// The statement for each set of held parts: bit `i` of the index says whether `PARTS[i]`
+/// is in it. Each part's parameters follow the previous part's.
+static WRITES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    (0..1usize << PARTS.len())
+        .map(|set| {
+            let mut offset = 0;
+            let ctes: Vec<String> = PARTS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| set & (1 << i) != 0)
+                .map(|(_, (part, params))| {
+                    let part = renumber(part, offset);
+                    offset += params;
+                    part
+                })
+                .collect();
+            if ctes.is_empty() {
+                // Never sent: a transaction that holds nothing has nothing to send.
+                return "SELECT 0".to_owned();
+            }
+            format!("WITH {} SELECT 0", ctes.join(", "))
+        })
+        .collect()
+});
+
+/// `sql` with every parameter `$n` moved to `$(n + offset)`.
+fn renumber(sql: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }
-
-/// Limits, audit records and relationships.
-const WRITE: &str = concat!(held_writes_ctes!(), " SELECT 0");
-
-/// Limits, audit records, relationships and one call. A call id that is taken fails the
-/// statement (unique violation), and with it the transaction: the statement may go out with
-/// the `COMMIT`, which must then find nothing to apply.
-const WRITE_WITH_CALL: &str = concat!(
-    held_writes_ctes!(),
-    ", c AS (INSERT INTO calls (id, creator_id, fan_id, call_type, state, message, \
-     rate_per_minute, creator_uid, fan_uid, created_at_ms, expires_at_ms, connected_at_ms, \
-     finished_at_ms, ended_by, limit_at_ms) VALUES ($16::text::uuid, $17, $18, $19, $20, $21, \
-     $22, $23, $24, $25, $26, $27, $28, $29, $30)) SELECT 0"
-);
 
 /// What a transaction holds back.
 #[derive(Default)]
@@ -162,29 +214,32 @@ impl Pending {
             (rel(|r| &r.creator), rel(|r| &r.fan), rel(|r| r.kind));
         let firsts: Vec<i64> = relationships.iter().map(|r| r.first_ms).collect();
         let lasts: Vec<i64> = relationships.iter().map(|r| r.last_ms).collect();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![
-            &limit_keys,
-            &limit_values,
-            &events,
-            &actors,
-            &call_ids,
-            &creators,
-            &fans,
-            &types,
-            &details,
-            &times,
-            &pair_creators,
-            &pair_fans,
-            &kinds,
-            &firsts,
-            &lasts,
+        let parts: [Vec<&(dyn ToSql + Sync)>; 3] = [
+            vec![&limit_keys, &limit_values],
+            vec![
+                &events, &actors, &call_ids, &creators, &fans, &types, &details, &times,
+            ],
+            vec![&pair_creators, &pair_fans, &kinds, &firsts, &lasts],
         ];
-        let Some(call) = &call else {
-            return send(WRITE, &params);
-        };
-        let c = CallParams::of(call)?;
-        params.extend(c.refs());
-        send(WRITE_WITH_CALL, &params)
+        let held = [
+            !limit_keys.is_empty(),
+            !events.is_empty(),
+            !pair_creators.is_empty(),
+        ];
+        let mut set = 0;
+        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(30);
+        for (i, (part, held)) in parts.into_iter().zip(held).enumerate() {
+            if held {
+                set |= 1 << i;
+                params.extend(part);
+            }
+        }
+        let c = call.as_ref().map(CallParams::of).transpose()?;
+        if let Some(c) = &c {
+            set |= 1 << 3;
+            params.extend(c.refs());
+        }
+        send(WRITES[set].as_str(), &params)
     }
 }
 
@@ -249,5 +304,48 @@ impl<'a> CallParams<'a> {
             &self.ended_by,
             &self.limit_at_ms,
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parameter numbers `sql` names, in order of appearance.
+    fn parameters(sql: &str) -> Vec<usize> {
+        sql.split('$')
+            .skip(1)
+            .map(|s| s.bytes().take_while(u8::is_ascii_digit).count())
+            .zip(sql.split('$').skip(1))
+            .map(|(digits, s)| s[..digits].parse().expect("a parameter number"))
+            .collect()
+    }
+
+    #[test]
+    fn renumbering_moves_every_parameter_and_nothing_else() {
+        assert_eq!(
+            renumber("f($1, $12)::text[] $ $x", 3),
+            "f($4, $15)::text[] $ $x"
+        );
+        assert_eq!(renumber("no parameters", 9), "no parameters");
+    }
+
+    #[test]
+    fn each_statement_names_the_parameters_of_its_parts_once_in_order() {
+        assert_eq!(WRITES.len(), 16);
+        for (set, sql) in WRITES.iter().enumerate() {
+            let count: usize = PARTS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| set & (1 << i) != 0)
+                .map(|(_, (_, params))| params)
+                .sum();
+            assert_eq!(parameters(sql), (1..=count).collect::<Vec<_>>(), "{sql}");
+            for (i, (part, _)) in PARTS.iter().enumerate() {
+                let name = &part[..part.find(" AS").expect("a CTE")];
+                let named = sql.contains(&format!("{name} AS ("));
+                assert_eq!(named, set & (1 << i) != 0, "part {name} in {sql}");
+            }
+        }
     }
 }

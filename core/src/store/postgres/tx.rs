@@ -526,6 +526,10 @@ impl Tx for PgTx<'_> {
     }
 
     fn ledger_sum(&mut self) -> Result<i64> {
+        // Every entry is read: a sequential scan beats the index scan the connection's
+        // settings would otherwise pick (see `SESSION_SETTINGS`), and this read takes no
+        // predicate locks (it runs in a read-only, REPEATABLE READ transaction).
+        self.exec(sql::ALLOW_SEQSCAN, &[])?;
         let row = self.one(sql::LEDGER_SUM, &[])?;
         get(&row, 0)
     }
