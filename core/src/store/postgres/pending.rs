@@ -315,9 +315,10 @@ mod tests {
     fn parameters(sql: &str) -> Vec<usize> {
         sql.split('$')
             .skip(1)
-            .map(|s| s.bytes().take_while(u8::is_ascii_digit).count())
-            .zip(sql.split('$').skip(1))
-            .map(|(digits, s)| s[..digits].parse().expect("a parameter number"))
+            .map(|s| {
+                let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+                s[..digits].parse().expect("a parameter number")
+            })
             .collect()
     }
 
