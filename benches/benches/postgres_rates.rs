@@ -19,8 +19,7 @@ use fanline::engine::InitiateRequest;
 use fanline::share::ShareKeyRing;
 use fanline::store::{PostgresOptions, PostgresStore};
 use fanline::{Actor, Fanline, Flags, ManualClock};
-use fanline_benches::cpu::process_cpu;
-use fanline_benches::pg_server::{postmaster_pid, server_cpu};
+use fanline_benches::pg_server::{postmaster_pid, CpuMeter, CpuPerOp};
 use postgres::{Client, NoTls};
 
 const T0_MS: i64 = 1_700_000_000_000;
@@ -107,21 +106,19 @@ fn prepare_pairs(url: &str, creators: &[String], fans: &[String]) {
 struct Run {
     /// Operations that succeeded, per second of wall time.
     rate: f64,
-    /// CPU time (user + system) of the clients per successful operation, in microseconds.
-    client_us: f64,
-    /// The same for the server, when it runs on this machine.
-    server_us: Option<f64>,
+    /// CPU time of the clients and the server per successful operation.
+    cpu: CpuPerOp,
     /// Failed operations by error code.
     errors: BTreeMap<&'static str, u64>,
 }
 
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:>8.0}  CPU per op {:.0}", self.rate, self.client_us)?;
-        if let Some(server) = self.server_us {
-            write!(f, "+{server:.0}={:.0}", self.client_us + server)?;
-        }
-        write!(f, " us  errors={:?}", self.errors)
+        write!(
+            f,
+            "{:>8.0}  CPU per op {}  errors={:?}",
+            self.rate, self.cpu, self.errors
+        )
     }
 }
 
@@ -157,22 +154,18 @@ fn measure(
         })
         .collect();
     barrier.wait();
-    let (start, client0, server0) = (Instant::now(), process_cpu(), server_cpu(postmaster));
+    let (start, meter) = (Instant::now(), CpuMeter::start(postmaster));
     std::thread::sleep(RUN);
     stop.store(true, Ordering::Relaxed);
     for t in threads {
         t.join().unwrap();
     }
     let secs = start.elapsed().as_secs_f64();
-    let done = ok.load(Ordering::Relaxed).max(1) as f64;
-    let per = |d: Duration| d.as_secs_f64() * 1e6 / done;
+    let done = ok.load(Ordering::Relaxed);
     let errors = errors.lock().unwrap().clone();
     Run {
-        rate: ok.load(Ordering::Relaxed) as f64 / secs,
-        client_us: per(process_cpu() - client0),
-        server_us: server0
-            .zip(server_cpu(postmaster))
-            .map(|(before, after)| per(after - before)),
+        rate: done as f64 / secs,
+        cpu: meter.per_op(done),
         errors,
     }
 }

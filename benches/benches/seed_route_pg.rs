@@ -17,16 +17,15 @@
 //! asserts nothing about them.
 
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use fanline::calls::CallType;
 use fanline::engine::InitiateRequest;
 use fanline::share::ShareKeyRing;
 use fanline::store::{PostgresOptions, PostgresStore};
 use fanline::{Actor, Fanline, Flags, ManualClock};
-use fanline_benches::cpu::process_cpu;
 use fanline_benches::history::{self, START_MS};
-use fanline_benches::pg_server::{postmaster_pid, server_cpu};
+use fanline_benches::pg_server::{postmaster_pid, CpuMeter, CpuPerOp};
 use fanline_benches::seed_pg::{self, SeedRoutePg};
 use postgres::{Client, NoTls};
 
@@ -145,12 +144,12 @@ fn flat(pairs: &[Vec<(String, String)>]) -> (Vec<String>, Vec<String>) {
 }
 
 /// One side's round: initiations per second of wall time, and CPU time (user + system) per
-/// initiation of this process (the clients) and of the server, when it runs on this machine. CPU does not count what other processes on the machine
-/// take, so it compares the two sides more steadily than the rate on a busy machine.
+/// initiation of this process (the clients) and of the server, when it runs on this machine.
+/// CPU does not count what other processes on the machine take, so it compares the two sides
+/// more steadily than the rate on a busy machine.
 struct Sample {
     rate: f64,
-    client_us: f64,
-    server_us: Option<f64>,
+    cpu: CpuPerOp,
 }
 
 /// Runs `op` on one thread per client, each over its own slice.
@@ -161,7 +160,7 @@ fn measure<C: Send>(
     op: impl Fn(&mut C, &str, &str) + Sync,
 ) -> Sample {
     let barrier = Barrier::new(clients.len() + 1);
-    let (client0, server0) = (process_cpu(), server_cpu(postmaster));
+    let meter = CpuMeter::start(postmaster);
     let elapsed = std::thread::scope(|s| {
         for (client, slice) in clients.iter_mut().zip(pairs) {
             let (barrier, op) = (&barrier, &op);
@@ -176,14 +175,10 @@ fn measure<C: Send>(
         Instant::now()
     })
     .elapsed();
-    let n = pairs.iter().map(Vec::len).sum::<usize>() as f64;
-    let per = |d: Duration| d.as_secs_f64() * 1e6 / n;
+    let n = pairs.iter().map(Vec::len).sum::<usize>();
     Sample {
-        rate: n / elapsed.as_secs_f64(),
-        client_us: per(process_cpu() - client0),
-        server_us: server0
-            .zip(server_cpu(postmaster))
-            .map(|(before, after)| per(after - before)),
+        rate: n as f64 / elapsed.as_secs_f64(),
+        cpu: meter.per_op(n as u64),
     }
 }
 
@@ -214,18 +209,6 @@ fn run_fanline(
         f.initiate(&creator, &InitiateRequest::new(fan, CallType::Video))
             .expect("fanline initiation");
     })
-}
-
-/// CPU per initiation as text: clients + server = total.
-fn cpu_text(s: &Sample) -> String {
-    match s.server_us {
-        Some(server) => format!(
-            "{:.0}+{server:.0}={:.0} us",
-            s.client_us,
-            s.client_us + server
-        ),
-        None => format!("{:.0} us (clients)", s.client_us),
-    }
 }
 
 fn load_average() -> String {
@@ -302,8 +285,8 @@ fn main() {
         };
         seed_rate += seed.rate;
         fanline_rate += fanline.rate;
-        seed_cpu += seed.client_us + seed.server_us.unwrap_or(0.0);
-        fanline_cpu += fanline.client_us + fanline.server_us.unwrap_or(0.0);
+        seed_cpu += seed.cpu.total_us();
+        fanline_cpu += fanline.cpu.total_us();
         ratios.push(fanline.rate / seed.rate);
         println!(
             "round {round}: seed {:>5.0}/s  fanline {:>5.0}/s  ratio {:.2}  CPU per initiation \
@@ -311,8 +294,8 @@ fn main() {
             seed.rate,
             fanline.rate,
             fanline.rate / seed.rate,
-            cpu_text(&seed),
-            cpu_text(&fanline),
+            seed.cpu,
+            fanline.cpu,
             load_average()
         );
     }

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use postgres::Client;
 
+use crate::cpu::process_cpu;
+
 /// The server's postmaster, when the server runs on this machine and its pid file can be read.
 pub fn postmaster_pid(admin: &mut Client) -> Option<u32> {
     let row = admin.query_one("SHOW data_directory", &[]).ok()?;
@@ -53,4 +55,65 @@ pub fn server_cpu(postmaster: Option<u32>) -> Option<Duration> {
         }
     }
     Some(Duration::from_micros(total * 1_000_000 / ticks))
+}
+
+/// CPU time of the clients (this process) and of the server from one point on, to share out
+/// over the operations done since.
+pub struct CpuMeter {
+    postmaster: Option<u32>,
+    client: Duration,
+    server: Option<Duration>,
+}
+
+impl CpuMeter {
+    /// Starts counting now; the server counts only with a `postmaster` (see [`postmaster_pid`]).
+    pub fn start(postmaster: Option<u32>) -> CpuMeter {
+        CpuMeter {
+            postmaster,
+            client: process_cpu(),
+            server: server_cpu(postmaster),
+        }
+    }
+
+    /// The CPU time since [`CpuMeter::start`], per operation of `ops`.
+    pub fn per_op(&self, ops: u64) -> CpuPerOp {
+        let per = |d: Duration| d.as_secs_f64() * 1e6 / ops.max(1) as f64;
+        CpuPerOp {
+            client_us: per(process_cpu() - self.client),
+            server_us: self
+                .server
+                .zip(server_cpu(self.postmaster))
+                .map(|(before, after)| per(after - before)),
+        }
+    }
+}
+
+/// CPU time (user + system) per operation, in microseconds.
+pub struct CpuPerOp {
+    /// Of the clients (this process).
+    pub client_us: f64,
+    /// Of the server, when it runs on this machine.
+    pub server_us: Option<f64>,
+}
+
+impl CpuPerOp {
+    /// Clients and server together (the clients alone without a server figure).
+    pub fn total_us(&self) -> f64 {
+        self.client_us + self.server_us.unwrap_or(0.0)
+    }
+}
+
+impl std::fmt::Display for CpuPerOp {
+    /// `clients+server=total us`, or `clients us (clients)` without a server figure.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.server_us {
+            Some(server) => write!(
+                f,
+                "{:.0}+{server:.0}={:.0} us",
+                self.client_us,
+                self.total_us()
+            ),
+            None => write!(f, "{:.0} us (clients)", self.client_us),
+        }
+    }
 }
