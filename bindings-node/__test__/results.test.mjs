@@ -80,3 +80,34 @@ test('arrays of every length hold their own items in order', async () => {
   }
   assert.deepEqual(engine.pendingSync({ id: 'fan_0', role: 'fan' }), [])
 })
+
+test('enum values arrive as their names, in short results and in long ones built object by object', async () => {
+  const engine = new Fanline({
+    store: 'memory:',
+    agora: { appId: APP_ID, appCertificate: CERT },
+    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
+    flags: { calls: true },
+    clock: { manualStartMs: 1_795_608_000_000 },
+    limits: { cooldownMs: 0, creatorRate: { max: 100, periodMs: 60_000 } },
+  })
+  const max = { id: 'creator_max', role: 'creator' }
+  const expected = []
+  for (let i = 0; i < 12; i++) {
+    const fan = { id: `fan_${i}`, role: 'fan' }
+    engine.recordRelationshipSync(fan, 'creator_max', 'follow')
+    engine.creditSync(admin, fan.id, 1000, `seed-${i}`)
+    const callType = i % 3 ? 'video' : 'voice'
+    const { value: call } = engine.initiateSync(max, { fanId: fan.id, callType })
+    assert.deepEqual([call.callType, call.state, call.invitation], [callType, 'ringing', 'pending'])
+    const { value: ended } = i % 2 ? engine.declineSync(fan, call.id) : engine.cancelSync(max, call.id)
+    const state = i % 2 ? 'declined' : 'cancelled'
+    assert.deepEqual([ended.callType, ended.state, ended.invitation], [callType, state, state])
+    expected.unshift([call.id, callType, state, state])
+    engine.advanceClock(1000)
+  }
+  // Twelve calls of 14 fields are too many leaves for one factory of the whole page.
+  for (const page of [engine.historySync(max, { limit: 12 }), await engine.history(max, { limit: 12 })]) {
+    assert.deepEqual(page.items.map((c) => [c.id, c.callType, c.state, c.invitation]), expected)
+    for (const c of page.items) assertPlain(c, CALL_KEYS)
+  }
+})

@@ -275,17 +275,8 @@ impl<'t> ser::Serializer for Out<'t> {
         _index: u32,
         variant: &'static str,
     ) -> Result<()> {
-        // SAFETY: `Out` only exists on the JS thread of its env.
-        match self
-            .shapes
-            .and_then(|s| unsafe { shapes::name(self.env, s, variant) })
-        {
-            Some(name) => {
-                self.tape().leaf(name);
-                Ok(())
-            }
-            None => self.string(variant),
-        }
+        self.tape().name(variant);
+        Ok(())
     }
 
     fn serialize_newtype_struct<T: ?Sized + Serialize>(

@@ -25,8 +25,6 @@ use super::ser::{ok, OutError};
 
 /// Most struct shapes given a factory (the core has a few dozen).
 const MAX_STRUCT_SHAPES: usize = 512;
-/// Most unit-variant names kept as JS strings (the core's enums have a few dozen).
-const MAX_NAMES: usize = 256;
 /// Most map shapes given a factory (event payloads are maps).
 const MAX_MAP_SHAPES: usize = 64;
 /// Most keys in an object built by a factory.
@@ -44,8 +42,6 @@ struct Cache {
     factories: FxHashMap<Vec<u8>, Option<sys::napi_ref>>,
     readers: FxHashMap<(usize, usize), Option<sys::napi_ref>>,
     trees: FxHashMap<Vec<u8>, Option<sys::napi_ref>>,
-    /// Unit-variant names (`'video'`, `'ringing'`) as JS strings, by address and length.
-    names: FxHashMap<(usize, usize), sys::napi_ref>,
     structs: usize,
     maps: usize,
 }
@@ -211,46 +207,6 @@ pub unsafe fn tree(
     let made = src().and_then(|src| unsafe { compile(env, &src) });
     cache.trees.insert(shape.to_vec(), made);
     made
-}
-
-/// The JS string of a unit variant's name, made once per env and then shared (a string has
-/// no identity in JS); `None` past the budget or if napi refuses, and the caller makes one.
-///
-/// # Safety
-/// Call on the JS thread of the live `env`.
-pub unsafe fn name(
-    env: sys::napi_env,
-    shapes: &Shapes,
-    name: &'static str,
-) -> Option<sys::napi_value> {
-    let mut cache = shapes.0.try_borrow_mut().ok()?;
-    let key = (name.as_ptr() as usize, name.len());
-    let reference = match cache.names.get(&key) {
-        Some(known) => *known,
-        None if cache.names.len() < MAX_NAMES => {
-            let mut made = ptr::null_mut();
-            let mut reference = ptr::null_mut();
-            let created = unsafe {
-                sys::napi_create_string_utf8(
-                    env,
-                    name.as_ptr().cast(),
-                    name.len() as isize,
-                    &mut made,
-                ) == sys::Status::napi_ok
-                    && sys::napi_create_reference(env, made, 1, &mut reference)
-                        == sys::Status::napi_ok
-            };
-            if !created {
-                return None;
-            }
-            cache.names.insert(key, reference);
-            reference
-        }
-        None => return None,
-    };
-    let mut value = ptr::null_mut();
-    let got = unsafe { sys::napi_get_reference_value(env, reference, &mut value) };
-    (got == sys::Status::napi_ok && !value.is_null()).then_some(value)
 }
 
 /// Compiles a factory from `src`; `None` if the env refuses (the exception is cleared).
