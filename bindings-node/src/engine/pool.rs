@@ -15,6 +15,7 @@
 //! store settles every call in about [`DEADLINE`].
 
 use std::collections::VecDeque;
+use std::ptr;
 use std::sync::{Condvar, Mutex, MutexGuard, Once, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -61,6 +62,12 @@ impl TypeName for Op {
 
 impl ToNapiValue for Op {
     unsafe fn to_napi_value(raw: sys::napi_env, op: Self) -> napi::Result<sys::napi_value> {
+        if op.job.is_err() {
+            // SAFETY: napi calls this on the JS thread of `raw`.
+            if let Some(promise) = unsafe { rejected_with_pending_exception(raw) } {
+                return Ok(promise);
+            }
+        }
         let env = Env::from_raw(raw);
         let (deferred, promise) = env.create_deferred::<Json, Resolver>()?;
         match op.job {
@@ -69,6 +76,28 @@ impl ToNapiValue for Op {
         }
         Ok(promise.raw())
     }
+}
+
+/// A Promise rejected with the exception a getter or proxy of an argument threw while the
+/// arguments were read, taken off the env (left pending, it would be thrown from the call
+/// instead); `None` when no exception is pending.
+///
+/// # Safety
+/// Call on the JS thread of the live `env`.
+unsafe fn rejected_with_pending_exception(env: sys::napi_env) -> Option<sys::napi_value> {
+    let mut pending = false;
+    let ok = |status| status == sys::Status::napi_ok;
+    if !ok(unsafe { sys::napi_is_exception_pending(env, &mut pending) }) || !pending {
+        return None;
+    }
+    let (mut thrown, mut deferred, mut promise) =
+        (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
+    let rejected = unsafe {
+        ok(sys::napi_get_and_clear_last_exception(env, &mut thrown))
+            && ok(sys::napi_create_promise(env, &mut deferred, &mut promise))
+            && ok(sys::napi_reject_deferred(env, deferred, thrown))
+    };
+    rejected.then_some(promise)
 }
 
 /// Resolves with the operation's value or rejects with its coded error.
