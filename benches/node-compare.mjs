@@ -26,7 +26,7 @@ import { runInNewContext } from 'node:vm'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'bindings-node', 'package.json'))
-const fanline = require('./index.js')
+const fanline = require('./load.js')
 const official = require('agora-token')
 
 const N = Number(process.argv[2] ?? 100_000)

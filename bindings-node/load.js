@@ -10,6 +10,60 @@ try {
   if (!/native binding/.test(String(err && err.message))) throw err
   throw missingBinary(err)
 }
+readInitiateInJs(module.exports.Fanline.prototype)
+
+/**
+ * `initiate` and `initiateSync` read their two arguments here when both are plain objects
+ * with only the fields they take, as own enumerable properties (the usual call): JS reads a
+ * property far more cheaply than native code can, so the native side gets the fields as
+ * arguments. Anything else (another key, a missing object, an array) goes to the native method
+ * as given, and so does anything the native side finds unusual in the fields: same results,
+ * same errors.
+ */
+function readInitiateInJs(proto) {
+  const { initiate, initiateSync, initiateFields, initiateFieldsSync } = proto
+  // Not part of the API: only the wrappers below call them.
+  delete proto.initiateFields
+  delete proto.initiateFieldsSync
+  // The fields of the last arguments read (a call reads and passes them before any other).
+  let id, role, fanId, callType, message, ip, ratePerMinute
+  const plain = (o) => o !== null && typeof o === 'object' && !Array.isArray(o)
+  function read(actor, request) {
+    if (!plain(actor) || !plain(request)) return false
+    const actorKeys = Object.keys(actor)
+    if (actorKeys.length !== 2) return false
+    id = role = fanId = callType = message = ip = ratePerMinute = undefined
+    for (const key of actorKeys) {
+      if (key === 'id') id = actor.id
+      else if (key === 'role') role = actor.role
+      else return false
+    }
+    for (const key of Object.keys(request)) {
+      switch (key) {
+        case 'fanId': fanId = request.fanId; break
+        case 'callType': callType = request.callType; break
+        case 'message': message = request.message; break
+        case 'ip': ip = request.ip; break
+        case 'ratePerMinute': ratePerMinute = request.ratePerMinute; break
+        default: return false
+      }
+    }
+    return true
+  }
+  proto.initiate = function (actor, request) {
+    try {
+      if (arguments.length !== 2 || !read(actor, request)) return initiate.apply(this, arguments)
+    } catch (err) {
+      // A getter of an argument threw: the Promise rejects with it, as for any bad argument.
+      return Promise.reject(err)
+    }
+    return initiateFields.call(this, actor, request, id, role, fanId, callType, message, ip, ratePerMinute)
+  }
+  proto.initiateSync = function (actor, request) {
+    if (arguments.length !== 2 || !read(actor, request)) return initiateSync.apply(this, arguments)
+    return initiateFieldsSync.call(this, actor, request, id, role, fanId, callType, message, ip, ratePerMinute)
+  }
+}
 
 /** napi-rs's name for this machine: linux-x64-gnu, darwin-arm64, win32-x64-msvc, ... */
 function platformArchAbi() {

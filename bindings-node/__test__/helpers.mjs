@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
-export const fanline = require('../index.js')
+export const fanline = require('../load.js')
 export const here = dirname(fileURLToPath(import.meta.url))
 export const repoRoot = join(here, '..', '..')
 

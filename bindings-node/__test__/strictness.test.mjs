@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 
-import { fanline, throwsCode, APP_ID, CERT, SHARE_SECRET } from './helpers.mjs'
+import { fanline, rejectsCode, throwsCode, APP_ID, CERT, SHARE_SECRET } from './helpers.mjs'
 
 const { agoraUid, decide, Fanline, RtcTokenBuilder, ShareKeyRing } = fanline
 
@@ -122,6 +122,68 @@ test('object arguments are read as their JSON data, whichever way the binding re
   assert.equal(reads, 1)
   assert.equal(call.fanId, 'fan_ada')
   assert.equal(call.message, null)
+})
+
+test('initiate reads plain arguments in JS, with the results and errors of the native reading', async () => {
+  const engine = memoryEngine({ limits: { cooldownMs: 0 } })
+  const max = { id: 'creator_max', role: 'creator' }
+  for (const fan of ['fan_ada', 'fan_bo']) {
+    engine.recordRelationshipSync({ id: fan, role: 'fan' }, 'creator_max', 'follow')
+    engine.creditSync({ id: 'ops', role: 'admin' }, fan, 1000, `seed-${fan}`)
+  }
+  const video = { fanId: 'fan_ada', callType: 'video' }
+  // Each is passed on by load.js as fields and refused by the native side, which then reads
+  // the objects themselves: the message is the one an actor with one more key (which load.js
+  // leaves to the native reading whole) gets.
+  for (const [actor, request] of [
+    [{ id: 'creator_max', role: 'bogus' }, video],
+    [{ id: '', role: 'creator' }, video],
+    [{ id: 7, role: 'creator' }, video],
+    [max, { fanId: 'fan_ada', callType: 'teleport' }],
+    [max, { fanId: 7, callType: 'video' }],
+    [max, { ...video, message: 5 }],
+    [max, { ...video, ip: ['203.0.113.7'] }],
+    [max, { ...video, ratePerMinute: 1.5 }],
+    [max, { ...video, ratePerMinute: -0.5 }],
+    [max, { ...video, ratePerMinute: 2 ** 53 }],
+    [max, { ...video, ratePerMinute: 10n }],
+  ]) {
+    const read = throwsCode(() => engine.initiateSync(actor, request), 'INVALID_INPUT')
+    const whole = throwsCode(() => engine.initiateSync({ ...actor, note: 'x' }, request), 'INVALID_INPUT')
+    assert.equal(read.message, whole.message)
+    assert.equal((await rejectsCode(engine.initiate(actor, request), 'INVALID_INPUT')).message, read.message)
+  }
+  assert.deepEqual(engine.pendingSync({ id: 'fan_ada', role: 'fan' }), [])
+  // Every field arrives as given, sync and async.
+  const request = { fanId: 'fan_ada', callType: 'voice', message: 'hi', ip: '203.0.113.7', ratePerMinute: 25 }
+  const { value: call, events } = engine.initiateSync(max, request)
+  assert.deepEqual(
+    [call.fanId, call.callType, call.message, call.ratePerMinute, events[0].payload.ratePerMinute],
+    ['fan_ada', 'voice', 'hi', 25, 25],
+  )
+  engine.cancelSync(max, call.id)
+  const { value: second } = await engine.initiate(max, { fanId: 'fan_bo', callType: 'video', message: null })
+  assert.deepEqual([second.creatorId, second.fanId, second.callType, second.message], ['creator_max', 'fan_bo', 'video', null])
+  // The native helpers load.js calls are not part of the API.
+  assert.equal(Fanline.prototype.initiateFields, undefined)
+  assert.equal(Fanline.prototype.initiateFieldsSync, undefined)
+})
+
+test('an exception thrown by a getter of an argument is thrown by a Sync method and rejects a Promise', async () => {
+  const engine = memoryEngine()
+  const boom = new Error('boom')
+  const request = { fanId: 'fan_ada', get callType() { throw boom } }
+  const max = { id: 'creator_max', role: 'creator' }
+  // A plain actor (read in JS), one with another key (read natively), and a call id method.
+  for (const actor of [max, { ...max, note: 'x' }]) {
+    assert.throws(() => engine.initiateSync(actor, request), (err) => err === boom)
+    const promise = engine.initiate(actor, request)
+    assert.ok(promise instanceof Promise)
+    await assert.rejects(promise, (err) => err === boom)
+  }
+  const actor = { id: 'creator_max', get role() { throw boom } }
+  assert.throws(() => engine.cancelSync(actor, 'call'), (err) => err === boom)
+  await assert.rejects(engine.cancel(actor, 'call'), (err) => err === boom)
 })
 
 /** 20,000 requests of every shape: uid or account, both roles, RTM or not, lengths 1..64. */

@@ -1,7 +1,9 @@
 //! `fanline::engine` call operations: initiate, accept, decline, cancel, end, refresh,
 //! status, pending, history and the invitation sweeper.
 
+use fanline::calls::CallType;
 use fanline::engine::{HistoryQuery, InitiateRequest};
+use fanline::{Actor, Role};
 use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
@@ -15,6 +17,46 @@ fn initiate_job(actor: &Unknown, request: &Unknown) -> fanline::Result<Job> {
     let actor = actor_arg(actor)?;
     let req: InitiateRequest = Js::from(request).serde("request")?;
     Ok(job(move |e| e.initiate(&actor, &req)))
+}
+
+/// `initiate`'s arguments on the fast path of `load.js`, which reads the two plain objects in
+/// JS (where a property read is cheapest) and passes their fields: the actor's `id` and `role`,
+/// then the request's `fanId`, `callType`, `message`, `ip` and `ratePerMinute` (`undefined`
+/// where absent).
+struct InitiateFields<'a>([&'a Unknown<'a>; 7]);
+
+impl InitiateFields<'_> {
+    /// The actor and request the fields make; `None` when a field is anything the strict path
+    /// might read differently or refuse, and the caller then reads the objects themselves.
+    fn read(&self) -> Option<(Actor, InitiateRequest)> {
+        let [id, role, fan_id, call_type, message, ip, rate] = self.0.map(Js::from);
+        let text = |v: Js| v.string("").ok();
+        let optional = |v: Js| match v.is_nullish().ok()? {
+            true => Some(None),
+            false => text(v).map(Some),
+        };
+        let actor = Actor::new(text(id)?, Role::parse(&text(role)?).ok()?).ok()?;
+        let request = InitiateRequest {
+            fan_id: text(fan_id)?,
+            call_type: CallType::parse(&text(call_type)?).ok()?,
+            message: optional(message)?,
+            ip: optional(ip)?,
+            rate_per_minute: rate.opt_count_as("", MAX_SAFE).ok()?,
+        };
+        Some((actor, request))
+    }
+}
+
+/// `initiate` from the fields `load.js` read, or from the objects when they do not do.
+fn initiate_fields_job(
+    actor: &Unknown,
+    request: &Unknown,
+    fields: InitiateFields,
+) -> fanline::Result<Job> {
+    match fields.read() {
+        Some((actor, req)) => Ok(job(move |e| e.initiate(&actor, &req))),
+        None => initiate_job(actor, request),
+    }
 }
 
 /// Largest integer a JavaScript number holds exactly.
@@ -126,6 +168,62 @@ impl Fanline {
     )]
     pub fn initiate_sync(&self, env: &Env, actor: Unknown, request: Unknown) -> napi::Result<Json> {
         self.now(env, guard(|| initiate_job(&actor, &request)))
+    }
+
+    /// `initiate` with the fields of its arguments read in JS (`load.js`); not part of the API.
+    #[napi(skip_typescript)]
+    #[allow(clippy::too_many_arguments)] // one argument per field: no object to read them from
+    pub fn initiate_fields(
+        &self,
+        actor: Unknown,
+        request: Unknown,
+        id: Unknown,
+        role: Unknown,
+        fan_id: Unknown,
+        call_type: Unknown,
+        message: Unknown,
+        ip: Unknown,
+        rate_per_minute: Unknown,
+    ) -> Op {
+        let fields = InitiateFields([
+            &id,
+            &role,
+            &fan_id,
+            &call_type,
+            &message,
+            &ip,
+            &rate_per_minute,
+        ]);
+        self.spawn(guard(|| initiate_fields_job(&actor, &request, fields)))
+    }
+
+    /// `initiateSync` with the fields of its arguments read in JS (`load.js`); not part of the
+    /// API.
+    #[napi(skip_typescript)]
+    #[allow(clippy::too_many_arguments)] // one argument per field: no object to read them from
+    pub fn initiate_fields_sync(
+        &self,
+        env: &Env,
+        actor: Unknown,
+        request: Unknown,
+        id: Unknown,
+        role: Unknown,
+        fan_id: Unknown,
+        call_type: Unknown,
+        message: Unknown,
+        ip: Unknown,
+        rate_per_minute: Unknown,
+    ) -> napi::Result<Json> {
+        let fields = InitiateFields([
+            &id,
+            &role,
+            &fan_id,
+            &call_type,
+            &message,
+            &ip,
+            &rate_per_minute,
+        ]);
+        self.now(env, guard(|| initiate_fields_job(&actor, &request, fields)))
     }
 
     /// The fan accepts a ringing call before its invitation expires: the call connects and both
