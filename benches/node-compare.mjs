@@ -3,23 +3,27 @@
 //      `agora-token` (2.0.6), single calls, then one batch call (columnar, and request objects)
 //      against the official loop;
 //   2. engine initiations from Node (Sync on the calling thread, and Promises with 4 in flight
-//      on the binding's workers) vs from Rust (the `initiations` bench binary) on the same kind
-//      of store: ROUNDS rounds (default 5) alternating a Node sync batch and a Rust process,
-//      each on fresh pairs, comparing the CPU time of the timed loops (user + system; other
-//      processes on the machine do not count) and printing each round's ratio and the median,
-//      for the whole Node process and (on Linux) for its calling thread alone. Each round also
-//      runs the Rust process with one idle thread (`initiations ... threaded`): a process with
-//      a single thread is a special case for the C library (glibc's malloc takes no locks in
-//      it), which Node's process, like any Rust service, never is.
+//      on the binding's workers) vs from Rust (the `initiations` bench binary, kept running
+//      and fed blocks: `initiations ... serve`) on the same kind of store: ROUNDS rounds
+//      (default 30) of one block of INITIATIONS (default 1000) distinct pairs per side, the
+//      sides taking turns in a rotating order a few milliseconds apart, comparing the CPU time
+//      of each block (user + system; other processes on the machine do not count) and
+//      printing the median of the rounds' ratios (and each side's fastest block), for the
+//      whole Node process and (on Linux) for its calling thread alone. On a machine whose speed
+//      drifts by half over seconds, only blocks this close together compare like with like.
+//      A third side is the Rust process with one idle thread (`... threaded serve`): a
+//      process with a single thread is a special case for the C library (glibc's malloc takes
+//      no locks in it), which Node's process, like any Rust service, never is.
 //
 // Build the addon in release first:
 //   (cd bindings-node && npm ci && npx napi build --platform --release)
-//   node benches/node-compare.mjs [TOKENS=100000] [INITIATIONS=5000] [STORE=sqlite::memory:] [ROUNDS=5]
+//   node benches/node-compare.mjs [TOKENS=100000] [INITIATIONS=1000] [STORE=sqlite::memory:] [ROUNDS=30]
 // (MemoryStore copies its whole state per write, so it suits tests, not throughput runs.)
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -30,9 +34,11 @@ const fanline = require('./load.js')
 const official = require('agora-token')
 
 const N = Number(process.argv[2] ?? 100_000)
-const INITIATIONS = Number(process.argv[3] ?? 5_000)
+const INITIATIONS = Number(process.argv[3] ?? 1_000)
 const STORE = process.argv[4] ?? 'sqlite::memory:'
-const ROUNDS = Number(process.argv[5] ?? 5)
+const ROUNDS = Number(process.argv[5] ?? 30)
+/** Untimed rounds first, while V8 compiles the loop and the wrappers and sizes its heap. */
+const WARMUP = 3
 const APP_ID = '970CA35de60c44645bbae8a215061b33'
 const CERT = '5CFd2fd1755d40ecb72977518be15d3b'
 
@@ -110,40 +116,65 @@ function collectGarbage() {
 
 execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'fanline-benches', '--bin', 'initiations'], { cwd: root, stdio: 'inherit' })
 const targetDir = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: root })).target_directory
-const runRust = (...extra) => JSON.parse(execFileSync(join(targetDir, 'release', 'initiations'), [String(INITIATIONS), STORE, ...extra]).toString())
 
-// Alternating rounds: a Node sync batch, then the Rust processes, each on fresh pairs.
+/** An `initiations ... serve` process: `block(k)` runs its next k initiations, resolving to their CPU seconds. */
+async function rustServer(...extra) {
+  const child = spawn(join(targetDir, 'release', 'initiations'), [String((WARMUP + ROUNDS) * INITIATIONS), STORE, 'serve', ...extra], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  const line = async () => {
+    const { value, done } = await lines.next()
+    if (done) throw new Error('the initiations process ended early')
+    return value
+  }
+  if ((await line()) !== 'ready') throw new Error('the initiations process did not start')
+  return {
+    async block(k) {
+      child.stdin.write(`${k}\n`)
+      const out = JSON.parse(await line())
+      if (out.initiations !== k) throw new Error(`the initiations process ran ${out.initiations} of ${k}`)
+      return out.cpuSecs
+    },
+    end: () => child.stdin.end(),
+  }
+}
+
+const setup = engineWithPairs((WARMUP + ROUNDS) * INITIATIONS)
+const [rustPlain, rustThreaded] = [await rustServer(), await rustServer('threaded')]
+// The set-up's garbage is collected before the first block, not billed to it.
+collectGarbage()
+const sides = {
+  async node(k, from) {
+    const cpu0 = process.cpuUsage()
+    const thread0 = callingThreadCpu()
+    for (let i = from; i < from + k; i++) setup.engine.initiateSync(setup.pairs[i][0], setup.pairs[i][1])
+    const thread = thread0 === null ? null : callingThreadCpu() - thread0
+    const cpu = process.cpuUsage(cpu0)
+    return { cpu: (cpu.user + cpu.system) / 1e6, thread }
+  },
+  plain: (k) => rustPlain.block(k),
+  threaded: (k) => rustThreaded.block(k),
+}
+const ORDER = ['node', 'plain', 'threaded']
 const rounds = []
-let nodeSync, rust
-for (let round = 0; round < ROUNDS; round++) {
-  const setup = engineWithPairs(INITIATIONS)
-  // The set-up's garbage is collected before the clock starts, not billed to the timed loop.
-  collectGarbage()
-  const cpu0 = process.cpuUsage()
-  const thread0 = callingThreadCpu()
-  nodeSync = rate('Node, initiateSync', INITIATIONS, () => {
-    for (const [creator, req] of setup.pairs) setup.engine.initiateSync(creator, req)
-  })
-  const thread = thread0 === null ? null : callingThreadCpu() - thread0
-  const cpu = process.cpuUsage(cpu0)
-  nodeSync.cpuSecs = (cpu.user + cpu.system) / 1e6
-  // The Rust process alone, and with one idle thread (as Node's process always has one), in
-  // alternating order.
-  const order = round % 2 === 0 ? ['plain', 'threaded'] : ['threaded', 'plain']
-  const runs = {}
-  for (const kind of order) runs[kind] = kind === 'plain' ? runRust() : runRust('threaded')
-  const [rustPlain, rustThreaded] = [runs.plain, runs.threaded]
-  rust = rustPlain
+for (let round = 0; round < WARMUP + ROUNDS; round++) {
+  const got = {}
+  for (let j = 0; j < ORDER.length; j++) {
+    const side = ORDER[(round + j) % ORDER.length]
+    got[side] = await sides[side](INITIATIONS, round * INITIATIONS)
+  }
+  if (round < WARMUP) continue
   rounds.push({
-    node: nodeSync.cpuSecs,
-    nodeThread: thread,
-    rust: rustPlain.cpuSecs,
-    rustThreaded: rustThreaded.cpuSecs,
-    ratio: nodeSync.cpuSecs / rustPlain.cpuSecs,
-    threadRatio: thread === null ? null : thread / rustPlain.cpuSecs,
-    threadedRatio: nodeSync.cpuSecs / rustThreaded.cpuSecs,
+    node: got.node.cpu,
+    nodeThread: got.node.thread,
+    rust: got.plain,
+    rustThreaded: got.threaded,
+    ratio: got.node.cpu / got.plain,
+    threadRatio: got.node.thread === null ? null : got.node.thread / got.plain,
+    threadedRatio: got.node.cpu / got.threaded,
   })
 }
+rustPlain.end()
+rustThreaded.end()
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const asyncSetup = engineWithPairs(INITIATIONS)
 const t0 = process.hrtime.bigint()
@@ -166,20 +197,19 @@ for (const r of [official1, official2]) console.log(`  ${r.label.padEnd(40)} ${f
 console.log(`  ${single.label.padEnd(40)} ${fmt(single.perSec).padStart(10)} tokens/s   ${(single.perSec / officialRate).toFixed(2)}x official (target >= 3.5x)`)
 console.log(`  ${batch.label.padEnd(40)} ${fmt(batch.perSec).padStart(10)} tokens/s   ${(batch.perSec / officialRate).toFixed(2)}x official (target >= 6x)`)
 console.log(`  ${objects.label.padEnd(40)} ${fmt(objects.perSec).padStart(10)} tokens/s   ${(objects.perSec / officialRate).toFixed(2)}x official`)
-console.log(`Engine initiations on ${STORE}, ${fmt(INITIATIONS)} distinct pairs per round, CPU of the timed loop`)
+console.log(`Engine initiations on ${STORE}: ${ROUNDS} rounds of ${fmt(INITIATIONS)} distinct pairs per side, CPU per initiation`)
 const us = (secs) => (secs / INITIATIONS * 1e6).toFixed(1)
-for (const [i, r] of rounds.entries()) {
-  const thread = r.nodeThread === null ? '' : ` (calling thread ${us(r.nodeThread)} us: ${r.threadRatio.toFixed(2)}x)`
-  console.log(`  round ${i + 1}: Node initiateSync ${us(r.node)} us, Rust ${us(r.rust)} us per initiation: ${r.ratio.toFixed(2)}x${thread}; Rust with an idle thread ${us(r.rustThreaded)} us: ${r.threadedRatio.toFixed(2)}x`)
+const min = (xs) => Math.min(...xs)
+const ratios = (key) => rounds.map((r) => r[key])
+const spread = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return `quartiles ${sorted[Math.floor(xs.length / 4)].toFixed(2)}-${sorted[Math.floor((3 * xs.length) / 4)].toFixed(2)}`
 }
-console.log(`  median CPU ratio Node initiateSync / Rust: ${median(rounds.map((r) => r.ratio)).toFixed(2)}x, whole process (target <= 1.25x)`)
+console.log(`  fastest block: Node initiateSync ${us(min(ratios('node')))} us, Rust ${us(min(ratios('rust')))} us, Rust with an idle thread ${us(min(ratios('rustThreaded')))} us`)
+console.log(`  median of the rounds' ratios, Node initiateSync / Rust: ${median(ratios('ratio')).toFixed(2)}x (${spread(ratios('ratio'))}), whole process (target <= 1.25x)`)
 if (rounds[0].nodeThread !== null) {
-  console.log(`  median CPU ratio, Node's calling thread only (no V8 collector or compiler threads): ${median(rounds.map((r) => r.threadRatio)).toFixed(2)}x`)
+  console.log(`  the same, Node's calling thread only (no V8 collector or compiler threads): ${median(ratios('threadRatio')).toFixed(2)}x (${spread(ratios('threadRatio'))})`)
 }
-console.log(`  median CPU ratio Node initiateSync / Rust in a process with a second (idle) thread, as any service has: ${median(rounds.map((r) => r.threadedRatio)).toFixed(2)}x`)
-console.log('Wall rates of the last round (and the Promise run):')
-console.log(`  ${'Rust, Fanline::initiate'.padEnd(40)} ${fmt(rust.perSec).padStart(10)} /s`)
-for (const r of [nodeSync, nodeAsync]) {
-  console.log(`  ${r.label.padEnd(40)} ${fmt(r.perSec).padStart(10)} /s   ${(r.perSec / rust.perSec).toFixed(2)}x Rust (${((1 / r.perSec - 1 / rust.perSec) * 1e6).toFixed(1)} us overhead per call)`)
-}
-console.log(JSON.stringify({ tokens: { official: officialRate, single: single.perSec, batch: batch.perSec, batchObjects: objects.perSec }, initiations: { rust: rust.perSec, nodeSync: nodeSync.perSec, nodeAsync: nodeAsync.perSec, cpuRatios: rounds.map((r) => r.ratio), threadCpuRatios: rounds.map((r) => r.threadRatio), threadedRustCpuRatios: rounds.map((r) => r.threadedRatio) } }))
+console.log(`  the same against Rust in a process with a second (idle) thread, as any service has: ${median(ratios('threadedRatio')).toFixed(2)}x (${spread(ratios('threadedRatio'))})`)
+console.log(`  ${nodeAsync.label}: ${fmt(nodeAsync.perSec)} /s wall`)
+console.log(JSON.stringify({ tokens: { official: officialRate, single: single.perSec, batch: batch.perSec, batchObjects: objects.perSec }, initiations: { nodeAsyncPerSec: nodeAsync.perSec, rounds } }))
