@@ -21,14 +21,26 @@ readInitiateInJs(module.exports.Fanline.prototype)
  * same errors.
  */
 function readInitiateInJs(proto) {
-  const { initiate, initiateSync, initiateFields, initiateFieldsSync } = proto
+  const { initiate: nativeInitiate, initiateSync: nativeInitiateSync, initiateFields, initiateFieldsSync } = proto
   // Not part of the API: only the wrappers below call them.
   delete proto.initiateFields
   delete proto.initiateFieldsSync
-  // The fields of the last arguments read (a call reads and passes them before any other).
+  // The fields of the arguments read last, passed on at once. A getter can call `initiate`
+  // while they are being read: that call takes the native reading (`reading`), so it never
+  // overwrites the fields of the call that is reading.
   let id, role, fanId, callType, message, ip, ratePerMinute
+  let reading = false
   const plain = (o) => o !== null && typeof o === 'object' && !Array.isArray(o)
   function read(actor, request) {
+    if (reading) return false
+    reading = true
+    try {
+      return readFields(actor, request)
+    } finally {
+      reading = false
+    }
+  }
+  function readFields(actor, request) {
     if (!plain(actor) || !plain(request)) return false
     const actorKeys = Object.keys(actor)
     if (actorKeys.length !== 2) return false
@@ -50,17 +62,17 @@ function readInitiateInJs(proto) {
     }
     return true
   }
-  proto.initiate = function (actor, request) {
+  proto.initiate = function initiate(actor, request) {
     try {
-      if (arguments.length !== 2 || !read(actor, request)) return initiate.apply(this, arguments)
+      if (arguments.length !== 2 || !read(actor, request)) return nativeInitiate.apply(this, arguments)
     } catch (err) {
       // A getter of an argument threw: the Promise rejects with it, as for any bad argument.
       return Promise.reject(err)
     }
     return initiateFields.call(this, actor, request, id, role, fanId, callType, message, ip, ratePerMinute)
   }
-  proto.initiateSync = function (actor, request) {
-    if (arguments.length !== 2 || !read(actor, request)) return initiateSync.apply(this, arguments)
+  proto.initiateSync = function initiateSync(actor, request) {
+    if (arguments.length !== 2 || !read(actor, request)) return nativeInitiateSync.apply(this, arguments)
     return initiateFieldsSync.call(this, actor, request, id, role, fanId, callType, message, ip, ratePerMinute)
   }
 }

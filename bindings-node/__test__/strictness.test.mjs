@@ -164,6 +164,21 @@ test('initiate reads plain arguments in JS, with the results and errors of the n
   engine.cancelSync(max, call.id)
   const { value: second } = await engine.initiate(max, { fanId: 'fan_bo', callType: 'video', message: null })
   assert.deepEqual([second.creatorId, second.fanId, second.callType, second.message], ['creator_max', 'fan_bo', 'video', null])
+  // A getter that initiates another call while the arguments are read: each call keeps its own.
+  engine.recordRelationshipSync({ id: 'fan_cy', role: 'fan' }, 'creator_bo', 'follow')
+  engine.creditSync({ id: 'ops', role: 'admin' }, 'fan_cy', 1000, 'seed-fan_cy')
+  engine.cancelSync(max, second.id)
+  let inner
+  const nested = {
+    callType: 'video',
+    get fanId() {
+      inner = engine.initiateSync({ id: 'creator_bo', role: 'creator' }, { fanId: 'fan_cy', callType: 'voice' }).value
+      return 'fan_ada'
+    },
+  }
+  const { value: outer } = engine.initiateSync(max, nested)
+  assert.deepEqual([outer.creatorId, outer.fanId, outer.callType], ['creator_max', 'fan_ada', 'video'])
+  assert.deepEqual([inner.creatorId, inner.fanId, inner.callType], ['creator_bo', 'fan_cy', 'voice'])
   // The native helpers load.js calls are not part of the API.
   assert.equal(Fanline.prototype.initiateFields, undefined)
   assert.equal(Fanline.prototype.initiateFieldsSync, undefined)
