@@ -17,63 +17,59 @@ readInitiateInJs(module.exports.Fanline.prototype)
  * with only the fields they take, as own enumerable properties (the usual call): JS reads a
  * property far more cheaply than native code can, so the native side gets the fields as
  * arguments. Anything else (another key, a missing object, an array) goes to the native method
- * as given, and so does anything the native side finds unusual in the fields: same results,
- * same errors.
+ * as given, and so does anything the native side finds unusual in the fields (it then reads
+ * the objects themselves, running their getters a second time): same results, same errors.
  */
 function readInitiateInJs(proto) {
   const { initiate: nativeInitiate, initiateSync: nativeInitiateSync, initiateFields, initiateFieldsSync } = proto
+  // Loaded again over the same addon (a test runner's fresh module registry): the wrappers
+  // installed the first time are in place and hold the native methods.
+  if (typeof initiateFields !== 'function') return
   // Not part of the API: only the wrappers below call them.
   delete proto.initiateFields
   delete proto.initiateFieldsSync
-  // The fields of the arguments read last, passed on at once. A getter can call `initiate`
-  // while they are being read: that call takes the native reading (`reading`), so it never
-  // overwrites the fields of the call that is reading.
-  let id, role, fanId, callType, message, ip, ratePerMinute
-  let reading = false
+  // Captured now, so that nothing done to Function.prototype later runs between reading the
+  // arguments and passing them on.
+  const apply = Reflect.apply
   const plain = (o) => o !== null && typeof o === 'object' && !Array.isArray(o)
+  /** The native method's arguments: the two objects, then their fields; null to go native. */
   function read(actor, request) {
-    if (reading) return false
-    reading = true
-    try {
-      return readFields(actor, request)
-    } finally {
-      reading = false
-    }
-  }
-  function readFields(actor, request) {
-    if (!plain(actor) || !plain(request)) return false
+    if (!plain(actor) || !plain(request)) return null
     const actorKeys = Object.keys(actor)
-    if (actorKeys.length !== 2) return false
-    id = role = fanId = callType = message = ip = ratePerMinute = undefined
+    if (actorKeys.length !== 2) return null
+    const args = [actor, request, undefined, undefined, undefined, undefined, undefined, undefined, undefined]
     for (const key of actorKeys) {
-      if (key === 'id') id = actor.id
-      else if (key === 'role') role = actor.role
-      else return false
+      if (key === 'id') args[2] = actor.id
+      else if (key === 'role') args[3] = actor.role
+      else return null
     }
     for (const key of Object.keys(request)) {
       switch (key) {
-        case 'fanId': fanId = request.fanId; break
-        case 'callType': callType = request.callType; break
-        case 'message': message = request.message; break
-        case 'ip': ip = request.ip; break
-        case 'ratePerMinute': ratePerMinute = request.ratePerMinute; break
-        default: return false
+        case 'fanId': args[4] = request.fanId; break
+        case 'callType': args[5] = request.callType; break
+        case 'message': args[6] = request.message; break
+        case 'ip': args[7] = request.ip; break
+        case 'ratePerMinute': args[8] = request.ratePerMinute; break
+        default: return null
       }
     }
-    return true
+    return args
   }
   proto.initiate = function initiate(actor, request) {
-    try {
-      if (arguments.length !== 2 || !read(actor, request)) return nativeInitiate.apply(this, arguments)
-    } catch (err) {
-      // A getter of an argument threw: the Promise rejects with it, as for any bad argument.
-      return Promise.reject(err)
+    let args = null
+    if (arguments.length === 2) {
+      try {
+        args = read(actor, request)
+      } catch (err) {
+        // A getter of an argument threw: the Promise rejects with it, as for any bad argument.
+        return Promise.reject(err)
+      }
     }
-    return initiateFields.call(this, actor, request, id, role, fanId, callType, message, ip, ratePerMinute)
+    return args === null ? apply(nativeInitiate, this, arguments) : apply(initiateFields, this, args)
   }
   proto.initiateSync = function initiateSync(actor, request) {
-    if (arguments.length !== 2 || !read(actor, request)) return nativeInitiateSync.apply(this, arguments)
-    return initiateFieldsSync.call(this, actor, request, id, role, fanId, callType, message, ip, ratePerMinute)
+    const args = arguments.length === 2 ? read(actor, request) : null
+    return args === null ? apply(nativeInitiateSync, this, arguments) : apply(initiateFieldsSync, this, args)
   }
 }
 

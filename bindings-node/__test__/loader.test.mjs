@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { test } from 'node:test'
 
@@ -48,4 +49,25 @@ test('the entry re-exports the generated loader, CommonJS and ESM alike', async 
   assert.equal(viaEntry, (await import('../index.js')).default)
   const { decide } = await import('../load.js')
   assert.equal(typeof decide, 'function')
+})
+
+test('the entry loaded again over the same addon (a fresh module registry) keeps initiate working', () => {
+  const require = createRequire(import.meta.url)
+  const entry = require.resolve('../load.js')
+  require(entry)
+  // What a test runner's fresh registry does: every module again, the native addon kept.
+  for (const key of Object.keys(require.cache)) if (!key.endsWith('.node')) delete require.cache[key]
+  const { Fanline } = require(entry)
+  assert.equal(Fanline.prototype.initiateFields, undefined)
+  const engine = new Fanline({
+    store: 'memory:',
+    agora: { appId: '970CA35de60c44645bbae8a215061b33', appCertificate: '5CFd2fd1755d40ecb72977518be15d3b' },
+    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: 'test-share-secret-0123456789abcdef' }] },
+    flags: { calls: true },
+    clock: { manualStartMs: 1_700_000_000_000 },
+  })
+  engine.recordRelationshipSync({ id: 'fan_1', role: 'fan' }, 'creator_1', 'follow')
+  engine.creditSync({ id: 'ops', role: 'admin' }, 'fan_1', 1000, 'seed')
+  const { value: call } = engine.initiateSync({ id: 'creator_1', role: 'creator' }, { fanId: 'fan_1', callType: 'video' })
+  assert.deepEqual([call.creatorId, call.fanId, call.state], ['creator_1', 'fan_1', 'ringing'])
 })

@@ -275,8 +275,9 @@ impl<'t> ser::Serializer for Out<'t> {
         _index: u32,
         variant: &'static str,
     ) -> Result<()> {
-        self.tape().name(variant);
-        Ok(())
+        // A leaf like any string. As a constant of the structure it would make one factory per
+        // combination of values (a page of calls has many), against a bounded cache.
+        self.string(variant)
     }
 
     fn serialize_newtype_struct<T: ?Sized + Serialize>(

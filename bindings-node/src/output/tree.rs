@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use napi::sys;
 
-use super::ser::{ok, OutError};
+use super::ser::OutError;
 use super::shapes::{self, Shapes};
 
 /// Largest tree (encoded bytes) given a factory of its own.
@@ -19,14 +19,11 @@ const MAX_TREE_BYTES: usize = 4096;
 const MAX_TREE_LEAVES: usize = 64;
 
 const LEAF: u8 = b'L';
-const NAME: u8 = b'N';
 const OBJECT: u8 = b'O';
 const ARRAY: u8 = b'A';
 
 /// A result being written: its structure and its leaves, in order. The structure is a
-/// sequence of nodes: a leaf (`L`), a unit variant's name (`N`, then the name in
-/// [`shapes::push_key`] form: a constant of the structure, written into the factory as a
-/// string literal, since it comes from code and a result has only a few), an array (`A`, its item count as a little-endian `u32`,
+/// sequence of nodes: a leaf (`L`), an array (`A`, its item count as a little-endian `u32`,
 /// then the items) or an object (`O`, 1 for a struct or 0 for a map, the entry count, then
 /// each entry: its key in [`shapes::push_key`] form and its value).
 pub struct Tape {
@@ -51,12 +48,6 @@ impl Tape {
     pub fn leaf(&mut self, value: sys::napi_value) {
         self.shape.push(LEAF);
         self.leaves.push(value);
-    }
-
-    /// A unit variant's name (`'video'`, `'ringing'`).
-    pub fn name(&mut self, name: &'static str) {
-        self.shape.push(NAME);
-        shapes::push_key(&mut self.shape, name);
     }
 
     /// Opens an object; returns where to [`close`](Self::close) it.
@@ -122,12 +113,6 @@ impl<'a> Reader<'a> {
         Ok(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize)
     }
 
-    /// A name (as a [`Tape::name`]).
-    fn name(&mut self) -> Result<&'a str, OutError> {
-        let key = self.key()?;
-        std::str::from_utf8(key.get(4..).unwrap_or_default()).map_err(|_| broken())
-    }
-
     /// A key, as its encoded bytes.
     fn key(&mut self) -> Result<&'a [u8], OutError> {
         let start = self.pos;
@@ -184,19 +169,6 @@ unsafe fn node(
 ) -> Result<sys::napi_value, OutError> {
     match r.byte()? {
         LEAF => leaves.get(r.next_leaf()).copied().ok_or_else(broken),
-        NAME => {
-            let name = r.name()?;
-            let mut value = std::ptr::null_mut();
-            ok(unsafe {
-                sys::napi_create_string_utf8(
-                    env,
-                    name.as_ptr().cast(),
-                    name.len() as isize,
-                    &mut value,
-                )
-            })?;
-            Ok(value)
-        }
         ARRAY => {
             let len = r.count()?;
             let mut items = Vec::with_capacity(len.min(leaves.len()));
@@ -239,7 +211,6 @@ fn expression(r: &mut Reader<'_>, src: &mut String) -> Result<(), OutError> {
         LEAF => {
             let _ = write!(src, "a{}", r.next_leaf());
         }
-        NAME => src.push_str(&serde_json::to_string(r.name()?).map_err(|_| broken())?),
         ARRAY => {
             let len = r.count()?;
             src.push('[');
