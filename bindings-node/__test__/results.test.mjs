@@ -9,14 +9,20 @@ const { Fanline } = fanline
 
 const admin = { id: 'ops', role: 'admin' }
 
-function engineWithPairs(n) {
-  const engine = new Fanline({
+/** An engine on a memory store with a pinned clock; `overrides` replace whole config keys. */
+function memoryEngine(overrides = {}) {
+  return new Fanline({
     store: 'memory:',
     agora: { appId: APP_ID, appCertificate: CERT },
     shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
     flags: { calls: true },
     clock: { manualStartMs: 1_795_608_000_000 },
+    ...overrides,
   })
+}
+
+function engineWithPairs(n) {
+  const engine = memoryEngine()
   for (let i = 0; i < n; i++) {
     engine.recordRelationshipSync({ id: `fan_${i}`, role: 'fan' }, `creator_${i}`, 'follow')
     engine.creditSync(admin, `fan_${i}`, 1000, `seed-${i}`)
@@ -82,14 +88,7 @@ test('arrays of every length hold their own items in order', async () => {
 })
 
 test('enum values arrive as their names, in short results and in long ones built object by object', async () => {
-  const engine = new Fanline({
-    store: 'memory:',
-    agora: { appId: APP_ID, appCertificate: CERT },
-    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
-    flags: { calls: true },
-    clock: { manualStartMs: 1_795_608_000_000 },
-    limits: { cooldownMs: 0, creatorRate: { max: 100, periodMs: 60_000 } },
-  })
+  const engine = memoryEngine({ limits: { cooldownMs: 0, creatorRate: { max: 100, periodMs: 60_000 } } })
   const max = { id: 'creator_max', role: 'creator' }
   const expected = []
   for (let i = 0; i < 12; i++) {
