@@ -1,7 +1,8 @@
 //! The quickstart: the whole fanline story on a fresh embedded store, in readable output.
 //!
 //! `cargo run -p fanline-examples --bin quickstart [STORE_SPEC]` (default: a fresh SQLite
-//! file under the system temp dir). Time is simulated, so the run takes milliseconds.
+//! file under the system temp dir, removed at the end; a store given by its spec is kept).
+//! Time is simulated, so the run takes milliseconds.
 
 use std::sync::Arc;
 
@@ -20,7 +21,22 @@ const CERTIFICATE: &str = "5CFd2fd1755d40ecb72977518be15d3b";
 const START_MS: i64 = 1_795_608_000_000;
 
 fn main() {
-    if let Err(e) = run() {
+    let (spec, fresh) = match std::env::args().nth(1) {
+        Some(spec) => (spec, None),
+        None => {
+            let path = fresh_file();
+            (format!("sqlite:{}", path.display()), Some(path))
+        }
+    };
+    let outcome = run(&spec);
+    if let Some(path) = &fresh {
+        // The database and the files SQLite keeps beside it while it is open (the engine is
+        // gone with `run`).
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    if let Err(e) = outcome {
         eprintln!("quickstart failed: {} ({})", e, e.code());
         std::process::exit(1);
     }
@@ -34,15 +50,14 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("<unprintable: {e}>"))
 }
 
-fn default_spec() -> String {
-    let path = std::env::temp_dir().join(format!("fanline-quickstart-{}.db", std::process::id()));
-    format!("sqlite:{}", path.display())
+/// A fresh SQLite file for this run, under the system temp dir.
+fn fresh_file() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("fanline-quickstart-{}.db", std::process::id()))
 }
 
-fn run() -> Result<()> {
-    let spec = std::env::args().nth(1).unwrap_or_else(default_spec);
+fn run(spec: &str) -> Result<()> {
     println!("fanline quickstart: store {spec}, simulated clock");
-    let store = open_store(&spec)?;
+    let store = open_store(spec)?;
     let clock = ManualClock::at_ms(START_MS);
     // The seed ships calls and share cards switched off; this tour turns every flag on.
     let engine = Fanline::builder()
