@@ -2,7 +2,8 @@
 
     cd bindings-python && ../.venv/bin/maturin develop --release && cd ..
     .venv/bin/python benches/python_compare.py [--calls 1000000] [--tokens 20000]
-        [--parts python,numpy,tokens,engine] [--initiations 5000] [--store sqlite::memory:]
+        [--parts python,numpy,tokens,engine] [--initiations 1000] [--rounds 30]
+        [--store sqlite::memory:]
 
 1. Batch billing of N calls given as int64 columns (numpy when installed, else
    array.array('q')) and as Python lists, against the same formula in a pure-Python loop
@@ -18,10 +19,11 @@
 3. AccessToken2 tokens per second, single calls and one batch call, against the official
    Python builder `agoraiotools` (targets: 2.5x single, 4x batch).
 4. Engine initiations from Python (`Fanline.initiate`) against the same calls from Rust (the
-   `initiations` bench binary, built with cargo) on the same kind of store: `--rounds`
-   alternating rounds, each side on fresh pairs, comparing the CPU time of the timed loops
-   and printing each round's ratio and the median (part `engine`, not in the default set:
-   it builds a Rust binary).
+   `initiations` bench binary, built with cargo, kept running and fed blocks: `initiations
+   ... serve`) on the same kind of store: `--rounds` rounds (after 3 untimed ones) of one
+   block of `--initiations` distinct pairs per side, the sides taking turns a few
+   milliseconds apart, comparing the CPU time of each block and printing the median of the
+   rounds' ratios (part `engine`, not in the default set: it builds a Rust binary).
 Every ratio is from this one run (best of five repetitions of each side, wall-clock and
 CPU time, unless a part says otherwise); results are checked to be equal before timing
 counts.
@@ -217,23 +219,52 @@ def bench_engine(n, store, rounds):
     target = json.loads(subprocess.run(
         ["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=root, check=True,
         capture_output=True).stdout)["target_directory"]
-    rust_bin = os.path.join(target, "release", "initiations")
-    print(f"engine initiations on {store}, {n:,} distinct pairs per round, CPU of the timed "
-          f"loop (target <= 1.25x):")
-    ratios = []
-    for r in range(rounds):
-        engine, pairs = engine_with_pairs(n, store)
+    warmup = 3
+    total = (warmup + rounds) * n
+    engine, pairs = engine_with_pairs(total, store)
+    rust = subprocess.Popen([os.path.join(target, "release", "initiations"), str(total), store,
+                             "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    if rust.stdout.readline().strip() != "ready":
+        raise RuntimeError("the initiations process did not start")
+
+    def rust_block(_first):
+        # The Rust process runs the next block of its own pairs (the same names).
+        rust.stdin.write(f"{n}\n")
+        rust.stdin.flush()
+        out = json.loads(rust.stdout.readline())
+        if out["initiations"] != n:
+            raise RuntimeError(f"the initiations process ran {out['initiations']} of {n}")
+        return out["cpuSecs"]
+
+    def python_block(first):
         initiate = engine.initiate
         start_cpu = time.process_time()
-        for creator, fan in pairs:
+        for creator, fan in pairs[first:first + n]:
             initiate(creator, fan, "video")
-        ours = time.process_time() - start_cpu
-        rust = json.loads(subprocess.run([rust_bin, str(n), store], check=True,
-                                         capture_output=True).stdout)["cpuSecs"]
-        ratios.append(ours / rust)
-        print(f"  round {r + 1}: Python initiate {ours / n * 1e6:6.1f} us, Rust "
-              f"{rust / n * 1e6:6.1f} us per initiation: {ours / rust:4.2f}x")
-    print(f"  median CPU ratio Python / Rust: {sorted(ratios)[rounds // 2]:4.2f}x")
+        return time.process_time() - start_cpu
+
+    print(f"engine initiations on {store}: {rounds} rounds of {n:,} distinct pairs per side, "
+          f"taking turns, CPU per initiation (target <= 1.25x):")
+    sides = {"python": python_block, "rust": rust_block}
+    got = {"python": [], "rust": []}
+    for r in range(warmup + rounds):
+        cpu = {side: sides[side](r * n) for side in (["python", "rust"] if r % 2 else
+                                                     ["rust", "python"])}
+        if r >= warmup:
+            for side, secs in cpu.items():
+                got[side].append(secs)
+    rust.stdin.close()
+    rust.wait()
+    ratios = sorted(p / r for p, r in zip(got["python"], got["rust"]))
+
+    def us(secs):
+        return f"{secs / n * 1e6:.1f} us"
+
+    print(f"  fastest block: Python {us(min(got['python']))}, Rust {us(min(got['rust']))}")
+    print(f"  median of the rounds' ratios, Python / Rust: {ratios[rounds // 2]:4.2f}x "
+          f"(quartiles {ratios[rounds // 4]:.2f}-{ratios[(3 * rounds) // 4]:.2f})")
+    print(f"  all rounds together: Python {sum(got['python']) / sum(got['rust']):4.2f}x "
+          f"Rust's CPU")
 
 
 def keep_heap():
@@ -256,9 +287,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--tokens", type=int, default=20_000)
-    parser.add_argument("--initiations", type=int, default=5_000)
+    parser.add_argument("--initiations", type=int, default=1_000)
     parser.add_argument("--store", default="sqlite::memory:")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--parts", default="python,numpy,tokens")
     parser.add_argument("--keep-heap", action="store_true",
                         help="malloc keeps freed memory (numpy's best case; glibc only)")
