@@ -23,7 +23,10 @@
    ... serve`) on the same kind of store: `--rounds` rounds (after 3 untimed ones) of one
    block of `--initiations` distinct pairs per side, the sides taking turns a few
    milliseconds apart, comparing the CPU time of each block and printing the median of the
-   rounds' ratios (part `engine`, not in the default set: it builds a Rust binary).
+   rounds' ratios (part `engine`, not in the default set: it builds a Rust binary). Run it
+   under `taskset -c 0` so that both processes share one core: unpinned, the process that
+   waited can wake on a cold core, and on a 2-core VM the rounds' ratios spread from 0.8x to
+   1.6x with a median biased low (pinned: 1.21-1.39).
 Every ratio is from this one run (best of five repetitions of each side, wall-clock and
 CPU time, unless a part says otherwise); results are checked to be equal before timing
 counts.
