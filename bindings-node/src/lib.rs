@@ -12,6 +12,7 @@ mod agora;
 mod billing;
 mod convert;
 mod engine;
+mod env_local;
 mod error;
 mod ids;
 mod output;

@@ -15,6 +15,7 @@ mod health;
 mod ledger;
 mod pool;
 mod prices;
+pub mod settle;
 
 use fanline::{Actor, Error, Feature, ManualClock};
 use napi::bindgen_prelude::Unknown;

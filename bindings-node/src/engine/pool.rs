@@ -4,7 +4,7 @@
 //! PostgreSQL server is slow or gone. On libuv's thread pool (4 threads shared with `fs`,
 //! `dns.lookup`, `crypto` and `zlib`) four such calls would stall all of that work too. Engine
 //! Promises therefore run on a small fixed set of threads of their own, fed by one queue, and
-//! settle through a deferred Promise (a thread-safe function back to the JS thread); a stuck
+//! settle through their env's channel back to the JS thread ([`super::settle`]); a stuck
 //! store delays engine calls only.
 //!
 //! Every operation has a deadline, [`DEADLINE`] after it was called. One that has not started
@@ -21,12 +21,13 @@ use std::time::{Duration, Instant};
 
 use fanline::store::deadline::with_deadline;
 use fanline::Error;
-use napi::bindgen_prelude::{Object, ToNapiValue, TypeName};
-use napi::{sys, Env, JsDeferred, JsValue, ValueType};
+use napi::bindgen_prelude::{ToNapiValue, TypeName};
+use napi::{sys, ValueType};
 
+use super::settle::Ticket;
 use super::Job;
-use crate::error::{error_object, guard};
-use crate::output::Json;
+use crate::env_local;
+use crate::error::guard;
 
 /// Worker threads. They mostly wait on the store, so a few more than the cores; eight also
 /// covers a PostgreSQL store's default eight connections.
@@ -34,12 +35,6 @@ const WORKERS: usize = 8;
 
 /// How long after it was called an operation settles at the latest, when the store is stuck.
 pub const DEADLINE: Duration = Duration::from_secs(5);
-
-/// Builds the JS value of a settled operation, on the JS thread.
-type Resolver = Box<dyn FnOnce(Env) -> napi::Result<Json> + Send>;
-
-/// The pending Promise of one operation.
-type Deferred = JsDeferred<Json, Resolver>;
 
 /// An engine operation, its arguments already converted; it becomes a Promise when returned
 /// to JS. A bad argument found while converting them (`job` is an error) rejects it.
@@ -68,13 +63,16 @@ impl ToNapiValue for Op {
                 return Ok(promise);
             }
         }
-        let env = Env::from_raw(raw);
-        let (deferred, promise) = env.create_deferred::<Json, Resolver>()?;
+        // SAFETY: napi calls this on the JS thread of the live `raw`.
+        let (promise, ticket) = match unsafe { env_local::of(raw) } {
+            Some(local) => unsafe { local.settle.promise(raw) }?,
+            None => return Err(napi::Error::from_reason("cannot start an engine Promise")),
+        };
         match op.job {
-            Ok(job) => pool().submit(op.engine, job, deferred),
-            Err(e) => settle(deferred, Err(e)),
+            Ok(job) => pool().submit(op.engine, job, ticket),
+            Err(e) => ticket.settle(Err(e)),
         }
-        Ok(promise.raw())
+        Ok(promise)
     }
 }
 
@@ -100,29 +98,18 @@ unsafe fn rejected_with_pending_exception(env: sys::napi_env) -> Option<sys::nap
     rejected.then_some(promise)
 }
 
-/// Resolves with the operation's value or rejects with its coded error.
-fn settle(deferred: Deferred, result: fanline::Result<Json>) {
-    deferred.resolve(Box::new(move |env| match result {
-        Ok(value) => Ok(value),
-        Err(e) => {
-            let obj: Object = error_object(&env, &e)?;
-            Err(napi::Error::from(obj.to_unknown()))
-        }
-    }));
-}
-
 /// An operation waiting for a worker.
 struct Queued {
     engine: fanline::Fanline,
     job: Job,
-    deferred: Deferred,
+    ticket: Ticket,
     deadline: Instant,
 }
 
 impl Queued {
     fn run(self) {
         let result = with_deadline(self.deadline, || guard(|| (self.job)(&self.engine)));
-        settle(self.deferred, result);
+        self.ticket.settle(result);
     }
 
     /// Rejects an operation that did not start in time; it never runs.
@@ -131,7 +118,7 @@ impl Queued {
             "no engine worker was free within {} s; the operation did not run",
             DEADLINE.as_secs()
         ));
-        settle(self.deferred, Err(e));
+        self.ticket.settle(Err(e));
     }
 }
 
@@ -180,12 +167,12 @@ impl Pool {
 
     /// Queues an operation. Its deadline is taken under the lock, which is what lets the
     /// reaper sleep without being woken.
-    fn submit(&self, engine: fanline::Fanline, job: Job, deferred: Deferred) {
+    fn submit(&self, engine: fanline::Fanline, job: Job, ticket: Ticket) {
         let mut queue = self.lock();
         queue.push_back(Queued {
             engine,
             job,
-            deferred,
+            ticket,
             deadline: Instant::now() + DEADLINE,
         });
         drop(queue);

@@ -43,7 +43,7 @@ impl Json {
 }
 
 /// A core error as the coded JS error napi throws (sync) or rejects with (Promise) as is.
-fn coded(env: sys::napi_env, e: &Error) -> napi::Error {
+pub fn coded(env: sys::napi_env, e: &Error) -> napi::Error {
     let env = Env::from_raw(env);
     match error_object(&env, e) {
         Ok(obj) => napi::Error::from(obj.to_unknown()),

@@ -14,7 +14,6 @@
 //! per struct field list, counted with the struct shapes.
 
 use std::cell::RefCell;
-use std::ffi::c_void;
 use std::fmt::Write;
 use std::ptr;
 
@@ -63,39 +62,18 @@ impl Cache {
     }
 }
 
-/// The per-env cache; lives as long as the env (napi instance data).
+/// One env's cache (kept in [`crate::env_local::EnvLocal`], alive as long as the env).
+#[derive(Default)]
 pub struct Shapes(RefCell<Cache>);
-
-unsafe extern "C" fn drop_shapes(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
-    // SAFETY: `data` is the box `of` leaked; napi calls this once, at env teardown, which also
-    // frees the references the cache holds.
-    drop(unsafe { Box::from_raw(data.cast::<Shapes>()) });
-}
 
 /// The shape cache of `env`, made on first use; `None` if napi cannot keep one (then every
 /// object takes the slow path).
 ///
 /// # Safety
-/// Call on the JS thread of the live `env`. Nothing else in this addon sets instance data.
+/// Call on the JS thread of the live `env`.
 pub unsafe fn of(env: sys::napi_env) -> Option<&'static Shapes> {
-    let mut data = ptr::null_mut();
-    if unsafe { sys::napi_get_instance_data(env, &mut data) } != sys::Status::napi_ok {
-        return None;
-    }
-    if data.is_null() {
-        let fresh = Box::into_raw(Box::new(Shapes(RefCell::new(Cache::default()))));
-        let set = unsafe {
-            sys::napi_set_instance_data(env, fresh.cast(), Some(drop_shapes), ptr::null_mut())
-        };
-        if set != sys::Status::napi_ok {
-            drop(unsafe { Box::from_raw(fresh) });
-            return None;
-        }
-        data = fresh.cast();
-    }
-    // SAFETY: the data is the `Shapes` set above, alive until env teardown; it is used on the
-    // JS thread only, and the `RefCell` guards against re-entry.
-    Some(unsafe { &*data.cast::<Shapes>() })
+    // SAFETY: as this function's.
+    unsafe { crate::env_local::of(env) }.map(|local| &local.shapes)
 }
 
 /// Appends `key` to an encoded key list (length, little-endian `u32`, then the UTF-8 bytes), a
