@@ -182,6 +182,7 @@ rustThreaded.end()
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const asyncSetup = engineWithPairs(INITIATIONS)
 const t0 = process.hrtime.bigint()
+const asyncCpu0 = process.cpuUsage()
 let next = 0
 await Promise.all(
   Array.from({ length: 4 }, async () => {
@@ -192,7 +193,8 @@ await Promise.all(
   }),
 )
 const asyncSecs = Number(process.hrtime.bigint() - t0) / 1e9
-const nodeAsync = { label: 'Node, initiate (Promise, 4 in flight)', count: INITIATIONS, secs: asyncSecs, perSec: INITIATIONS / asyncSecs }
+const asyncCpu = process.cpuUsage(asyncCpu0)
+const nodeAsync = { label: 'Node, initiate (Promise, 4 in flight)', count: INITIATIONS, secs: asyncSecs, perSec: INITIATIONS / asyncSecs, cpuSecs: (asyncCpu.user + asyncCpu.system) / 1e6 }
 
 
 // ---- report -------------------------------------------------------------------------------
@@ -217,5 +219,5 @@ if (rounds[0].nodeThread !== null) {
   console.log(`  the calling thread's share of Node's CPU (the rest: V8's collector and compiler threads): ${((100 * sum(ratios('nodeThread'))) / sum(ratios('node'))).toFixed(0)}%`)
 }
 console.log(`  the same against Rust in a process with a second (idle) thread, as any service has: ${median(ratios('threadedRatio')).toFixed(2)}x (${spread(ratios('threadedRatio'))})`)
-console.log(`  ${nodeAsync.label}: ${fmt(nodeAsync.perSec)} /s wall`)
-console.log(JSON.stringify({ tokens: { official: officialRate, single: single.perSec, batch: batch.perSec, batchObjects: objects.perSec }, initiations: { nodeAsyncPerSec: nodeAsync.perSec, rounds } }))
+console.log(`  ${nodeAsync.label}: ${fmt(nodeAsync.perSec)} /s wall, ${us(nodeAsync.cpuSecs)} us CPU per initiation (one run, after the rounds)`)
+console.log(JSON.stringify({ tokens: { official: officialRate, single: single.perSec, batch: batch.perSec, batchObjects: objects.perSec }, initiations: { nodeAsyncPerSec: nodeAsync.perSec, nodeAsyncCpuSecs: nodeAsync.cpuSecs, rounds } }))
