@@ -1,7 +1,8 @@
 // How engine Promises settle: each JS environment (the main thread, each worker thread) gets
 // its results back through one channel. A pending Promise keeps the process alive and an idle
 // engine does not; a worker thread that ends with Promises in flight takes nothing down with
-// it; async context (AsyncLocalStorage) survives an await. The process cases run in a child
+// it; async context (AsyncLocalStorage) survives an await, and the first call's context is
+// not retained. The process cases run in a child
 // Node process, so a crash or a hang is seen as its exit code or a timeout, not as this
 // runner dying.
 import assert from 'node:assert/strict'
@@ -33,8 +34,8 @@ function setup(pairs) {
 `
 
 /** Runs `body` (after SETUP) in a fresh Node process; its exit status, stdout and stderr. */
-function node(body) {
-  const run = spawnSync(process.execPath, ['-e', SETUP + body], { encoding: 'utf8', timeout: 30_000 })
+function node(body, flags = []) {
+  const run = spawnSync(process.execPath, [...flags, '-e', SETUP + body], { encoding: 'utf8', timeout: 30_000 })
   assert.equal(run.error, undefined, `the child did not finish: ${run.error}`)
   return run
 }
@@ -94,14 +95,44 @@ test('a worker thread ended with engine Promises in flight takes nothing down wi
         await Promise.all([w.terminate(), engine.initiate(...calls[i])])
       }
       const w = new Worker(${JSON.stringify(finish)}, { eval: true })
+      // Listening before its message: a worker that ends at once has its last messages and
+      // its 'exit' delivered together.
+      const exited = new Promise((resolve) => w.once('exit', resolve))
       await started(w)
-      await new Promise((resolve) => w.once('exit', resolve))
+      await exited
       const after = await Promise.all(calls.slice(10, 20).map((c) => engine.initiate(...c)))
       console.log('main', after.filter((r) => r.value.state === 'ringing').length)
     })()
   `)
   assert.equal(run.status, 0, run.stderr)
   assert.equal(run.stdout.trim(), 'main 10')
+})
+
+test("the first engine call's async context is not kept alive by the binding", () => {
+  // Node keeps the async context a thread-safe function was made in for as long as the
+  // function lives; the binding's one function per env must not be made inside a caller's.
+  const run = node(`
+    const { AsyncLocalStorage } = require('node:async_hooks')
+    const { engine } = setup(0)
+    const als = new AsyncLocalStorage()
+    let collected = false
+    const registry = new FinalizationRegistry(() => { collected = true })
+    ;(async () => {
+      await als.run(null, async () => {
+        const request = { id: 'first request', body: new Array(1000).fill('x') }
+        registry.register(request, 'request')
+        await als.run(request, () => engine.balance({ id: 'ops', role: 'admin' }, 'fan_a'))
+      })
+      for (let i = 0; i < 10 && !collected; i++) {
+        await engine.balance({ id: 'ops', role: 'admin' }, 'fan_b')
+        global.gc()
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      console.log('collected', collected)
+    })()
+  `, ['--expose-gc'])
+  assert.equal(run.status, 0, run.stderr)
+  assert.equal(run.stdout.trim(), 'collected true')
 })
 
 test('async context survives an await of an engine Promise', async () => {

@@ -142,6 +142,9 @@ fn pool() -> &'static Pool {
         timing: Condvar::new(),
     });
     START.call_once(|| {
+        // The threads outlive any one env: keep the addon's code mapped after the env that
+        // loaded it is gone (Node unloads an addon with its last env on some platforms).
+        napi::bindgen_prelude::retain_current_module_for_unload_safety();
         for i in 0..WORKERS {
             spawn(format!("fanline-worker-{i}"), move || pool.work());
         }

@@ -14,7 +14,7 @@
 //! Promises in flight) a cleanup hook closes the function before Node frees it: a result that
 //! finishes later is dropped, as there is no JS left to settle it in.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::Cell;
 use std::ffi::c_void;
 use std::ptr;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -103,12 +103,23 @@ impl Drop for Ticket {
     }
 }
 
-/// The JS-thread side of an env's channel, made with its first Promise.
+/// The JS-thread side of an env's channel.
 #[derive(Default)]
 pub struct Channel {
-    open: OnceCell<Option<Open>>,
+    state: Cell<State>,
     /// Promises of this env not settled yet.
     unsettled: Cell<usize>,
+}
+
+/// Whether the env's function exists yet.
+#[derive(Default)]
+enum State {
+    /// Not made yet, or making it failed (the next Promise tries again).
+    #[default]
+    Closed,
+    /// Being made: making it runs async_hooks `init` hooks, which are JS and may call in.
+    Opening,
+    Open(Open),
 }
 
 struct Open {
@@ -116,29 +127,59 @@ struct Open {
     sender: Arc<Sender>,
 }
 
+/// Makes the channel of `env` at addon load (see the module docs); a failure is left to the
+/// first Promise, which tries again and reports it.
+///
+/// # Safety
+/// Call on the JS thread of the live `env`.
+pub unsafe fn prepare(env: sys::napi_env) {
+    if let Some(local) = unsafe { crate::env_local::of(env) } {
+        let _ = unsafe { local.settle.opened(env) };
+    }
+}
+
 impl Channel {
+    /// The env's function and sender, made now if need be; `None` when napi refuses, or
+    /// when called from JS that runs while the function is being made.
+    unsafe fn opened(
+        &self,
+        env: sys::napi_env,
+    ) -> Option<(sys::napi_threadsafe_function, Arc<Sender>)> {
+        match self.state.replace(State::Opening) {
+            State::Open(open) => {
+                let got = (open.tsfn, Arc::clone(&open.sender));
+                self.state.set(State::Open(open));
+                Some(got)
+            }
+            State::Opening => None,
+            State::Closed => {
+                let made = unsafe { open(env) };
+                let got = made.as_ref().map(|o| (o.tsfn, Arc::clone(&o.sender)));
+                self.state.set(made.map_or(State::Closed, State::Open));
+                got
+            }
+        }
+    }
+
     /// A new Promise of `env` and the ticket that settles it; `Err` when napi cannot make
     /// either (then nothing was started).
     ///
     /// # Safety
     /// Call on the JS thread of the live `env`, with `self` the channel of that env.
     pub unsafe fn promise(&self, env: sys::napi_env) -> napi::Result<(sys::napi_value, Ticket)> {
-        let open = self
-            .open
-            .get_or_init(|| unsafe { open(env) })
-            .as_ref()
+        let (tsfn, sender) = unsafe { self.opened(env) }
             .ok_or_else(|| napi::Error::from_reason("cannot start an engine Promise"))?;
         let (mut deferred, mut promise) = (ptr::null_mut(), ptr::null_mut());
         check(unsafe { sys::napi_create_promise(env, &mut deferred, &mut promise) })?;
         if self.unsettled.get() == 0 {
             // Keep the loop alive until this Promise settles. A failure only means the
             // process could exit while it is pending, as if it were unreferenced.
-            unsafe { sys::napi_ref_threadsafe_function(env, open.tsfn) };
+            unsafe { sys::napi_ref_threadsafe_function(env, tsfn) };
         }
         self.unsettled.set(self.unsettled.get() + 1);
         let ticket = Ticket {
             deferred: Some(SendDeferred(deferred)),
-            sender: Arc::clone(&open.sender),
+            sender,
         };
         Ok((promise, ticket))
     }
@@ -147,9 +188,11 @@ impl Channel {
     unsafe fn settled(&self, env: sys::napi_env) {
         let left = self.unsettled.get().saturating_sub(1);
         self.unsettled.set(left);
-        if let (0, Some(Some(open))) = (left, self.open.get()) {
+        let state = self.state.take();
+        if let (0, State::Open(open)) = (left, &state) {
             unsafe { sys::napi_unref_threadsafe_function(env, open.tsfn) };
         }
+        self.state.set(state);
     }
 }
 
