@@ -18,9 +18,10 @@
 // Build the addon in release first:
 //   (cd bindings-node && npm ci && npx napi build --platform --release)
 //   node benches/node-compare.mjs [TOKENS=100000] [INITIATIONS=1000] [STORE=sqlite::memory:] [ROUNDS=30]
-// Prefer `taskset -c 0 node benches/node-compare.mjs ...`: with both processes on one core, the
-// side that waited does not wake on a cold core (unpinned, the rounds' ratios spread twice as
-// wide on a 2-core VM; the medians agreed).
+// For the engine part prefer `taskset -c 0 node benches/node-compare.mjs 1000` (TOKENS=1000
+// leaves little of the token part): with both processes on one core, the side that waited does
+// not wake on a cold core (unpinned, the rounds' ratios spread twice as wide on a 2-core VM; the
+// medians agreed). Run the token part unpinned: its batch calls use every core.
 // (MemoryStore copies its whole state per write, so it suits tests, not throughput runs.)
 import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
