@@ -4,9 +4,15 @@
 //! through a thread-safe function. napi-rs's deferred Promise makes one such function per
 //! Promise: per call, a function created (with its libuv handle, async resource and cleanup
 //! hook), called once, then released, closed and finalized on a later turn of the loop. Here
-//! each env has ONE, made with its first Promise and kept until the env is torn down: a
-//! Promise costs a plain `napi_create_promise`, one queued item and one settle, and results
-//! that finish together are settled in one wake-up of the loop.
+//! each env has ONE, made when the addon is loaded in that env and kept until the env is torn
+//! down: a Promise costs a plain `napi_create_promise`, one queued item and one settle, and
+//! results that finish together are settled in one wake-up of the loop.
+//!
+//! Made at load rather than with the first Promise: Node gives the function an async resource
+//! in the async context it is made in, and keeps it for the env's life. Made inside a
+//! request's first engine call, that request's `AsyncLocalStorage` store (and whatever it
+//! holds) would stay alive for good; made at load, it is the loading code's context, as for
+//! any handle a module opens when it is required.
 //!
 //! The function keeps the event loop alive only while a Promise of its env is unsettled (it
 //! is referenced when the count of unsettled ones leaves 0 and unreferenced when it gets back
