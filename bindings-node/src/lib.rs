@@ -25,7 +25,7 @@ use napi::Env;
 use napi_derive::napi;
 
 /// Runs when the addon is loaded in a JS environment (the main thread, each worker thread):
-/// makes the env's channel for engine Promises ([`engine::settle`]).
+/// makes the env's channel for engine Promises (`engine::settle`).
 #[napi(module_exports)]
 pub fn on_load(_exports: Object, env: Env) -> napi::Result<()> {
     // SAFETY: napi runs module initialisation on the JS thread of the live env.
