@@ -13,6 +13,18 @@ export const APP_ID = '970CA35de60c44645bbae8a215061b33'
 export const CERT = '5CFd2fd1755d40ecb72977518be15d3b'
 export const SHARE_SECRET = 'test-share-secret-0123456789abcdef'
 
+/** An engine on a memory store with a pinned clock; `overrides` replace whole config keys. */
+export function memoryEngine(overrides = {}) {
+  return new fanline.Fanline({
+    store: 'memory:',
+    agora: { appId: APP_ID, appCertificate: CERT },
+    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
+    flags: { calls: true },
+    clock: { manualStartMs: 1_795_608_000_000 },
+    ...overrides,
+  })
+}
+
 /** Asserts that `err` is a FanlineError with `code` (and, when given, `status`). */
 export function assertCoded(err, code, status) {
   assert.ok(err instanceof Error, `expected an Error, got ${err}`)

@@ -2,15 +2,14 @@
 // its results back through one channel. A pending Promise keeps the process alive and an idle
 // engine does not; a worker thread that ends with Promises in flight takes nothing down with
 // it; async context (AsyncLocalStorage) survives an await, and the first call's context is
-// not retained. The process cases run in a child
-// Node process, so a crash or a hang is seen as its exit code or a timeout, not as this
-// runner dying.
+// not retained. The process cases run in a child Node process, so a crash or a hang is seen
+// as its exit code or a timeout, not as this runner dying.
 import assert from 'node:assert/strict'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { spawnSync } from 'node:child_process'
 import { test } from 'node:test'
 
-import { fanline, here, APP_ID, CERT, SHARE_SECRET } from './helpers.mjs'
+import { here, memoryEngine, APP_ID, CERT, SHARE_SECRET } from './helpers.mjs'
 
 /** Source of a function that makes an engine with `pairs` callable pairs. */
 const SETUP = `
@@ -136,12 +135,7 @@ test("the first engine call's async context is not kept alive by the binding", (
 })
 
 test('async context survives an await of an engine Promise', async () => {
-  const engine = new fanline.Fanline({
-    store: 'memory:',
-    agora: { appId: APP_ID, appCertificate: CERT },
-    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
-    flags: { calls: true },
-  })
+  const engine = memoryEngine()
   const als = new AsyncLocalStorage()
   const seen = await Promise.all(
     ['a', 'b', 'c'].map((request) =>

@@ -3,23 +3,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 
-import { fanline, APP_ID, CERT, SHARE_SECRET } from './helpers.mjs'
-
-const { Fanline } = fanline
+import { memoryEngine } from './helpers.mjs'
 
 const admin = { id: 'ops', role: 'admin' }
-
-/** An engine on a memory store with a pinned clock; `overrides` replace whole config keys. */
-function memoryEngine(overrides = {}) {
-  return new Fanline({
-    store: 'memory:',
-    agora: { appId: APP_ID, appCertificate: CERT },
-    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
-    flags: { calls: true },
-    clock: { manualStartMs: 1_795_608_000_000 },
-    ...overrides,
-  })
-}
 
 function engineWithPairs(n) {
   const engine = memoryEngine()

@@ -4,18 +4,15 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 
-import { fanline, rejectsCode, throwsCode, APP_ID, CERT, SHARE_SECRET } from './helpers.mjs'
+import { fanline, memoryEngine as sharedMemoryEngine, rejectsCode, throwsCode, APP_ID, CERT, SHARE_SECRET } from './helpers.mjs'
 
 const { agoraUid, decide, Fanline, RtcTokenBuilder, ShareKeyRing } = fanline
 
 const LONE = ['\uD800', '\uDBFF', '\uDC00', '\uDFFF']
 
-/** An engine on a memory store with a pinned clock; `overrides` replace whole config keys. */
+/** The shared memory engine with the share card on and this file's pinned clock. */
 function memoryEngine(overrides = {}) {
-  return new Fanline({
-    store: 'memory:',
-    agora: { appId: APP_ID, appCertificate: CERT },
-    shareKeys: { activeKeyId: 1, keys: [{ id: 1, secret: SHARE_SECRET }] },
+  return sharedMemoryEngine({
     flags: { calls: true, fan_share_card: true },
     clock: { manualStartMs: 1_700_000_000_000 },
     ...overrides,
