@@ -92,7 +92,13 @@ unsafe impl Send for SendDeferred {}
 impl Ticket {
     /// Resolves or rejects the Promise with `outcome`, on its JS thread.
     pub fn settle(mut self, outcome: Outcome) {
+        self.send(|| outcome);
+    }
+
+    /// Sends the outcome, once: the first call takes the deferred.
+    fn send(&mut self, outcome: impl FnOnce() -> Outcome) {
         if let Some(SendDeferred(deferred)) = self.deferred.take() {
+            let outcome = outcome();
             self.sender.send(Settled { deferred, outcome });
         }
     }
@@ -100,12 +106,11 @@ impl Ticket {
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        if let Some(SendDeferred(deferred)) = self.deferred.take() {
-            let outcome = Err(Error::internal(
+        self.send(|| {
+            Err(Error::internal(
                 "an engine operation was lost before it settled",
-            ));
-            self.sender.send(Settled { deferred, outcome });
-        }
+            ))
+        });
     }
 }
 
@@ -176,7 +181,10 @@ impl Channel {
         let (tsfn, sender) = unsafe { self.opened(env) }
             .ok_or_else(|| napi::Error::from_reason("cannot start an engine Promise"))?;
         let (mut deferred, mut promise) = (ptr::null_mut(), ptr::null_mut());
-        check(unsafe { sys::napi_create_promise(env, &mut deferred, &mut promise) })?;
+        napi::check_status!(
+            unsafe { sys::napi_create_promise(env, &mut deferred, &mut promise) },
+            "napi refused to make a Promise"
+        )?;
         if self.unsettled.get() == 0 {
             // Keep the loop alive until this Promise settles. A failure only means the
             // process could exit while it is pending, as if it were unreferenced.
@@ -199,14 +207,6 @@ impl Channel {
             unsafe { sys::napi_unref_threadsafe_function(env, open.tsfn) };
         }
         self.state.set(state);
-    }
-}
-
-fn check(status: sys::napi_status) -> napi::Result<()> {
-    if status == sys::Status::napi_ok {
-        Ok(())
-    } else {
-        Err(napi::Error::from_reason("napi refused to make a Promise"))
     }
 }
 
