@@ -85,6 +85,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         self.write(&mut |tx| tx.count_refusal(code, minute_ms))
     }
 
+    /// Deletes the limit rows at or before `now_ms` (they limit nothing any more) in a
+    /// transaction of its own, and returns how many went. Like a counter, pruning decides
+    /// nothing: a row at or before now reads the same as no row, so a store that isolates
+    /// writes serializably prunes at a weaker level and the sweeper's scan of the table does
+    /// not make concurrent initiations contend with it. The default runs
+    /// [`Tx::prune_limits`] in [`Store::write`].
+    fn prune_limits(&self, now_ms: i64) -> Result<u64> {
+        let mut pruned = 0;
+        self.write(&mut |tx| {
+            pruned = tx.prune_limits(now_ms)?;
+            Ok(())
+        })?;
+        Ok(pruned)
+    }
+
     /// One cheap read that proves the store answers, and what it is (health checks). The
     /// default runs an empty read transaction and reports the kind `"custom"`.
     fn probe(&self) -> Result<StoreProbe> {

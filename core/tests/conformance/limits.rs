@@ -293,3 +293,49 @@ pub fn limits_are_shared_by_engines_on_one_store(mut h: Harness) {
         "RATE_LIMITED"
     );
 }
+
+/// The stored state of `creator`'s rate limit (the engine's key for it).
+fn creator_limit(h: &Harness, creator_id: &str) -> Option<i64> {
+    let mut value = None;
+    h.store
+        .read(&mut |tx| {
+            value = tx.get_limit(&format!("rate\ncreator\n{creator_id}"))?;
+            Ok(())
+        })
+        .unwrap();
+    value
+}
+
+pub fn the_sweeper_prunes_limits_that_no_longer_bite(h: Harness) {
+    let fans: Vec<String> = (0..12).map(|i| format!("f{i}")).collect();
+    for f in &fans {
+        h.callable("c1", f);
+        h.callable("c2", f);
+    }
+    call_and_cancel(&h, "c1", &fans[0], None).unwrap();
+    h.clock.advance_ms(7_000);
+    call_and_cancel(&h, "c2", &fans[0], None).unwrap();
+    // c1's one call is 6 s (one emission interval) behind it: its row limits nothing now.
+    assert!(creator_limit(&h, "c1").is_some());
+    let c2 = creator_limit(&h, "c2");
+    assert!(c2.is_some());
+
+    h.engine.expire_due().unwrap();
+    assert_eq!(creator_limit(&h, "c1"), None);
+    assert_eq!(
+        creator_limit(&h, "c2"),
+        c2,
+        "a limit that still bites was pruned"
+    );
+    // Both limits work on as before (other fans: each pair's cooldown runs): c1 has its
+    // whole burst of 10, c2 the 9 its first call left.
+    for f in &fans[1..11] {
+        call_and_cancel(&h, "c1", f, None).unwrap();
+    }
+    for f in &fans[1..10] {
+        call_and_cancel(&h, "c2", f, None).unwrap();
+    }
+    for (c, next) in [("c1", &fans[11]), ("c2", &fans[10])] {
+        assert_eq!(code_of(&initiate(&h, c, next, None)), "RATE_LIMITED", "{c}");
+    }
+}

@@ -138,6 +138,7 @@ macro_rules! conformance_suite {
                 ipv6_clients_share_a_limit_per_64,
                 refusals_before_the_limits_write_only_a_counter,
                 limits_are_shared_by_engines_on_one_store,
+                the_sweeper_prunes_limits_that_no_longer_bite,
             }
             billing {
                 start_guard_needs_half_a_minute,
@@ -188,6 +189,7 @@ macro_rules! conformance_suite {
                 call_reads_match_the_single_reads,
                 ledger_batches_apply_once_whole_or_not_at_all,
                 writes_are_read_back_rolled_back_and_checked,
+                pruning_removes_only_limits_that_no_longer_bite,
             }
             defects {
                 visibility_is_not_inverted,

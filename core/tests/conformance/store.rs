@@ -346,3 +346,28 @@ pub fn writes_are_read_back_rolled_back_and_checked(h: Harness) {
         assert_eq!(h.dump(), after, "a failed insert left writes behind");
     }
 }
+
+pub fn pruning_removes_only_limits_that_no_longer_bite(h: Harness) {
+    h.store
+        .write(&mut |tx| {
+            tx.put_limit("spent", T0_MS - 1)?;
+            tx.put_limit("due", T0_MS)?;
+            tx.put_limit("live", T0_MS + 1)
+        })
+        .unwrap();
+    assert_eq!(h.store.prune_limits(T0_MS).unwrap(), 2);
+    assert_eq!(h.store.prune_limits(T0_MS).unwrap(), 0, "pruned twice");
+    h.store
+        .read(&mut |tx| {
+            assert_eq!(
+                (
+                    tx.get_limit("spent")?,
+                    tx.get_limit("due")?,
+                    tx.get_limit("live")?
+                ),
+                (None, None, Some(T0_MS + 1))
+            );
+            Ok(())
+        })
+        .unwrap();
+}

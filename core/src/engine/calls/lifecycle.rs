@@ -298,6 +298,10 @@ impl Fanline {
     /// expired or ended, at most 500 of each per run (the rest wait for the next run).
     pub fn expire_due(&self) -> Result<Outcome<Vec<String>>> {
         let now = self.now_ms();
+        // First, in a transaction of its own (`Store::prune_limits`): a prune that fails
+        // leaves the run undone, to be tried again, instead of losing the events of calls
+        // already expired.
+        self.store.prune_limits(now)?;
         self.write(|tx| {
             let mut expired = Vec::new();
             let mut events = Vec::new();
@@ -311,7 +315,6 @@ impl Fanline {
                 expired.push(call.id.to_string());
                 self.end_connected(tx, call, None, EndReason::Limit, now, &mut events)?;
             }
-            tx.prune_limits(now)?;
             Ok(Outcome {
                 value: expired,
                 events,

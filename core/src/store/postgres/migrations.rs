@@ -42,6 +42,12 @@ const MIGRATIONS: &[Migration] = &[
         up: include_str!("migrations/0004_connected_limit_predicate.up.sql"),
         down: include_str!("migrations/0004_connected_limit_predicate.down.sql"),
     },
+    Migration {
+        version: 5,
+        name: "limits_without_value_index",
+        up: include_str!("migrations/0005_limits_without_value_index.up.sql"),
+        down: include_str!("migrations/0005_limits_without_value_index.down.sql"),
+    },
 ];
 
 /// The schema version this build of the library writes.

@@ -17,6 +17,10 @@
 //! up to [`PostgresOptions::max_retries`] times, then the operation is `STORE_UNAVAILABLE`.
 //! Deadlocks (40P01) are retried the same way.
 //!
+//! Two writes decide nothing and run at `READ COMMITTED` instead: a refusal counter's bump
+//! ([`Store::count_refusal`]) and the sweeper's prune of limits that no longer bite
+//! ([`Store::prune_limits`]), so neither makes the writes that do decide abort.
+//!
 //! Single-statement guards back this up where a rule is one row: a transition is
 //! `UPDATE ... WHERE id = $1 AND state = $expected`, a settlement is
 //! `INSERT ... ON CONFLICT (call_id) DO NOTHING`, ledger entries are unique by reference.
@@ -116,16 +120,21 @@ const BEGIN_WRITE: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE";
 /// (`ledger_sum`) turns sequential scans back on for its own transaction.
 const SESSION_SETTINGS: &str = "SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan";
 const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-/// For a counter bump that decides nothing: concurrent bumps of one row queue on its lock
-/// instead of failing each other's serialization.
-const BEGIN_COUNTER: &str = "BEGIN ISOLATION LEVEL READ COMMITTED";
+/// For a write that decides nothing (a refusal counter's bump, the prune of limits that no
+/// longer bite): concurrent bumps of one row queue on its lock instead of failing each
+/// other's serialization, and the prune's scan of the whole `limits` table takes no predicate
+/// lock that concurrent initiations would then conflict with. Racing an initiation over one
+/// row, the prune deletes only a value at or before now (re-checked on the row's newest
+/// version), which the initiation reads as it would read no row, so either order decides
+/// the same.
+const BEGIN_BOOKKEEPING: &str = "BEGIN ISOLATION LEVEL READ COMMITTED";
 
 /// How a transaction begins and ends.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Read,
     Write,
-    Counter,
+    Bookkeeping,
 }
 
 impl Kind {
@@ -133,7 +142,7 @@ impl Kind {
         match self {
             Kind::Read => BEGIN_READ,
             Kind::Write => BEGIN_WRITE,
-            Kind::Counter => BEGIN_COUNTER,
+            Kind::Bookkeeping => BEGIN_BOOKKEEPING,
         }
     }
 }
@@ -419,7 +428,18 @@ impl Store for PostgresStore {
     }
 
     fn count_refusal(&self, code: &str, minute_ms: i64) -> Result<()> {
-        self.run(Kind::Counter, &mut |tx| tx.count_refusal(code, minute_ms))
+        self.run(Kind::Bookkeeping, &mut |tx| {
+            tx.count_refusal(code, minute_ms)
+        })
+    }
+
+    fn prune_limits(&self, now_ms: i64) -> Result<u64> {
+        let mut pruned = 0;
+        self.run(Kind::Bookkeeping, &mut |tx| {
+            pruned = tx.prune_limits(now_ms)?;
+            Ok(())
+        })?;
+        Ok(pruned)
     }
 
     fn dump(&self) -> Result<String> {

@@ -223,5 +223,6 @@ pub(super) const ACTIVE_AS_FAN: &str = concat!(
 );
 /// `get_limit`.
 pub(super) const GET_LIMIT: &str = "SELECT value_ms FROM limits WHERE key = $1";
-/// `prune_limits`.
+/// `prune_limits`: reads every row of `limits` (no index on the value since schema 5), which
+/// holds only limits that still bite; run at READ COMMITTED (`Store::prune_limits`).
 pub(super) const PRUNE_LIMITS: &str = "DELETE FROM limits WHERE value_ms <= $1";
