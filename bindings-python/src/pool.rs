@@ -239,9 +239,10 @@ const HUGE_PAGE: usize = 2 << 20;
 
 /// `bytes` of fresh zeroed memory mapped for this process alone (page-aligned). From one
 /// huge page up, the mapping starts on a huge-page boundary and asks for huge pages, as
-/// numpy does for its own large arrays: backing 8 MB then takes 4 faults instead of 2,048,
-/// which on a virtual machine cost more than the billing (a fresh batch of 10,000,000 rows
-/// took 117,000 faults, 145 ms warm, where numpy's vectorized formula took 135 ms).
+/// numpy does for its own large arrays: backing 8 MB then takes 4 page allocations instead
+/// of 2,048, which on a virtual machine cost more than the billing (a batch of 10,000,000
+/// rows, too large for the pool to keep, took about 100,000 page faults and 145 ms each time,
+/// where numpy's vectorized formula took 135 ms; 51-66 ms with huge pages).
 #[cfg(unix)]
 fn map(bytes: usize) -> Option<NonNull<u64>> {
     let huge = bytes >= HUGE_PAGE;

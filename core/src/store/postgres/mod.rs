@@ -116,8 +116,10 @@ const BEGIN_WRITE: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE";
 /// plans look cheaper) re-planned it on every initiation, about 0.6 ms of server CPU each,
 /// more than executing it; every statement here is an equality or range lookup on an index,
 /// which a generic plan serves as well. Set per connection rather than per transaction
-/// (`SET LOCAL`), they cost nothing per operation; the one read that must scan a whole table
-/// (`ledger_sum`) turns sequential scans back on for its own transaction.
+/// (`SET LOCAL`), they cost nothing per operation. Two statements scan a whole table:
+/// `ledger_sum` turns sequential scans back on for its own transaction, and the sweeper's
+/// prune of `limits` has no index to use (and runs at READ COMMITTED, see
+/// [`BEGIN_BOOKKEEPING`]).
 const SESSION_SETTINGS: &str = "SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan";
 const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 /// For a write that decides nothing (a refusal counter's bump, the prune of limits that no
