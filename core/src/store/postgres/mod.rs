@@ -116,9 +116,9 @@ const BEGIN_WRITE: &str = "BEGIN ISOLATION LEVEL SERIALIZABLE";
 /// plans look cheaper) re-planned it on every initiation, about 0.6 ms of server CPU each,
 /// more than executing it; every statement here is an equality or range lookup on an index,
 /// which a generic plan serves as well. Set per connection rather than per transaction
-/// (`SET LOCAL`), they cost nothing per operation. Two statements scan a whole table:
-/// `ledger_sum` turns sequential scans back on for its own transaction, and the sweeper's
-/// prune of `limits` has no index to use (and runs at READ COMMITTED, see
+/// (`SET LOCAL`), they cost nothing per operation. Two statements scan a whole table and
+/// turn sequential scans back on for their own transaction: `ledger_sum`, and the sweeper's
+/// prune of `limits`, which has no index to use (and runs at READ COMMITTED, see
 /// [`BEGIN_BOOKKEEPING`]).
 const SESSION_SETTINGS: &str = "SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan";
 const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
@@ -126,9 +126,11 @@ const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 /// longer bite): concurrent bumps of one row queue on its lock instead of failing each
 /// other's serialization, and the prune's scan of the whole `limits` table takes no predicate
 /// lock that concurrent initiations would then conflict with. Racing an initiation over one
-/// row, the prune deletes only a value at or before now (re-checked on the row's newest
-/// version), which the initiation reads as it would read no row, so either order decides
-/// the same.
+/// row, the prune deletes only a value at or before its own now, re-checked on the row's
+/// newest version (an initiation's uncommitted write makes it wait), and an initiation that
+/// read the row it deleted writes a fresh one or, when another wrote the row meanwhile,
+/// fails its serialization and is re-run: the outcome is always that of the prune before the
+/// initiation, or after it.
 const BEGIN_BOOKKEEPING: &str = "BEGIN ISOLATION LEVEL READ COMMITTED";
 
 /// How a transaction begins and ends.

@@ -159,7 +159,8 @@ pub(super) const APPEND_LEDGER: &str = "WITH used AS (SELECT EXISTS (SELECT 1 FR
 /// `ledger_entry`.
 pub(super) const LEDGER_ENTRY: &str =
     "SELECT reference, account, amount, at_ms FROM ledger_entries WHERE reference = $1";
-/// Sequential scans allowed again until the transaction ends (before `LEDGER_SUM`).
+/// Sequential scans allowed again until the transaction ends (before `LEDGER_SUM` and
+/// `PRUNE_LIMITS`).
 pub(super) const ALLOW_SEQSCAN: &str = "SET LOCAL enable_seqscan = on";
 /// `ledger_sum`.
 pub(super) const LEDGER_SUM: &str = "SELECT COALESCE(SUM(amount), 0)::bigint FROM ledger_entries";
