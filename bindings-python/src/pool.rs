@@ -268,8 +268,11 @@ fn map(bytes: usize) -> Option<NonNull<u64>> {
     if !huge {
         return NonNull::new(ptr.cast::<u64>());
     }
+    // The system's own page (16 or 64 KiB on some aarch64 kernels), not `PAGE`: `unmap`
+    // later gives back `bytes` rounded up to it, so the kept range must end there.
+    let page = system_page();
     let aligned = start.next_multiple_of(HUGE_PAGE);
-    let end = aligned + bytes.next_multiple_of(PAGE);
+    let end = aligned + bytes.next_multiple_of(page);
     // SAFETY: both ranges lie inside the mapping just made and outside the part kept; each
     // is a whole number of pages (the mapping and `aligned` are page-aligned, `end` is
     // rounded up to a page and at most `start + len` rounded up to one).
@@ -277,7 +280,7 @@ fn map(bytes: usize) -> Option<NonNull<u64>> {
         if aligned > start {
             libc::munmap(ptr, aligned - start);
         }
-        let mapped_end = (start + len).next_multiple_of(PAGE);
+        let mapped_end = (start + len).next_multiple_of(page);
         if mapped_end > end {
             libc::munmap(end as *mut libc::c_void, mapped_end - end);
         }
@@ -293,6 +296,20 @@ fn map(bytes: usize) -> Option<NonNull<u64>> {
         );
     }
     NonNull::new(aligned as *mut u64)
+}
+
+/// The size of the system's memory pages, read once (`PAGE` if the system will not say).
+#[cfg(unix)]
+fn system_page() -> usize {
+    static SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *SIZE.get_or_init(|| {
+        // SAFETY: sysconf reads a constant of the system; it has no preconditions.
+        let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        usize::try_from(size)
+            .ok()
+            .filter(|&s| s.is_power_of_two() && s <= HUGE_PAGE)
+            .unwrap_or(PAGE)
+    })
 }
 
 #[cfg(not(unix))]
@@ -398,7 +415,7 @@ mod tests {
         ] {
             let ptr = map(bytes).unwrap();
             let at = ptr.as_ptr() as usize;
-            assert_eq!(at % PAGE, 0, "{bytes}");
+            assert_eq!(at % system_page(), 0, "{bytes}");
             if bytes >= HUGE_PAGE {
                 assert_eq!(at % HUGE_PAGE, 0, "{bytes}");
             }
