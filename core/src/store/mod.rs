@@ -90,7 +90,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// nothing: a row at or before now reads the same as no row, so a store that isolates
     /// writes serializably prunes at a weaker level and the sweeper's scan of the table does
     /// not make concurrent initiations contend with it. The default runs
-    /// [`Tx::prune_limits`] in [`Store::write`].
+    /// [`Tx::prune_limits`] in [`Store::write`]; a store that wraps another forwards this (and
+    /// [`Store::count_refusal`]) to keep the inner store's weaker level.
     fn prune_limits(&self, now_ms: i64) -> Result<u64> {
         let mut pruned = 0;
         self.write(&mut |tx| {
