@@ -16,7 +16,10 @@
 //! From one huge page up, a column is mapped on a huge-page boundary and asks for huge pages
 //! (`map`), as numpy does for its own large arrays: fewer faults for a fresh column, and
 //! one TLB entry per 2 MB for the billing threads, whose time per batch then varies much
-//! less (a batch of 1,000,000 rows: 1.7-2.1 ms, was 2.3-3.5 ms).
+//! less (a batch of 1,000,000 rows: 1.7-2.1 ms, was 2.3-3.5 ms). On a virtual machine whose
+//! host backs guest memory only when first used, the first batch to take memory nothing has
+//! used yet pays for that (hundreds of milliseconds per million rows), as numpy's own large
+//! arrays do; memory used once is fast from then on.
 
 use std::alloc::{alloc, dealloc, Layout};
 use std::collections::VecDeque;
