@@ -406,8 +406,7 @@ fn the_sweepers_prune_does_not_fail_a_concurrent_serializable_write_of_limits() 
     let server = require_pg!();
     let schema = TestSchema::new(&server, "t_prune");
     let clock = ManualClock::at_ms(T0_MS);
-    let store: Arc<dyn Store> = Arc::new(schema.open());
-    let e = engine(store.clone(), &clock);
+    let e = engine(Arc::new(schema.open()), &clock);
     let s = &schema.name;
     sql_batch(
         &server,
